@@ -1,0 +1,294 @@
+package io.lapse.cache;
+
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.function.BiFunction;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A named table of expiring entries, after Kamailio's {@code htable}.
+ *
+ * <h2>Keys and values</h2>
+ * Keys are non-empty strings of at most {@value #MAX_KEY_LENGTH} characters. A value is a
+ * {@link String}, a {@link Long} or a {@code byte[]}; a {@link Byte}, {@link Short} or
+ * {@link Integer} is stored as a {@code Long}. Strings and byte arrays hold at most
+ * {@value #MAX_VALUE_LENGTH} characters or bytes. Byte arrays are copied on the way in and on the
+ * way out, so a caller can never change what the cache holds. A {@code null} key or value is
+ * refused with {@link NullPointerException}; every other invalid argument with
+ * {@link IllegalArgumentException} naming the cache and what was wrong. A refused call changes
+ * nothing.
+ *
+ * <h2>Expiry</h2>
+ * An entry may have a deadline. It gets one from the cache's {@code autoexpire} setting or from a
+ * TTL given with the call; a TTL of {@link Duration#ZERO} means the entry never expires. When
+ * {@code updateexpire} is set (the default), replacing a value also restarts its TTL. When
+ * {@code idleexpire} is set, an entry also expires after that long without a read or write.
+ * Deadlines are kept to the millisecond and are computed from the sweeper's clock, which advances
+ * every {@code resolution} (10 ms by default).
+ *
+ * <p>From its deadline on, an entry is invisible to every read, count, match, iteration and
+ * {@link #size()} at once, whether or not a sweep has removed it yet. Exactly one
+ * {@link CacheEvents#TOPIC_EXPIRED} event is posted for each entry whose deadline passed, whichever
+ * reaches it first: the sweeper or a write to the same key. An entry replaced or removed before
+ * its deadline raises none.
+ *
+ * <h2>Concurrency</h2>
+ * Implementations are safe for use by any number of threads. Reads take no lock. Writes lock the
+ * key's slot (one of 2<sup>{@code size}</sup> lock stripes), so writes to keys in different slots
+ * proceed in parallel. Each operation on one key is atomic. Events are posted asynchronously and
+ * only after every lock is released, so an event handler may read and write this cache, the
+ * same key included.
+ */
+@ProviderType
+public interface Cache extends Iterable<CacheEntry> {
+
+    /** The longest key accepted, in characters. */
+    int MAX_KEY_LENGTH = 4096;
+
+    /** The longest {@code String} (in characters) or {@code byte[]} (in bytes) value accepted. */
+    int MAX_VALUE_LENGTH = 16 * 1024 * 1024;
+
+    /** The longest TTL accepted; use {@link Duration#ZERO} for an entry that never expires. */
+    Duration MAX_TTL = Duration.ofDays(36_500);
+
+    /**
+     * Returns the name of this cache, as configured.
+     *
+     * @return the name, never {@code null}
+     */
+    String name();
+
+    /**
+     * Returns the value of a live entry.
+     *
+     * <p>For a missing or expired key, the cache's {@code initval} is returned as a {@code Long}
+     * when one is configured (as htable does), otherwise {@code null}. Use {@link #getEntry} or
+     * {@link #containsKey} to tell a stored value from {@code initval}. With {@code idleexpire}
+     * set, a read restarts the entry's idle time.
+     *
+     * @param key the key
+     * @return a {@code String}, {@code Long} or a copy of the {@code byte[]} stored; the
+     *     {@code initval} or {@code null} when there is no live entry
+     * @throws NullPointerException if {@code key} is null
+     * @throws IllegalArgumentException if {@code key} is empty or too long
+     */
+    Object get(String key);
+
+    /**
+     * Returns a live entry with its deadline.
+     *
+     * @param key the key
+     * @return the entry, or {@code null} when the key is missing or expired ({@code initval} is
+     *     not consulted)
+     * @throws NullPointerException if {@code key} is null
+     * @throws IllegalArgumentException if {@code key} is empty or too long
+     */
+    CacheEntry getEntry(String key);
+
+    /**
+     * Tells whether a live entry exists for the key.
+     *
+     * @param key the key
+     * @return {@code true} if the key has an entry whose deadline has not passed
+     * @throws NullPointerException if {@code key} is null
+     * @throws IllegalArgumentException if {@code key} is empty or too long
+     */
+    boolean containsKey(String key);
+
+    /**
+     * Stores a value under the cache's default TTL ({@code autoexpire}).
+     *
+     * <p>A new entry gets the default TTL. An existing entry gets it again when
+     * {@code updateexpire} is set and keeps its deadline otherwise. An expired entry that is
+     * overwritten raises its {@link CacheEvents#TOPIC_EXPIRED} event.
+     *
+     * @param key the key
+     * @param value a {@code String}, an integral number or a {@code byte[]}
+     * @throws NullPointerException if {@code key} or {@code value} is null
+     * @throws IllegalArgumentException if the key or value breaks the rules above
+     */
+    void put(String key, Object value);
+
+    /**
+     * Stores a value with its own TTL, whatever {@code autoexpire} and {@code updateexpire} say.
+     *
+     * @param key the key
+     * @param value a {@code String}, an integral number or a {@code byte[]}
+     * @param ttl how long the entry lives, at most {@link #MAX_TTL}; {@link Duration#ZERO} for
+     *     never; a TTL below one millisecond is rounded up to one
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the key, value or TTL breaks the rules above, or the
+     *     TTL is negative
+     */
+    void put(String key, Object value, Duration ttl);
+
+    /**
+     * Stores a value under the default TTL unless the key has a live entry.
+     *
+     * @param key the key
+     * @param value a {@code String}, an integral number or a {@code byte[]}
+     * @return the live value already stored (a copy for a {@code byte[]}), or {@code null} if
+     *     this call stored {@code value}
+     * @throws NullPointerException if {@code key} or {@code value} is null
+     * @throws IllegalArgumentException if the key or value breaks the rules above
+     */
+    Object putIfAbsent(String key, Object value);
+
+    /**
+     * Stores a value with its own TTL unless the key has a live entry.
+     *
+     * @param key the key
+     * @param value a {@code String}, an integral number or a {@code byte[]}
+     * @param ttl as for {@link #put(String, Object, Duration)}
+     * @return the live value already stored, or {@code null} if this call stored {@code value}
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if an argument breaks the rules above
+     */
+    Object putIfAbsent(String key, Object value, Duration ttl);
+
+    /**
+     * Removes the entry of a key, posting {@link CacheEvents#TOPIC_REMOVED} if it was live.
+     *
+     * @param key the key
+     * @return the removed value, or {@code null} if there was no live entry
+     * @throws NullPointerException if {@code key} is null
+     * @throws IllegalArgumentException if {@code key} is empty or too long
+     */
+    Object remove(String key);
+
+    /**
+     * Adds to a number atomically, after htable's {@code $shtinc}.
+     *
+     * <p>A missing key starts from {@code initval}, or 0 when none is configured, and gets the
+     * default TTL. An existing entry's deadline follows {@code updateexpire}.
+     *
+     * @param key the key
+     * @param delta the amount to add, negative to subtract
+     * @return the value after the addition
+     * @throws NullPointerException if {@code key} is null
+     * @throws IllegalArgumentException if {@code key} is empty or too long
+     * @throws IllegalStateException if the key holds a {@code String} or {@code byte[]}
+     * @throws ArithmeticException if the result overflows a {@code long}; nothing changes
+     */
+    long increment(String key, long delta);
+
+    /**
+     * Sets the TTL of a live entry, counted from now, after htable's {@code $shtex}.
+     *
+     * @param key the key
+     * @param ttl the new TTL; {@link Duration#ZERO} makes the entry never expire
+     * @return {@code true} if the key had a live entry, {@code false} otherwise
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the key or TTL is invalid
+     */
+    boolean setTtl(String key, Duration ttl);
+
+    /**
+     * Computes a new value for a key while holding the key's slot lock, after htable's
+     * {@code sht_lock}/{@code sht_unlock}.
+     *
+     * <p>The function receives the key and the live value (a copy for a {@code byte[]}), or
+     * {@code null} when there is none, and returns the value to store, or {@code null} to remove
+     * the entry. If it throws, nothing changes and the exception reaches the caller. A new entry
+     * gets the default TTL; an existing one follows {@code updateexpire}.
+     *
+     * <p><b>Warning:</b> the function runs under the slot lock, which every write to the keys of
+     * that slot waits for: keep it short. It must not write to this cache; a write to the same
+     * slot is refused with {@link IllegalStateException}, and a write to another slot can
+     * deadlock against a thread doing the reverse. It may read this cache.
+     *
+     * @param key the key
+     * @param function computes the new value from the current one
+     * @return the value now stored, or {@code null} if there is none
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the key, or the value returned, breaks the rules
+     * @throws IllegalStateException if called from inside another compute of the same slot
+     */
+    Object compute(String key, BiFunction<? super String, Object, Object> function);
+
+    /**
+     * Removes every live entry whose key matches, after htable's {@code sht_rm_name_re}; posts
+     * one {@link CacheEvents#TOPIC_REMOVED} per removed entry.
+     *
+     * @param match a regex (found anywhere in the key), prefix or glob
+     * @return how many entries were removed
+     * @throws NullPointerException if {@code match} is null
+     * @throws IllegalArgumentException if the pattern is invalid
+     */
+    long removeKeys(Match match);
+
+    /**
+     * Removes every live entry whose value matches, after htable's {@code sht_rm_value_re};
+     * posts one {@link CacheEvents#TOPIC_REMOVED} per removed entry. A {@code Long} value is
+     * matched as its decimal text; a {@code byte[]} value never matches.
+     *
+     * @param match a regex (found anywhere in the value), prefix or glob
+     * @return how many entries were removed
+     * @throws NullPointerException if {@code match} is null
+     * @throws IllegalArgumentException if the pattern is invalid
+     */
+    long removeValues(Match match);
+
+    /**
+     * Counts the live entries whose key matches, after htable's {@code $shtcn}.
+     *
+     * @param match a regex, prefix or glob
+     * @return the count
+     * @throws NullPointerException if {@code match} is null
+     * @throws IllegalArgumentException if the pattern is invalid
+     */
+    long countKeys(Match match);
+
+    /**
+     * Counts the live entries whose value matches, after htable's {@code $shtcv}, with the rules
+     * of {@link #removeValues}.
+     *
+     * @param match a regex, prefix or glob
+     * @return the count
+     * @throws NullPointerException if {@code match} is null
+     * @throws IllegalArgumentException if the pattern is invalid
+     */
+    long countValues(Match match);
+
+    /**
+     * Removes every entry, after htable's {@code sht_reset}; posts one
+     * {@link CacheEvents#TOPIC_CLEARED} event carrying the count of live entries removed.
+     * Entries found expired raise their {@link CacheEvents#TOPIC_EXPIRED} events instead.
+     *
+     * @return how many live entries were removed
+     */
+    long clear();
+
+    /**
+     * Returns the number of live entries. Entries whose deadline has passed are expired by this
+     * call if no sweep has done it yet, so they are never counted.
+     *
+     * @return the number of live entries
+     */
+    long size();
+
+    /**
+     * Returns an iterator over the live entries.
+     *
+     * <p>The iterator is weakly consistent: it copies one slot at a time, each at a single
+     * instant, so it never throws {@link java.util.ConcurrentModificationException}, returns
+     * each key at most once, returns no entry whose deadline had passed when its slot was
+     * copied, and returns every entry that was live for the whole iteration. It does not
+     * support {@link Iterator#remove()}.
+     *
+     * @return an iterator over copies of the live entries
+     */
+    @Override
+    Iterator<CacheEntry> iterator();
+
+    /**
+     * Returns a snapshot of this cache's counters and slot figures.
+     *
+     * @return the statistics, never {@code null}
+     */
+    CacheStats stats();
+
+    /** Resets the counters and the expiry lateness figures to zero; entries are untouched. */
+    void resetStats();
+}

@@ -1,0 +1,268 @@
+package io.lapse.cache;
+
+/**
+ * An immutable snapshot of one cache's counters and slot figures.
+ *
+ * <p>Counters run from the cache's creation or the last {@link Cache#resetStats()}. The slot
+ * figures are htable's {@code htable.stats}: how many slots (lock stripes) the cache has and the
+ * most and fewest live entries any one slot holds. The expiry lateness figures tell how long
+ * after their deadlines the sweeper noticed expired entries. Instances are built by the
+ * implementation with {@link #builder()} and are safe to share between threads.
+ */
+public final class CacheStats {
+
+    private final long hits;
+    private final long misses;
+    private final long puts;
+    private final long removals;
+    private final long evictions;
+    private final long expirations;
+    private final long size;
+    private final int slots;
+    private final long maxSlotItems;
+    private final long minSlotItems;
+    private final long eventsPosted;
+    private final long eventsDropped;
+    private final long expiryLagP50Millis;
+    private final long expiryLagP99Millis;
+    private final long expiryLagMaxMillis;
+
+    private CacheStats(Builder b) {
+        hits = b.hits;
+        misses = b.misses;
+        puts = b.puts;
+        removals = b.removals;
+        evictions = b.evictions;
+        expirations = b.expirations;
+        size = b.size;
+        slots = b.slots;
+        maxSlotItems = b.maxSlotItems;
+        minSlotItems = b.minSlotItems;
+        eventsPosted = b.eventsPosted;
+        eventsDropped = b.eventsDropped;
+        expiryLagP50Millis = b.expiryLagP50Millis;
+        expiryLagP99Millis = b.expiryLagP99Millis;
+        expiryLagMaxMillis = b.expiryLagMaxMillis;
+    }
+
+    /**
+     * Starts a snapshot; every figure is zero until set.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return reads that found a live entry */
+    public long hits() {
+        return hits;
+    }
+
+    /** @return reads that found none */
+    public long misses() {
+        return misses;
+    }
+
+    /** @return all reads: {@link #hits()} plus {@link #misses()} */
+    public long gets() {
+        return hits + misses;
+    }
+
+    /** @return hits as a percentage of reads, 0 when there were no reads */
+    public float hitPercentage() {
+        long gets = gets();
+        return gets == 0 ? 0f : (float) (hits * 100.0 / gets);
+    }
+
+    /** @return values stored: puts, increments and computes that stored a value */
+    public long puts() {
+        return puts;
+    }
+
+    /** @return live entries removed by a delete, a match, a compute or a clear */
+    public long removals() {
+        return removals;
+    }
+
+    /** @return entries removed to respect a capacity limit */
+    public long evictions() {
+        return evictions;
+    }
+
+    /** @return entries whose deadline passed */
+    public long expirations() {
+        return expirations;
+    }
+
+    /** @return live entries when the snapshot was taken */
+    public long size() {
+        return size;
+    }
+
+    /** @return the number of slots (lock stripes) */
+    public int slots() {
+        return slots;
+    }
+
+    /** @return the most entries held by one slot */
+    public long maxSlotItems() {
+        return maxSlotItems;
+    }
+
+    /** @return the fewest entries held by one slot */
+    public long minSlotItems() {
+        return minSlotItems;
+    }
+
+    /** @return events handed to EventAdmin */
+    public long eventsPosted() {
+        return eventsPosted;
+    }
+
+    /** @return events that had a subscriber but could not be handed to EventAdmin */
+    public long eventsDropped() {
+        return eventsDropped;
+    }
+
+    /** @return the median time from deadline to the sweeper noticing the expiry, in ms */
+    public long expiryLagP50Millis() {
+        return expiryLagP50Millis;
+    }
+
+    /** @return the 99th percentile of that lateness, in ms */
+    public long expiryLagP99Millis() {
+        return expiryLagP99Millis;
+    }
+
+    /** @return the largest lateness seen, in ms */
+    public long expiryLagMaxMillis() {
+        return expiryLagMaxMillis;
+    }
+
+    @Override
+    public String toString() {
+        return "CacheStats[hits=" + hits + ", misses=" + misses + ", puts=" + puts + ", removals=" + removals
+            + ", evictions=" + evictions + ", expirations=" + expirations + ", size=" + size + ", slots=" + slots
+            + ", maxSlotItems=" + maxSlotItems + ", minSlotItems=" + minSlotItems + ", eventsPosted=" + eventsPosted
+            + ", eventsDropped=" + eventsDropped + ", expiryLagP50Millis=" + expiryLagP50Millis
+            + ", expiryLagP99Millis=" + expiryLagP99Millis + ", expiryLagMaxMillis=" + expiryLagMaxMillis + "]";
+    }
+
+    /** Builds a {@link CacheStats}; not safe for use by several threads at once. */
+    public static final class Builder {
+        private long hits;
+        private long misses;
+        private long puts;
+        private long removals;
+        private long evictions;
+        private long expirations;
+        private long size;
+        private int slots;
+        private long maxSlotItems;
+        private long minSlotItems;
+        private long eventsPosted;
+        private long eventsDropped;
+        private long expiryLagP50Millis;
+        private long expiryLagP99Millis;
+        private long expiryLagMaxMillis;
+
+        private Builder() {
+        }
+
+        /** @param v reads that found a live entry @return this builder */
+        public Builder hits(long v) {
+            hits = v;
+            return this;
+        }
+
+        /** @param v reads that found none @return this builder */
+        public Builder misses(long v) {
+            misses = v;
+            return this;
+        }
+
+        /** @param v values stored @return this builder */
+        public Builder puts(long v) {
+            puts = v;
+            return this;
+        }
+
+        /** @param v live entries removed @return this builder */
+        public Builder removals(long v) {
+            removals = v;
+            return this;
+        }
+
+        /** @param v entries evicted @return this builder */
+        public Builder evictions(long v) {
+            evictions = v;
+            return this;
+        }
+
+        /** @param v entries expired @return this builder */
+        public Builder expirations(long v) {
+            expirations = v;
+            return this;
+        }
+
+        /** @param v live entries @return this builder */
+        public Builder size(long v) {
+            size = v;
+            return this;
+        }
+
+        /** @param v slots @return this builder */
+        public Builder slots(int v) {
+            slots = v;
+            return this;
+        }
+
+        /** @param v most entries in one slot @return this builder */
+        public Builder maxSlotItems(long v) {
+            maxSlotItems = v;
+            return this;
+        }
+
+        /** @param v fewest entries in one slot @return this builder */
+        public Builder minSlotItems(long v) {
+            minSlotItems = v;
+            return this;
+        }
+
+        /** @param v events posted @return this builder */
+        public Builder eventsPosted(long v) {
+            eventsPosted = v;
+            return this;
+        }
+
+        /** @param v events dropped @return this builder */
+        public Builder eventsDropped(long v) {
+            eventsDropped = v;
+            return this;
+        }
+
+        /** @param v median expiry lateness in ms @return this builder */
+        public Builder expiryLagP50Millis(long v) {
+            expiryLagP50Millis = v;
+            return this;
+        }
+
+        /** @param v 99th percentile expiry lateness in ms @return this builder */
+        public Builder expiryLagP99Millis(long v) {
+            expiryLagP99Millis = v;
+            return this;
+        }
+
+        /** @param v largest expiry lateness in ms @return this builder */
+        public Builder expiryLagMaxMillis(long v) {
+            expiryLagMaxMillis = v;
+            return this;
+        }
+
+        /** @return the snapshot */
+        public CacheStats build() {
+            return new CacheStats(this);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.lapse.cache;
+
+import java.util.Objects;
+
+/**
+ * What {@link Cache#removeKeys}, {@link Cache#removeValues}, {@link Cache#countKeys} and
+ * {@link Cache#countValues} select: a regular expression, a prefix or a glob.
+ *
+ * <ul>
+ * <li>{@link #regex}: RE2 syntax, run by a linear-time engine, so no pattern can make a match
+ * take more than time proportional to the text. It matches when found anywhere in the text, as
+ * htable's {@code sht_rm_name_re} does; anchor it with {@code ^} and {@code $} to match whole
+ * texts.</li>
+ * <li>{@link #prefix}: the text starts with the pattern, as htable's {@code sw} operator.</li>
+ * <li>{@link #glob}: the whole text matches, where {@code *} stands for any run of characters
+ * (none included) and {@code ?} for exactly one; every other character stands for itself.</li>
+ * </ul>
+ *
+ * <p>Instances are immutable. A regex is checked where it is used: an invalid one makes that
+ * call throw {@link IllegalArgumentException} with the position of the error.
+ */
+public final class Match {
+
+    /** The longest pattern accepted, in characters. */
+    public static final int MAX_PATTERN_LENGTH = 1024;
+
+    /** The kinds of match. */
+    public enum Kind {
+        /** A regular expression found anywhere in the text. */
+        REGEX,
+        /** A prefix of the text. */
+        PREFIX,
+        /** A glob that matches the whole text. */
+        GLOB
+    }
+
+    private final Kind kind;
+    private final String pattern;
+
+    private Match(Kind kind, String pattern) {
+        Objects.requireNonNull(pattern, "pattern");
+        if (pattern.length() > MAX_PATTERN_LENGTH) {
+            throw new IllegalArgumentException(kind.name().toLowerCase() + " pattern of " + pattern.length()
+                + " characters is longer than the limit of " + MAX_PATTERN_LENGTH);
+        }
+        this.kind = kind;
+        this.pattern = pattern;
+    }
+
+    /**
+     * A regular expression (RE2 syntax) found anywhere in the text.
+     *
+     * @param pattern the expression
+     * @return the match
+     * @throws NullPointerException if {@code pattern} is null
+     * @throws IllegalArgumentException if it is longer than {@link #MAX_PATTERN_LENGTH}
+     */
+    public static Match regex(String pattern) {
+        return new Match(Kind.REGEX, pattern);
+    }
+
+    /**
+     * A prefix; the empty prefix matches everything.
+     *
+     * @param prefix the prefix
+     * @return the match
+     * @throws NullPointerException if {@code prefix} is null
+     * @throws IllegalArgumentException if it is longer than {@link #MAX_PATTERN_LENGTH}
+     */
+    public static Match prefix(String prefix) {
+        return new Match(Kind.PREFIX, prefix);
+    }
+
+    /**
+     * A glob with {@code *} and {@code ?} wildcards that matches the whole text.
+     *
+     * @param glob the glob, e.g. {@code myitem*}
+     * @return the match
+     * @throws NullPointerException if {@code glob} is null
+     * @throws IllegalArgumentException if it is longer than {@link #MAX_PATTERN_LENGTH}
+     */
+    public static Match glob(String glob) {
+        return new Match(Kind.GLOB, glob);
+    }
+
+    /**
+     * Returns the kind.
+     *
+     * @return the kind, never {@code null}
+     */
+    public Kind kind() {
+        return kind;
+    }
+
+    /**
+     * Returns the pattern as given.
+     *
+     * @return the pattern, never {@code null}
+     */
+    public String pattern() {
+        return pattern;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Match && ((Match) o).kind == kind && ((Match) o).pattern.equals(pattern);
+    }
+
+    @Override
+    public int hashCode() {
+        return kind.hashCode() * 31 + pattern.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return kind.name().toLowerCase() + " '" + pattern + "'";
+    }
+}
