@@ -1,0 +1,83 @@
+package io.lapse.impl.engine;
+
+/**
+ * What a cache's configuration sets, checked and in the engine's units. Immutable; a
+ * configuration change swaps the whole object, so an operation sees one consistent set.
+ */
+public final class CacheSettings {
+
+    /** The fewest slot bits; htable's lower bound. */
+    public static final int MIN_SIZE = 2;
+    /** The most slot bits. */
+    public static final int MAX_SIZE = 20;
+
+    final int sizeBits;
+    final long ttlMillis;
+    final boolean updateExpire;
+    final long idleMillis;
+    final Long initval;
+
+    /**
+     * Creates settings.
+     *
+     * @param sizeBits log2 of the slot count, {@link #MIN_SIZE} to {@link #MAX_SIZE}
+     * @param ttlMillis the default TTL, 0 for never
+     * @param updateExpire whether a rewrite restarts an entry's TTL
+     * @param idleMillis how long an entry may go unread and unwritten, 0 for ever
+     * @param initval what reads and increments of a missing key see, or {@code null}
+     * @throws IllegalArgumentException if a figure is out of range
+     */
+    public CacheSettings(int sizeBits, long ttlMillis, boolean updateExpire, long idleMillis, Long initval) {
+        if (sizeBits < MIN_SIZE || sizeBits > MAX_SIZE) {
+            throw new IllegalArgumentException("size " + sizeBits + " is outside " + MIN_SIZE + ".." + MAX_SIZE);
+        }
+        if (ttlMillis < 0 || idleMillis < 0) {
+            throw new IllegalArgumentException("negative duration");
+        }
+        this.sizeBits = sizeBits;
+        this.ttlMillis = ttlMillis;
+        this.updateExpire = updateExpire;
+        this.idleMillis = idleMillis;
+        this.initval = initval;
+    }
+
+    /**
+     * The defaults of the configuration: 2^10 slots, no expiry, updates restart the TTL.
+     *
+     * @return default settings
+     */
+    public static CacheSettings defaults() {
+        return new CacheSettings(10, 0, true, 0, null);
+    }
+
+    /** @return log2 of the slot count */
+    public int sizeBits() {
+        return sizeBits;
+    }
+
+    /** @return the default TTL in ms, 0 for never */
+    public long ttlMillis() {
+        return ttlMillis;
+    }
+
+    /** @return whether a rewrite restarts an entry's TTL */
+    public boolean updateExpire() {
+        return updateExpire;
+    }
+
+    /** @return the idle expiry in ms, 0 for none */
+    public long idleMillis() {
+        return idleMillis;
+    }
+
+    /** @return the value a missing key reads as, or {@code null} */
+    public Long initval() {
+        return initval;
+    }
+
+    @Override
+    public String toString() {
+        return "size=" + sizeBits + ", autoexpire=" + ttlMillis + "ms, updateexpire=" + updateExpire + ", idleexpire="
+            + idleMillis + "ms, initval=" + (initval == null ? "unset" : initval);
+    }
+}

@@ -1,0 +1,1026 @@
+package io.lapse.impl.engine;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
+
+import io.lapse.cache.Cache;
+import io.lapse.cache.CacheEntry;
+import io.lapse.cache.CacheStats;
+import io.lapse.cache.Match;
+
+/**
+ * The engine of one cache: 2<sup>size</sup> {@link Segment}s (htable's slots), each a growing
+ * hash table with its own lock and its own {@link TimerWheel}.
+ *
+ * <h2>Locks and what they guard</h2>
+ * <ul>
+ * <li>A segment's lock guards its chains, its wheel, its count and its counters. Each write
+ * locks exactly one segment; whole-table operations (clear, matches, iteration, size) lock one
+ * segment at a time; a change of {@code size} and {@link #close()} lock all segments in index
+ * order.</li>
+ * <li>Reads lock nothing: a lookup is a hash, two array loads and a chain walk, validated by the
+ * segment's sequence number; whether a deadline passed is decided against the coarse time of
+ * the {@link TimeSource} and, only near the deadline, the precise clock.</li>
+ * <li>The {@link TableListener} is called only after every lock is released.</li>
+ * </ul>
+ *
+ * <h2>Expiry</h2>
+ * An entry leaves the table by expiry in exactly one place: under its segment's lock, whoever
+ * holds it (a sweeper advancing the wheel, or a write or whole-table operation that finds the
+ * deadline passed) unlinks the node from chain and wheel in one step and, once unlocked, reports
+ * it. A node that is no longer linked is never reported again, so each expiry is reported
+ * exactly once. The sweeper only visits segments whose wheel has a bucket due, and a due bucket
+ * holds only what expires then (or moves to a finer level), so a sweep costs in proportion to
+ * what expires, not to the size of the table.
+ */
+public final class CacheTable implements Cache {
+
+    private static final int SPREAD = 0x9E3779B9;
+    private static final long KEEP = Long.MIN_VALUE;
+
+    private volatile String name;
+    private final TimeSource time;
+    private final TableListener listener;
+    private volatile CacheSettings settings;
+    private volatile Segment[] segments;
+    private volatile boolean closed;
+    private final DueBoard dues = new DueBoard();
+    /**
+     * Read-held by whole-table operations, write-held by a change of size and by close, so that
+     * a whole-table pass never meets segments whose nodes are being moved. Single-key operations
+     * do not take it: they notice a moved segment by its {@code retired} flag.
+     */
+    private final ReentrantReadWriteLock layout = new ReentrantReadWriteLock();
+
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder eventsPosted = new LongAdder();
+    private final LongAdder eventsDropped = new LongAdder();
+    /** Counters of segments retired by a change of size, so statistics survive it. */
+    private final AtomicLong retiredPuts = new AtomicLong();
+    private final AtomicLong retiredRemovals = new AtomicLong();
+    private final AtomicLong retiredExpirations = new AtomicLong();
+    private final LagHistogram lag = new LagHistogram();
+
+    /**
+     * Creates an empty table.
+     *
+     * @param name the cache name, used in every error message
+     * @param settings the settings
+     * @param time the time source, shared with the sweeper that will sweep this table
+     * @param listener told of expiries, removals and clears
+     */
+    public CacheTable(String name, CacheSettings settings, TimeSource time, TableListener listener) {
+        this.name = name;
+        this.settings = settings;
+        this.time = time;
+        this.listener = listener;
+        this.segments = newSegments(1 << settings.sizeBits, time.now());
+    }
+
+    private Segment[] newSegments(int count, long now) {
+        Segment[] segs = new Segment[count];
+        for (int i = 0; i < count; i++) {
+            segs[i] = new Segment(i, now, dues);
+        }
+        return segs;
+    }
+
+    private static int spread(int h) {
+        return h ^ (h >>> 16);
+    }
+
+    /** Segment of a hash: the top bits of a multiplicative hash, independent of the bucket bits. */
+    private static int segmentIndex(int hash, int segmentCount) {
+        return (hash * SPREAD) >>> -Integer.numberOfTrailingZeros(segmentCount);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Renames the table, for a configuration whose {@code name} changed; entries stay.
+     *
+     * @param newName the new name
+     */
+    public void rename(String newName) {
+        name = newName;
+    }
+
+    /**
+     * Returns the settings in force.
+     *
+     * @return the settings
+     */
+    public CacheSettings settings() {
+        return settings;
+    }
+
+    // ---------------------------------------------------------------------------------- reads
+
+    @Override
+    public Object get(String key) {
+        Node n = live(key);
+        if (n != null) {
+            hits.increment();
+            return Values.export(n.value());
+        }
+        misses.increment();
+        return settings.initval;
+    }
+
+    @Override
+    public CacheEntry getEntry(String key) {
+        Node n = live(key);
+        if (n == null) {
+            misses.increment();
+            return null;
+        }
+        hits.increment();
+        return entryOf(n);
+    }
+
+    @Override
+    public boolean containsKey(String key) {
+        return live(key) != null;
+    }
+
+    /** The live node of a key, touched for idle expiry; {@code null} if none. */
+    private Node live(String key) {
+        Values.checkKey(name, key);
+        int h = spread(key.hashCode());
+        Segment[] segs = segments;
+        Node n = segs[segmentIndex(h, segs.length)].find(key, h);
+        if (n == Segment.RETRY) {
+            n = findLocked(key, h);
+        }
+        if (n == null) {
+            return null;
+        }
+        long d = n.deadline();
+        if (time.passed(d)) {
+            return null;
+        }
+        if (n.idles()) {
+            long idle = settings.idleMillis;
+            if (idle > 0) {
+                ((IdleNode) n).touch(d, time.coarseNow(), idle);
+            }
+        }
+        return n;
+    }
+
+    private Node findLocked(String key, int h) {
+        Segment s = lock(h);
+        try {
+            return s.findLocked(key, h);
+        } finally {
+            s.unlock();
+        }
+    }
+
+    private CacheEntry entryOf(Node n) {
+        return new CacheEntry(n.key, n.value(), time.toEpochMillis(n.deadline()));
+    }
+
+    // --------------------------------------------------------------------------------- writes
+
+    /** Locks the segment of a hash, looking again if a change of size moved it. */
+    private Segment lock(int h) {
+        for (;;) {
+            if (closed) {
+                throw new IllegalStateException("cache '" + name + "' has been closed");
+            }
+            Segment[] segs = segments;
+            Segment s = segs[segmentIndex(h, segs.length)];
+            s.lock();
+            if (!s.retired) {
+                return s;
+            }
+            s.unlock();
+        }
+    }
+
+    private Segment lockForWrite(int h) {
+        Segment s = lock(h);
+        if (s.computing) {
+            s.unlock();
+            throw new IllegalStateException(
+                "cache '" + name + "': a compute function must not write to the cache it computes in");
+        }
+        return s;
+    }
+
+    @Override
+    public void put(String key, Object value) {
+        write(key, value, KEEP);
+    }
+
+    @Override
+    public void put(String key, Object value, Duration ttl) {
+        long ttlMillis = Values.ttlMillis(name, ttl);
+        write(key, value, ttlMillis);
+    }
+
+    private void write(String key, Object value, long ttlMillis) {
+        Values.checkKey(name, key);
+        Object v = Values.store(name, value);
+        int h = spread(key.hashCode());
+        CacheSettings st = settings;
+        long now = time.coarseNow();
+        Node expired = null;
+        Segment s = lockForWrite(h);
+        try {
+            Node n = s.findLocked(key, h);
+            expired = takeIfExpired(s, n);
+            if (expired != null) {
+                n = null;
+            }
+            if (n == null) {
+                s.insert(newNode(h, key, v, ttlMillis == KEEP ? st.ttlMillis : ttlMillis, now, st));
+            } else {
+                update(s, n, v, ttlMillis, now, st);
+            }
+            s.puts++;
+        } finally {
+            s.unlock();
+            reportExpired(expired);
+        }
+    }
+
+    @Override
+    public Object putIfAbsent(String key, Object value) {
+        return writeIfAbsent(key, value, KEEP);
+    }
+
+    @Override
+    public Object putIfAbsent(String key, Object value, Duration ttl) {
+        return writeIfAbsent(key, value, Values.ttlMillis(name, ttl));
+    }
+
+    private Object writeIfAbsent(String key, Object value, long ttlMillis) {
+        Values.checkKey(name, key);
+        Object v = Values.store(name, value);
+        int h = spread(key.hashCode());
+        CacheSettings st = settings;
+        long now = time.coarseNow();
+        Node expired = null;
+        Object existing = null;
+        Segment s = lockForWrite(h);
+        try {
+            Node n = s.findLocked(key, h);
+            expired = takeIfExpired(s, n);
+            if (expired != null) {
+                n = null;
+            }
+            if (n == null) {
+                s.insert(newNode(h, key, v, ttlMillis == KEEP ? st.ttlMillis : ttlMillis, now, st));
+                s.puts++;
+            } else {
+                existing = n.value();
+            }
+        } finally {
+            s.unlock();
+            reportExpired(expired);
+        }
+        return Values.export(existing);
+    }
+
+    @Override
+    public Object remove(String key) {
+        Values.checkKey(name, key);
+        int h = spread(key.hashCode());
+        Node expired = null;
+        Node removed = null;
+        Segment s = lockForWrite(h);
+        try {
+            Node n = s.findLocked(key, h);
+            expired = takeIfExpired(s, n);
+            if (n != null && expired == null) {
+                s.unlink(n);
+                s.removals++;
+                removed = n;
+            }
+        } finally {
+            s.unlock();
+            reportExpired(expired);
+        }
+        if (removed == null) {
+            return null;
+        }
+        report(EventKind.REMOVED, removed);
+        return Values.export(removed.value());
+    }
+
+    @Override
+    public long increment(String key, long delta) {
+        Values.checkKey(name, key);
+        int h = spread(key.hashCode());
+        CacheSettings st = settings;
+        long now = time.coarseNow();
+        Node expired = null;
+        long result;
+        Segment s = lockForWrite(h);
+        try {
+            Node n = s.findLocked(key, h);
+            expired = takeIfExpired(s, n);
+            if (expired != null) {
+                n = null;
+            }
+            if (n == null) {
+                long start = st.initval == null ? 0L : st.initval;
+                result = Math.addExact(start, delta);
+                s.insert(newNode(h, key, result, st.ttlMillis, now, st));
+            } else {
+                Object current = n.value();
+                if (!(current instanceof Long)) {
+                    throw new IllegalStateException("cache '" + name + "': key '" + key + "' holds a "
+                        + (current instanceof String ? "String" : "byte[]") + ", which cannot be incremented");
+                }
+                result = Math.addExact((Long) current, delta);
+                update(s, n, result, KEEP, now, st);
+            }
+            s.puts++;
+        } finally {
+            s.unlock();
+            reportExpired(expired);
+        }
+        return result;
+    }
+
+    @Override
+    public boolean setTtl(String key, Duration ttl) {
+        Values.checkKey(name, key);
+        long ttlMillis = Values.ttlMillis(name, ttl);
+        int h = spread(key.hashCode());
+        CacheSettings st = settings;
+        long now = time.coarseNow();
+        Node expired = null;
+        boolean found = false;
+        Segment s = lockForWrite(h);
+        try {
+            Node n = s.findLocked(key, h);
+            expired = takeIfExpired(s, n);
+            if (n != null && expired == null) {
+                long before = n.deadline();
+                n.setWriteDeadline(deadline(ttlMillis, now), now, st.idleMillis);
+                s.deadlineChanged(n, before);
+                found = true;
+            }
+        } finally {
+            s.unlock();
+            reportExpired(expired);
+        }
+        return found;
+    }
+
+    @Override
+    public Object compute(String key, BiFunction<? super String, Object, Object> function) {
+        Values.checkKey(name, key);
+        if (function == null) {
+            throw new NullPointerException("cache '" + name + "': compute function is null");
+        }
+        int h = spread(key.hashCode());
+        CacheSettings st = settings;
+        long now = time.coarseNow();
+        Node expired = null;
+        Node removed = null;
+        Object stored;
+        Segment s = lockForWrite(h);
+        try {
+            Node n = s.findLocked(key, h);
+            expired = takeIfExpired(s, n);
+            if (expired != null) {
+                n = null;
+            }
+            Object result;
+            s.computing = true;
+            try {
+                result = function.apply(key, n == null ? null : Values.export(n.value()));
+            } finally {
+                s.computing = false;
+            }
+            if (result == null) {
+                stored = null;
+                if (n != null) {
+                    s.unlink(n);
+                    s.removals++;
+                    removed = n;
+                }
+            } else {
+                stored = Values.store(name, result);
+                if (n == null) {
+                    s.insert(newNode(h, key, stored, st.ttlMillis, now, st));
+                } else {
+                    update(s, n, stored, KEEP, now, st);
+                }
+                s.puts++;
+            }
+        } finally {
+            s.unlock();
+            reportExpired(expired);
+        }
+        if (removed != null) {
+            report(EventKind.REMOVED, removed);
+        }
+        return Values.export(stored);
+    }
+
+    private static long deadline(long ttlMillis, long now) {
+        return ttlMillis == 0 ? Node.NEVER : now + ttlMillis;
+    }
+
+    private static Node newNode(int h, String key, Object v, long ttlMillis, long now, CacheSettings st) {
+        long d = deadline(ttlMillis, now);
+        return st.idleMillis > 0 ? new IdleNode(h, key, v, d, now, st.idleMillis) : new Node(h, key, v, d);
+    }
+
+    /**
+     * Stores a new value in a live node, under its segment's lock.
+     *
+     * @param ttlMillis an explicit TTL, or {@link #KEEP} to follow {@code updateexpire}
+     */
+    private void update(Segment s, Node n, Object v, long ttlMillis, long now, CacheSettings st) {
+        long writeDeadline;
+        if (ttlMillis != KEEP) {
+            writeDeadline = deadline(ttlMillis, now);
+        } else if (st.updateExpire) {
+            writeDeadline = deadline(st.ttlMillis, now);
+        } else {
+            writeDeadline = n.writeDeadline();
+        }
+        if (st.idleMillis > 0 && !n.idles()) {
+            // idleexpire was switched on after this entry was written: it idles from this write on.
+            s.unlink(n);
+            s.insert(new IdleNode(n.hash, n.key, v, writeDeadline, now, st.idleMillis));
+            return;
+        }
+        n.value(v);
+        if (n.idles() || writeDeadline != n.writeDeadline()) {
+            long before = n.deadline();
+            n.setWriteDeadline(writeDeadline, now, st.idleMillis);
+            s.deadlineChanged(n, before);
+        }
+    }
+
+    /**
+     * Takes a node out if its deadline has passed, under its segment's lock; the caller reports
+     * it with {@link #reportExpired(Node)} once unlocked.
+     *
+     * @param n the node found for a key, or {@code null}
+     * @return {@code n} if it was expired and is now out of the table, else {@code null}
+     */
+    private Node takeIfExpired(Segment s, Node n) {
+        if (n == null || !time.passed(n.deadline())) {
+            return null;
+        }
+        s.unlink(n);
+        s.expirations++;
+        return n;
+    }
+
+    // ----------------------------------------------------------------------- whole-table work
+
+    @Override
+    public long removeKeys(Match match) {
+        TextMatcher m = TextMatcher.compile(name, match);
+        return removeMatching(n -> m.matches(n.key));
+    }
+
+    @Override
+    public long removeValues(Match match) {
+        TextMatcher m = TextMatcher.compile(name, match);
+        return removeMatching(n -> m.matches(Values.text(n.value())));
+    }
+
+    private long removeMatching(Predicate<Node> matches) {
+        long total = 0;
+        List<Node> out = new ArrayList<>();
+        layout.readLock().lock();
+        try {
+            checkOpen();
+            for (Segment s : segments) {
+                out.clear();
+                long now;
+                s.lock();
+                try {
+                    now = time.now();
+                    s.removeIf(n -> n.deadline() <= now || matches.test(n), out);
+                    for (Node n : out) {
+                        if (n.deadline() <= now) {
+                            s.expirations++;
+                        } else {
+                            s.removals++;
+                        }
+                    }
+                } finally {
+                    s.unlock();
+                }
+                for (Node n : out) {
+                    if (n.deadline() <= now) {
+                        reportExpired(n, now);
+                    } else {
+                        total++;
+                        report(EventKind.REMOVED, n);
+                    }
+                }
+            }
+        } finally {
+            layout.readLock().unlock();
+        }
+        return total;
+    }
+
+    @Override
+    public long countKeys(Match match) {
+        TextMatcher m = TextMatcher.compile(name, match);
+        return countMatching(n -> m.matches(n.key));
+    }
+
+    @Override
+    public long countValues(Match match) {
+        TextMatcher m = TextMatcher.compile(name, match);
+        return countMatching(n -> m.matches(Values.text(n.value())));
+    }
+
+    private long countMatching(Predicate<Node> matches) {
+        long[] total = new long[1];
+        layout.readLock().lock();
+        try {
+            checkOpen();
+            for (Segment s : segments) {
+                s.lock();
+                try {
+                    long now = time.now();
+                    s.forEach(n -> {
+                        if (n.deadline() > now && matches.test(n)) {
+                            total[0]++;
+                        }
+                    });
+                } finally {
+                    s.unlock();
+                }
+            }
+        } finally {
+            layout.readLock().unlock();
+        }
+        return total[0];
+    }
+
+    @Override
+    public long clear() {
+        long total = 0;
+        List<Node> expired = new ArrayList<>();
+        layout.readLock().lock();
+        try {
+            checkOpen();
+            for (Segment s : segments) {
+                expired.clear();
+                long live = 0;
+                long now;
+                s.lock();
+                try {
+                    now = time.now();
+                    for (Node n : collect(s)) {
+                        if (n.deadline() <= now) {
+                            expired.add(n);
+                        } else {
+                            live++;
+                        }
+                    }
+                    s.dropAll();
+                    s.removals += live;
+                    s.expirations += expired.size();
+                } finally {
+                    s.unlock();
+                }
+                total += live;
+                reportExpired(expired, now);
+            }
+        } finally {
+            layout.readLock().unlock();
+        }
+        report(EventKind.CLEARED, total);
+        return total;
+    }
+
+    private static Node[] collect(Segment s) {
+        Node[] found = new Node[s.count];
+        int[] i = new int[1];
+        s.forEach(n -> found[i[0]++] = n);
+        return found;
+    }
+
+    @Override
+    public long size() {
+        return figures(false).size();
+    }
+
+    @Override
+    public Iterator<CacheEntry> iterator() {
+        checkOpen();
+        return new EntryIterator();
+    }
+
+    /**
+     * Copies one segment at a time, under its lock, at one instant. If a change of size replaces
+     * the segments midway, it goes on over the new ones, skipping every key whose segment it had
+     * already copied (each change of size adds one such bound), so no key comes twice.
+     */
+    private final class EntryIterator implements Iterator<CacheEntry> {
+        private Segment[] segs = segments;
+        private int nextSegment;
+        /** Pairs of (segment count, segments copied) of layouts left behind. */
+        private final List<int[]> copiedBefore = new ArrayList<>(0);
+        private Iterator<CacheEntry> current = Collections.emptyIterator();
+
+        @Override
+        public boolean hasNext() {
+            while (!current.hasNext()) {
+                if (nextSegment == segs.length) {
+                    return false;
+                }
+                List<CacheEntry> copy = copy(segs[nextSegment]);
+                if (copy == null) {
+                    copiedBefore.add(new int[] {segs.length, nextSegment});
+                    segs = segments;
+                    nextSegment = 0;
+                } else {
+                    nextSegment++;
+                    current = copy.iterator();
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public CacheEntry next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return current.next();
+        }
+
+        /** @return the live entries not returned yet, or {@code null} if the segment was retired */
+        private List<CacheEntry> copy(Segment s) {
+            List<CacheEntry> copy = new ArrayList<>();
+            s.lock();
+            try {
+                if (s.retired) {
+                    checkOpen();
+                    return null;
+                }
+                long now = time.now();
+                s.forEach(n -> {
+                    if (n.deadline() > now && !copiedAlready(n.hash)) {
+                        copy.add(entryOf(n));
+                    }
+                });
+            } finally {
+                s.unlock();
+            }
+            return copy;
+        }
+
+        private boolean copiedAlready(int hash) {
+            for (int[] layout : copiedBefore) {
+                if (segmentIndex(hash, layout[0]) < layout[1]) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    // ------------------------------------------------------------------------------- sweeping
+
+    /**
+     * Expires what is due in one sweeper partition: the segments whose index is {@code part}
+     * modulo {@code parts}. Costs one volatile read when nothing is due.
+     *
+     * @param part this sweeper thread's partition, {@code 0 <= part < parts}
+     * @param parts how many sweeper threads share the work
+     */
+    void sweep(int part, int parts) {
+        AtomicLongArray d = dues.forParts(parts);
+        long now = time.now();
+        if (now < d.get(part)) {
+            return;
+        }
+        d.set(part, Long.MAX_VALUE);
+        long earliest = Long.MAX_VALUE;
+        List<Node> expired = null;
+        Segment[] segs = segments;
+        for (int i = part; i < segs.length; i += parts) {
+            Segment s = segs[i];
+            long due = s.nextDue;
+            if (due <= now) {
+                if (expired == null) {
+                    expired = new ArrayList<>();
+                }
+                expired.clear();
+                s.lock();
+                try {
+                    if (!s.retired) {
+                        s.expire(now, expired);
+                    }
+                    due = s.nextDue;
+                } finally {
+                    s.unlock();
+                }
+                reportExpired(expired, now);
+                now = time.now();
+            }
+            earliest = Math.min(earliest, due);
+        }
+        DueBoard.lower(d, part, earliest);
+    }
+
+    /** What {@link #stats()} and {@link #size()} count, after expiring what is due. */
+    private Figures figures(boolean counters) {
+        Figures f = new Figures();
+        List<Node> expired = new ArrayList<>();
+        layout.readLock().lock();
+        try {
+            checkOpen();
+            Segment[] segs = segments;
+            f.slots = segs.length;
+            for (Segment s : segs) {
+                expired.clear();
+                long now = time.now();
+                long items;
+                s.lock();
+                try {
+                    if (s.nextDue <= now) {
+                        s.expire(now, expired);
+                    }
+                    items = s.count;
+                    if (counters) {
+                        f.puts += s.puts;
+                        f.removals += s.removals;
+                        f.expirations += s.expirations;
+                    }
+                } finally {
+                    s.unlock();
+                }
+                reportExpired(expired, now);
+                f.size += items;
+                f.maxSlotItems = Math.max(f.maxSlotItems, items);
+                f.minSlotItems = Math.min(f.minSlotItems, items);
+            }
+        } finally {
+            layout.readLock().unlock();
+        }
+        return f;
+    }
+
+    private static final class Figures {
+        int slots;
+        long size;
+        long maxSlotItems;
+        long minSlotItems = Long.MAX_VALUE;
+        long puts;
+        long removals;
+        long expirations;
+
+        long size() {
+            return size;
+        }
+    }
+
+    // -------------------------------------------------------------------------------- reports
+
+    private void reportExpired(Node n) {
+        if (n != null) {
+            reportExpired(n, time.now());
+        }
+    }
+
+    private void reportExpired(List<Node> expired, long noticedAt) {
+        for (Node n : expired) {
+            reportExpired(n, noticedAt);
+        }
+    }
+
+    private void reportExpired(Node n, long noticedAt) {
+        lag.record(noticedAt - n.deadline());
+        report(EventKind.EXPIRED, n);
+    }
+
+    private void report(EventKind kind, Node n) {
+        if (listener.wants(kind)) {
+            try {
+                listener.entry(kind, n.key, n.value(), time.toEpochMillis(n.deadline()));
+            } catch (RuntimeException e) {
+                // The listener broke its contract; the change is made, so count what was lost
+                // rather than fail the operation or the rest of a sweep.
+                eventsDropped.increment();
+            }
+        }
+    }
+
+    private void report(EventKind kind, long count) {
+        if (listener.wants(kind)) {
+            try {
+                listener.table(kind, count);
+            } catch (RuntimeException e) {
+                eventsDropped.increment();
+            }
+        }
+    }
+
+    /**
+     * Counts an event handed to the event system, for {@link CacheStats#eventsPosted()}.
+     */
+    public void eventPosted() {
+        eventsPosted.increment();
+    }
+
+    /**
+     * Counts an event that had a subscriber but could not be delivered, for
+     * {@link CacheStats#eventsDropped()}.
+     */
+    public void eventDropped() {
+        eventsDropped.increment();
+    }
+
+    // ------------------------------------------------------------------------ statistics
+
+    @Override
+    public CacheStats stats() {
+        Figures f = figures(true);
+        return CacheStats.builder()
+            .hits(hits.sum())
+            .misses(misses.sum())
+            .puts(f.puts + retiredPuts.get())
+            .removals(f.removals + retiredRemovals.get())
+            .evictions(0)
+            .expirations(f.expirations + retiredExpirations.get())
+            .size(f.size)
+            .slots(f.slots)
+            .maxSlotItems(f.maxSlotItems)
+            .minSlotItems(f.minSlotItems == Long.MAX_VALUE ? 0 : f.minSlotItems)
+            .eventsPosted(eventsPosted.sum())
+            .eventsDropped(eventsDropped.sum())
+            .expiryLagP50Millis(lag.percentile(0.5))
+            .expiryLagP99Millis(lag.percentile(0.99))
+            .expiryLagMaxMillis(lag.max())
+            .build();
+    }
+
+    @Override
+    public void resetStats() {
+        layout.readLock().lock();
+        try {
+            checkOpen();
+            hits.reset();
+            misses.reset();
+            eventsPosted.reset();
+            eventsDropped.reset();
+            retiredPuts.set(0);
+            retiredRemovals.set(0);
+            retiredExpirations.set(0);
+            lag.reset();
+            for (Segment s : segments) {
+                s.lock();
+                try {
+                    s.puts = 0;
+                    s.removals = 0;
+                    s.expirations = 0;
+                } finally {
+                    s.unlock();
+                }
+            }
+        } finally {
+            layout.readLock().unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------- lifecycle, settings
+
+    /**
+     * Applies new settings. TTL, idle and {@code updateexpire} changes apply to entries written
+     * from now on; entries already stored keep their deadlines. A change of {@code size} moves
+     * every entry to the new slots under all locks, expiring what is due on the way; nothing
+     * else is lost.
+     *
+     * @param next the new settings
+     */
+    public void reconfigure(CacheSettings next) {
+        layout.writeLock().lock();
+        try {
+            checkOpen();
+            CacheSettings previous = settings;
+            settings = next;
+            if (next.sizeBits != previous.sizeBits) {
+                moveTo(1 << next.sizeBits);
+            }
+        } finally {
+            layout.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Moves every node to a new set of segments; caller holds the layout write lock. Nodes
+     * whose deadline passed are expired on the way and reported once all locks are released.
+     */
+    private void moveTo(int count) {
+        Segment[] old = segments;
+        List<Node> expired = new ArrayList<>();
+        long now = time.now();
+        int locked = 0;
+        try {
+            for (Segment s : old) {
+                s.lock();
+                locked++;
+            }
+            // The new segments are published only at the end, so nobody else can reach them.
+            Segment[] fresh = newSegments(count, now);
+            for (Segment s : old) {
+                s.retire();
+                int before = expired.size();
+                for (Node n : collect(s)) {
+                    if (n.deadline() <= now) {
+                        expired.add(n);
+                    } else {
+                        fresh[segmentIndex(n.hash, count)].adopt(n);
+                    }
+                }
+                retiredPuts.addAndGet(s.puts);
+                retiredRemovals.addAndGet(s.removals);
+                retiredExpirations.addAndGet(s.expirations + expired.size() - before);
+            }
+            segments = fresh;
+            dues.resetAll();
+        } finally {
+            for (int i = 0; i < locked; i++) {
+                old[i].unlock();
+            }
+        }
+        reportExpired(expired, now);
+    }
+
+    /**
+     * Reports that the table came up, for {@link EventKind#CREATED}.
+     */
+    public void announce() {
+        report(EventKind.CREATED, 0);
+    }
+
+    /**
+     * Closes the table: every later operation throws {@link IllegalStateException}, and the
+     * entries are dropped without events. Idempotent.
+     */
+    public void close() {
+        layout.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (Segment s : segments) {
+                s.lock();
+                try {
+                    s.retire();
+                    s.dropAll();
+                } finally {
+                    s.unlock();
+                }
+            }
+        } finally {
+            layout.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Tells whether {@link #close()} was called.
+     *
+     * @return {@code true} once closed
+     */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("cache '" + name + "' has been closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Cache[" + name + "]";
+    }
+}

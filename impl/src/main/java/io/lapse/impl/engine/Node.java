@@ -1,0 +1,118 @@
+package io.lapse.impl.engine;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * One entry: a link in its slot's hash chain and, while it has a deadline, in its slot's timer
+ * wheel. The node is the unit of the "exactly once" rule: it leaves the table in one step under
+ * its slot lock, and only the operation that takes it out reports it.
+ *
+ * <p>Memory: 12 bytes of header, {@code hash} and {@code wheelSlot} (4 each), five references
+ * (4 each with compressed oops) and the deadline (8): 48 bytes, the size of the object with no
+ * padding lost.
+ *
+ * <p>Concurrency: {@code value}, {@code next} and {@code deadline} are written under the slot
+ * lock with release semantics and read by lock-free readers with acquire semantics (an idle
+ * read may also raise {@code deadline} by compare-and-set). The wheel fields are touched only
+ * under the slot lock. A node that has left the table is never changed again, so events built
+ * from it after the lock is released see what it held when it left.
+ */
+class Node {
+
+    /** The deadline of an entry that never expires. */
+    static final long NEVER = Long.MAX_VALUE;
+
+    /** {@link #wheelSlot} of a node that is in no wheel bucket. */
+    static final int UNSCHEDULED = -1;
+
+    private static final VarHandle VALUE;
+    private static final VarHandle NEXT;
+    private static final VarHandle DEADLINE;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            VALUE = lookup.findVarHandle(Node.class, "value", Object.class);
+            NEXT = lookup.findVarHandle(Node.class, "next", Node.class);
+            DEADLINE = lookup.findVarHandle(Node.class, "deadline", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final int hash;
+    final String key;
+    /** Level and bucket of the wheel list this node is on, or {@link #UNSCHEDULED}. */
+    int wheelSlot = UNSCHEDULED;
+    private Object value;
+    private Node next;
+    private long deadline;
+    Node wheelPrev;
+    Node wheelNext;
+
+    Node(int hash, String key, Object value, long deadline) {
+        this.hash = hash;
+        this.key = key;
+        this.value = value;
+        this.deadline = deadline;
+    }
+
+    final Object value() {
+        return VALUE.getAcquire(this);
+    }
+
+    final void value(Object v) {
+        VALUE.setRelease(this, v);
+    }
+
+    final Node next() {
+        return (Node) NEXT.getAcquire(this);
+    }
+
+    final void next(Node n) {
+        NEXT.setRelease(this, n);
+    }
+
+    final long deadline() {
+        return (long) DEADLINE.getAcquire(this);
+    }
+
+    final void deadline(long d) {
+        DEADLINE.setRelease(this, d);
+    }
+
+    final boolean raiseDeadline(long expected, long d) {
+        return DEADLINE.compareAndSet(this, expected, d);
+    }
+
+    /**
+     * Returns the deadline that writes, not reads, set; equal to {@link #deadline()} for a node
+     * without idle expiry.
+     *
+     * @return the write deadline in monotonic ms, or {@link #NEVER}
+     */
+    long writeDeadline() {
+        return deadline();
+    }
+
+    /**
+     * Sets the deadline for a write, under the slot lock.
+     *
+     * @param writeDeadline the deadline the write asks for, or {@link #NEVER}
+     * @param now the current coarse time
+     * @param idleMillis the cache's idle expiry, 0 for none
+     */
+    void setWriteDeadline(long writeDeadline, long now, long idleMillis) {
+        deadline(writeDeadline);
+    }
+
+    /**
+     * Tells whether reads of this node extend its deadline.
+     *
+     * @return {@code true} for a node of a cache with idle expiry
+     */
+    boolean idles() {
+        return false;
+    }
+}

@@ -1,0 +1,289 @@
+package io.lapse.impl.engine;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * One slot of a cache (htable's slot, a lock stripe): a hash table of its own that grows as it
+ * fills, the timer wheel of its nodes, and the counters of what happened to them.
+ *
+ * <p>Locking: the segment is its own lock. Every change to its chains, its wheel, its count and
+ * its counters happens under it. Readers take no lock: they read {@link #seq}, walk a chain and
+ * read {@code seq} again. Links only change in place while {@code seq} is odd (a resize, or the
+ * move of every node to new slots), so a walk that saw the same even {@code seq} twice saw
+ * consistent chains; any other walk is retried. Plain insertions and removals keep {@code seq}
+ * as it is: a reader standing on a removed node still finds the rest of the chain through it.
+ */
+final class Segment extends ReentrantLock {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Returned by a lock-free lookup that raced with a relinking and must be retried. */
+    static final Node RETRY = new Node(0, "", null, Node.NEVER);
+
+    private static final VarHandle BUCKET = MethodHandles.arrayElementVarHandle(Node[].class);
+    private static final int FIRST_CAPACITY = 4;
+    private static final int MAX_CAPACITY = 1 << 30;
+
+    /** This segment's index in the cache's segment array. */
+    final int index;
+    private final DueBoard board;
+    /** Odd while chains are being relinked; readers retry when it is odd or changed. */
+    private volatile int seq;
+    private volatile Node[] table;
+    /** Nodes in the chains, live or expired but not yet taken out. */
+    int count;
+    final TimerWheel wheel;
+    /** When the wheel next needs advancing; read without the lock by the sweeper. */
+    volatile long nextDue = Long.MAX_VALUE;
+    /** Set once the segment's nodes have moved elsewhere; writers must look again. */
+    boolean retired;
+    /** Set while a compute function runs under this lock. */
+    boolean computing;
+
+    long puts;
+    long removals;
+    long expirations;
+
+    Segment(int index, long now, DueBoard board) {
+        this.index = index;
+        this.board = board;
+        this.wheel = new TimerWheel(now);
+    }
+
+    /**
+     * Looks a key up without the lock.
+     *
+     * @return the node, {@code null} if absent, or {@link #RETRY} if the walk raced with a
+     *     relinking
+     */
+    Node find(String key, int hash) {
+        int s = seq;
+        if ((s & 1) != 0) {
+            return RETRY;
+        }
+        Node[] tab = table;
+        Node n = null;
+        if (tab != null) {
+            n = (Node) BUCKET.getAcquire(tab, hash & (tab.length - 1));
+            while (n != null && (n.hash != hash || !key.equals(n.key))) {
+                n = n.next();
+            }
+        }
+        VarHandle.acquireFence();
+        return seq == s ? n : RETRY;
+    }
+
+    /** Looks a key up; caller holds the lock. */
+    Node findLocked(String key, int hash) {
+        Node[] tab = table;
+        if (tab == null) {
+            return null;
+        }
+        Node n = tab[hash & (tab.length - 1)];
+        while (n != null && (n.hash != hash || !key.equals(n.key))) {
+            n = n.next();
+        }
+        return n;
+    }
+
+    /** Links a new node into its chain and, if it has a deadline, into the wheel; caller holds the lock. */
+    void insert(Node node) {
+        Node[] tab = table;
+        if (tab == null) {
+            tab = new Node[FIRST_CAPACITY];
+            table = tab;
+        }
+        int i = node.hash & (tab.length - 1);
+        node.next(tab[i]);
+        BUCKET.setRelease(tab, i, node);
+        count++;
+        schedule(node);
+        if (count > tab.length && tab.length < MAX_CAPACITY) {
+            resize(tab);
+        }
+    }
+
+    /** Takes a node out of its chain and its wheel; caller holds the lock. */
+    void unlink(Node node) {
+        unlinkChain(node);
+        wheel.unschedule(node);
+        count--;
+    }
+
+    /** Puts a node whose deadline is finite into the wheel; caller holds the lock. */
+    void schedule(Node node) {
+        if (node.deadline() != Node.NEVER) {
+            long due = wheel.schedule(node);
+            if (due < nextDue) {
+                nextDue = due;
+                board.lower(index, due);
+            }
+        }
+    }
+
+    /**
+     * Re-files a node in the wheel after its deadline changed from {@code before}; caller holds
+     * the lock. A later deadline leaves the node where it is, to be placed again when its bucket
+     * comes due; an earlier one moves it now.
+     */
+    void deadlineChanged(Node node, long before) {
+        long d = node.deadline();
+        if (d == Node.NEVER) {
+            wheel.unschedule(node);
+        } else if (d < before || node.wheelSlot == Node.UNSCHEDULED) {
+            wheel.unschedule(node);
+            schedule(node);
+        }
+    }
+
+    /**
+     * Advances the wheel and takes every node whose deadline is at or before {@code now} out of
+     * the segment; caller holds the lock.
+     *
+     * @param expired receives the nodes taken out
+     */
+    void expire(long now, List<Node> expired) {
+        int from = expired.size();
+        wheel.advance(now, expired);
+        for (int i = from, n = expired.size(); i < n; i++) {
+            Node node = expired.get(i);
+            unlinkChain(node);
+            count--;
+            expirations++;
+        }
+        nextDue = wheel.nextDue();
+    }
+
+    private void unlinkChain(Node node) {
+        Node[] tab = table;
+        int i = node.hash & (tab.length - 1);
+        Node n = tab[i];
+        if (n == node) {
+            BUCKET.setRelease(tab, i, node.next());
+            return;
+        }
+        while (n.next() != node) {
+            n = n.next();
+        }
+        n.next(node.next());
+    }
+
+    /**
+     * Takes out every node the filter accepts; caller holds the lock.
+     *
+     * @param filter decides per node
+     * @param out receives the nodes taken out
+     */
+    void removeIf(Predicate<Node> filter, List<Node> out) {
+        Node[] tab = table;
+        if (tab == null) {
+            return;
+        }
+        for (int i = 0; i < tab.length; i++) {
+            Node pred = null;
+            Node n = tab[i];
+            while (n != null) {
+                Node next = n.next();
+                if (filter.test(n)) {
+                    if (pred == null) {
+                        BUCKET.setRelease(tab, i, next);
+                    } else {
+                        pred.next(next);
+                    }
+                    wheel.unschedule(n);
+                    count--;
+                    out.add(n);
+                } else {
+                    pred = n;
+                }
+                n = next;
+            }
+        }
+    }
+
+    /** Calls the visitor for every node in the chains; caller holds the lock. */
+    void forEach(Consumer<Node> visitor) {
+        Node[] tab = table;
+        if (tab == null) {
+            return;
+        }
+        for (Node head : tab) {
+            for (Node n = head; n != null; n = n.next()) {
+                visitor.accept(n);
+            }
+        }
+    }
+
+    /** Drops every node at once, as after a clear; caller holds the lock. */
+    void dropAll() {
+        table = null;
+        count = 0;
+        wheel.clear();
+        nextDue = Long.MAX_VALUE;
+    }
+
+    /**
+     * Starts moving every node elsewhere: from now on lock-free readers retry and writers that
+     * lock this segment look again; caller holds the lock and keeps it until the move is done.
+     */
+    void retire() {
+        retired = true;
+        seq++;
+    }
+
+    /**
+     * Links a node that leaves a retired segment into this one; caller holds the locks of both.
+     */
+    void adopt(Node node) {
+        node.wheelSlot = Node.UNSCHEDULED;
+        node.wheelPrev = null;
+        node.wheelNext = null;
+        insert(node);
+    }
+
+    private void resize(Node[] old) {
+        int n = old.length;
+        Node[] grown = new Node[n << 1];
+        seq++;
+        for (int i = 0; i < n; i++) {
+            // Split each chain into the nodes that stay at i and those that move to i + n,
+            // keeping their order, so a reader walking the old chain only ever steps forward.
+            Node loHead = null;
+            Node loTail = null;
+            Node hiHead = null;
+            Node hiTail = null;
+            for (Node e = old[i]; e != null; e = e.next()) {
+                if ((e.hash & n) == 0) {
+                    if (loTail == null) {
+                        loHead = e;
+                    } else {
+                        loTail.next(e);
+                    }
+                    loTail = e;
+                } else {
+                    if (hiTail == null) {
+                        hiHead = e;
+                    } else {
+                        hiTail.next(e);
+                    }
+                    hiTail = e;
+                }
+            }
+            if (loTail != null) {
+                loTail.next(null);
+            }
+            if (hiTail != null) {
+                hiTail.next(null);
+            }
+            grown[i] = loHead;
+            grown[i + n] = hiHead;
+        }
+        table = grown;
+        seq++;
+    }
+}

@@ -1,0 +1,120 @@
+package io.lapse.impl.engine;
+
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.lapse.cache.Cache;
+
+/** The rules for keys, values and TTLs of {@link Cache}, with messages that name the cache. */
+final class Values {
+
+    private static final long MAX_TTL_MILLIS = Cache.MAX_TTL.toMillis();
+
+    private Values() {
+    }
+
+    /**
+     * Checks a key.
+     *
+     * @throws NullPointerException if it is null
+     * @throws IllegalArgumentException if it is empty or too long
+     */
+    static void checkKey(String cache, String key) {
+        if (key == null) {
+            throw new NullPointerException("cache '" + cache + "': key is null");
+        }
+        int length = key.length();
+        if (length == 0 || length > Cache.MAX_KEY_LENGTH) {
+            throw new IllegalArgumentException(length == 0
+                ? "cache '" + cache + "': key is empty"
+                : "cache '" + cache + "': key of " + length + " characters is longer than the limit of "
+                    + Cache.MAX_KEY_LENGTH);
+        }
+    }
+
+    /**
+     * Turns a value given by a caller into what the table stores: a String, a Long or a private
+     * copy of a byte[].
+     *
+     * @throws NullPointerException if it is null
+     * @throws IllegalArgumentException if it is of another type, too long, or an integer that
+     *     does not fit a long
+     */
+    static Object store(String cache, Object value) {
+        if (value instanceof String) {
+            String s = (String) value;
+            if (s.length() > Cache.MAX_VALUE_LENGTH) {
+                throw tooLong(cache, s.length(), "characters");
+            }
+            return s;
+        }
+        if (value instanceof Long) {
+            return value;
+        }
+        if (value instanceof byte[]) {
+            byte[] b = (byte[]) value;
+            if (b.length > Cache.MAX_VALUE_LENGTH) {
+                throw tooLong(cache, b.length, "bytes");
+            }
+            return b.clone();
+        }
+        if (value instanceof Integer || value instanceof Short || value instanceof Byte
+            || value instanceof AtomicInteger || value instanceof AtomicLong) {
+            return ((Number) value).longValue();
+        }
+        if (value instanceof BigInteger) {
+            BigInteger big = (BigInteger) value;
+            if (big.bitLength() > 63) {
+                throw new IllegalArgumentException(
+                    "cache '" + cache + "': integer value " + big + " does not fit a 64-bit long");
+            }
+            return big.longValue();
+        }
+        if (value == null) {
+            throw new NullPointerException("cache '" + cache + "': value is null");
+        }
+        throw new IllegalArgumentException("cache '" + cache + "': a value must be a String, an integral number "
+            + "or a byte[], not a " + value.getClass().getName());
+    }
+
+    private static IllegalArgumentException tooLong(String cache, int length, String unit) {
+        return new IllegalArgumentException("cache '" + cache + "': value of " + length + " " + unit
+            + " is longer than the limit of " + Cache.MAX_VALUE_LENGTH);
+    }
+
+    /** Returns a stored value to a caller: byte arrays as copies, so nobody can change the table's. */
+    static Object export(Object stored) {
+        return stored instanceof byte[] ? ((byte[]) stored).clone() : stored;
+    }
+
+    /** Returns the text a value match sees: a String as is, a Long in decimal, nothing for a byte[]. */
+    static String text(Object stored) {
+        if (stored instanceof String) {
+            return (String) stored;
+        }
+        return stored instanceof Long ? stored.toString() : null;
+    }
+
+    /**
+     * Converts a TTL to milliseconds, 0 meaning never.
+     *
+     * @throws NullPointerException if it is null
+     * @throws IllegalArgumentException if it is negative or longer than {@link Cache#MAX_TTL}
+     */
+    static long ttlMillis(String cache, Duration ttl) {
+        if (ttl == null) {
+            throw new NullPointerException("cache '" + cache + "': ttl is null");
+        }
+        if (ttl.isNegative()) {
+            throw new IllegalArgumentException("cache '" + cache + "': ttl " + ttl + " is negative");
+        }
+        if (ttl.compareTo(Cache.MAX_TTL) > 0) {
+            throw new IllegalArgumentException("cache '" + cache + "': ttl " + ttl + " is longer than the limit of "
+                + Cache.MAX_TTL + "; use a ttl of zero for an entry that never expires");
+        }
+        long millis = ttl.toMillis();
+        return millis == 0 && !ttl.isZero() ? 1 : Math.min(millis, MAX_TTL_MILLIS);
+    }
+}

@@ -1,0 +1,142 @@
+package io.lapse.impl.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SweeperTest {
+
+    private static final String PREFIX = "sweeper-test-";
+
+    private final FakeClock clock = new FakeClock();
+    private final TimeSource time = new TimeSource(clock);
+    private final List<RuntimeException> failures = new CopyOnWriteArrayList<>();
+    private final Sweeper sweeper = new Sweeper(time, PREFIX, (t, e) -> failures.add(e));
+
+    @AfterEach
+    void stop() {
+        sweeper.close();
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    private static long liveThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().startsWith(PREFIX) && t.isAlive()).count();
+    }
+
+    @Test
+    void expiresIdleTablesWithoutAnyCallerActivity() {
+        RecordingListener events = new RecordingListener();
+        CacheTable table = new CacheTable("idle", new CacheSettings(4, 0, true, 0, null), time, events);
+        sweeper.configure(1, 1);
+        sweeper.add(table);
+        sweeper.start();
+        for (int i = 0; i < 100; i++) {
+            table.put("k" + i, "v", Duration.ofMillis(100 + i));
+        }
+        clock.advance(150);
+        // TTLs of 100 to 150 ms have passed: 51 entries.
+        await("51 expiries", () -> events.of(EventKind.EXPIRED).size() == 51);
+        clock.advance(50);
+        await("100 expiries", () -> events.of(EventKind.EXPIRED).size() == 100);
+        assertTrue(events.of(EventKind.EXPIRED).stream().allMatch(e -> e.thread.startsWith(PREFIX)));
+        assertEquals(0, table.size());
+        table.close();
+    }
+
+    @Test
+    void threadsStopOnCloseAndChangeLiveWithoutLosingEntries() {
+        RecordingListener events = new RecordingListener();
+        CacheTable table = new CacheTable("live", new CacheSettings(6, 0, true, 0, null), time, events);
+        sweeper.add(table);
+        sweeper.start();
+        for (int i = 0; i < 1_000; i++) {
+            table.put("k" + i, "v", Duration.ofMillis(i < 500 ? 100 : 10_000));
+        }
+        await("one thread", () -> liveThreads() == 1);
+        sweeper.configure(3, 2);
+        await("three threads", () -> liveThreads() == 3);
+        assertEquals(1_000, table.size());
+        clock.advance(100);
+        // Each of the three threads sweeps its own third of the 64 slots.
+        await("500 expiries", () -> events.of(EventKind.EXPIRED).size() == 500);
+        sweeper.configure(1, 10);
+        await("one thread again", () -> liveThreads() == 1);
+        assertEquals(500, table.size());
+        sweeper.close();
+        assertEquals(0, liveThreads());
+        sweeper.close();
+        table.close();
+    }
+
+    @Test
+    void aStoppedSweeperLeavesReadsExact() {
+        CacheTable table = new CacheTable("exact", new CacheSettings(2, 0, true, 0, null), time, TableListener.NONE);
+        sweeper.start();
+        await("a tick", () -> time.coarseNow() == clock.millis());
+        sweeper.close();
+        table.put("k", "v", Duration.ofMillis(2_000));
+        clock.advance(2_000);
+        assertNull(table.get("k"), "without ticks, reads must ask the precise clock");
+        table.close();
+    }
+
+    @Test
+    void aTableWhoseSweepThrowsDoesNotStopTheOthers() {
+        RecordingListener events = new RecordingListener();
+        RecordingListener broken = new RecordingListener();
+        broken.hook = e -> {
+            throw new IllegalStateException("listener broke its contract");
+        };
+        CacheTable bad = new CacheTable("bad", new CacheSettings(2, 0, true, 0, null), time, broken);
+        CacheTable good = new CacheTable("good", new CacheSettings(2, 0, true, 0, null), time, events);
+        sweeper.configure(1, 1);
+        sweeper.add(bad);
+        sweeper.add(good);
+        sweeper.start();
+        bad.put("k", "v", Duration.ofMillis(10));
+        good.put("k", "v", Duration.ofMillis(10));
+        good.put("later", "v", Duration.ofMillis(20));
+        clock.advance(10);
+        await("the good table's first expiry", () -> events.of(EventKind.EXPIRED).size() == 1);
+        clock.advance(10);
+        await("the good table's second expiry", () -> events.of(EventKind.EXPIRED).size() == 2);
+        assertEquals(0, bad.size());
+        assertEquals(1, bad.stats().eventsDropped());
+        bad.close();
+        good.close();
+    }
+
+    @Test
+    void refusesBadSettingsAndKeepsTheOldOnes() {
+        sweeper.configure(2, 5);
+        assertThrows(IllegalArgumentException.class, () -> sweeper.configure(0, 5));
+        assertThrows(IllegalArgumentException.class, () -> sweeper.configure(Sweeper.MAX_THREADS + 1, 5));
+        assertThrows(IllegalArgumentException.class, () -> sweeper.configure(1, 0));
+        assertThrows(IllegalArgumentException.class, () -> sweeper.configure(1, Sweeper.MAX_RESOLUTION_MILLIS + 1));
+        sweeper.start();
+        await("two threads", () -> liveThreads() == 2);
+        assertFalse(failures.iterator().hasNext());
+    }
+}
