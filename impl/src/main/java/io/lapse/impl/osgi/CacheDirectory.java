@@ -1,0 +1,78 @@
+package io.lapse.impl.osgi;
+
+import java.util.Collections;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import org.osgi.service.component.annotations.Component;
+
+import io.lapse.cache.Cache;
+import io.lapse.cache.CacheService;
+
+/**
+ * The {@link CacheService}: the caches that exist now, by name. Caches claim their name here
+ * when they come up and release it when they go, so a name is held by at most one
+ * configuration at a time.
+ *
+ * <p>Thread safety: a concurrent map; claims are atomic.
+ */
+@Component(service = {CacheService.class, CacheDirectory.class})
+public final class CacheDirectory implements CacheService {
+
+    private final ConcurrentMap<String, Claim> caches = new ConcurrentHashMap<>();
+
+    /** Who holds a name: the configuration's PID and its cache. */
+    private static final class Claim {
+        final String pid;
+        final Cache cache;
+
+        Claim(String pid, Cache cache) {
+            this.pid = pid;
+            this.cache = cache;
+        }
+    }
+
+    /**
+     * Claims a name for a cache.
+     *
+     * @param name the cache name
+     * @param pid the PID of the cache's configuration, for messages
+     * @param cache the cache
+     * @throws IllegalArgumentException if another configuration holds the name
+     */
+    void claim(String name, String pid, Cache cache) {
+        Claim held = caches.putIfAbsent(name, new Claim(pid, cache));
+        if (held != null && held.cache != cache) {
+            throw new IllegalArgumentException("the cache name '" + name + "' is already used by configuration "
+                + held.pid + "; give one of them another name");
+        }
+    }
+
+    /** Releases a name, if this cache holds it. */
+    void release(String name, Cache cache) {
+        caches.computeIfPresent(name, (n, held) -> held.cache == cache ? null : held);
+    }
+
+    @Override
+    public Optional<Cache> find(String name) {
+        Objects.requireNonNull(name, "name");
+        Claim claim = caches.get(name);
+        return claim == null ? Optional.empty() : Optional.of(claim.cache);
+    }
+
+    @Override
+    public Cache get(String name) {
+        return find(name).orElseThrow(() -> new NoSuchElementException(
+            "no cache named '" + name + "'; the caches are " + (caches.isEmpty() ? "none" : names())));
+    }
+
+    @Override
+    public SortedSet<String> names() {
+        return Collections.unmodifiableSortedSet(new TreeSet<>(caches.keySet()));
+    }
+}

@@ -1,0 +1,142 @@
+package io.lapse.impl.osgi;
+
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+
+import io.lapse.cache.CacheEvents;
+import io.lapse.impl.engine.EventKind;
+
+/**
+ * Where cache events go out: EventAdmin, which is optional, and the knowledge of which topics
+ * have a subscriber at all, so caches build no event nobody would receive.
+ *
+ * <p>Subscriptions are read from the {@code event.topics} of the registered {@link EventHandler}
+ * services, by their service references only: no handler is got or activated for it.
+ *
+ * <p>Thread safety: the subscribed kinds are an immutable set replaced under this object's lock
+ * when handlers come, change or go; reads take no lock.
+ */
+@Component(service = EventBridge.class)
+public final class EventBridge {
+
+    private static final Map<EventKind, String> TOPICS = Map.of(
+        EventKind.EXPIRED, CacheEvents.TOPIC_EXPIRED,
+        EventKind.EVICTED, CacheEvents.TOPIC_EVICTED,
+        EventKind.REMOVED, CacheEvents.TOPIC_REMOVED,
+        EventKind.CLEARED, CacheEvents.TOPIC_CLEARED,
+        EventKind.LOADED, CacheEvents.TOPIC_LOADED,
+        EventKind.CREATED, CacheEvents.TOPIC_CREATED);
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+        policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EventAdmin eventAdmin;
+
+    private final Map<ServiceReference<EventHandler>, Set<EventKind>> handlers = new HashMap<>();
+    private volatile Set<EventKind> subscribed = EnumSet.noneOf(EventKind.class);
+
+    @Reference(service = EventHandler.class, cardinality = ReferenceCardinality.MULTIPLE,
+        policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void addHandler(ServiceReference<EventHandler> handler) {
+        handlers.put(handler, kindsOf(handler.getProperty(EventConstants.EVENT_TOPIC)));
+        recompute();
+    }
+
+    synchronized void updatedHandler(ServiceReference<EventHandler> handler) {
+        addHandler(handler);
+    }
+
+    synchronized void removeHandler(ServiceReference<EventHandler> handler) {
+        handlers.remove(handler);
+        recompute();
+    }
+
+    private void recompute() {
+        Set<EventKind> kinds = EnumSet.noneOf(EventKind.class);
+        handlers.values().forEach(kinds::addAll);
+        subscribed = kinds;
+    }
+
+    /** The kinds whose topic one of the handler's {@code event.topics} patterns matches. */
+    static Set<EventKind> kindsOf(Object topics) {
+        Set<EventKind> kinds = EnumSet.noneOf(EventKind.class);
+        if (topics instanceof String) {
+            addMatching((String) topics, kinds);
+        } else if (topics instanceof String[]) {
+            for (String t : (String[]) topics) {
+                addMatching(t, kinds);
+            }
+        } else if (topics instanceof Collection) {
+            for (Object t : (Collection<?>) topics) {
+                if (t instanceof String) {
+                    addMatching((String) t, kinds);
+                }
+            }
+        }
+        return kinds;
+    }
+
+    private static void addMatching(String pattern, Set<EventKind> kinds) {
+        for (Map.Entry<EventKind, String> topic : TOPICS.entrySet()) {
+            String t = topic.getValue();
+            boolean matches = pattern.equals("*") || pattern.equals(t)
+                || (pattern.endsWith("/*") && t.startsWith(pattern.substring(0, pattern.length() - 1)));
+            if (matches) {
+                kinds.add(topic.getKey());
+            }
+        }
+    }
+
+    /**
+     * Tells whether any handler subscribes to the topic of a kind.
+     *
+     * @param kind the kind
+     * @return {@code true} if an event of that kind would reach someone
+     */
+    boolean subscribed(EventKind kind) {
+        return subscribed.contains(kind);
+    }
+
+    /**
+     * Returns the topic of a kind.
+     *
+     * @param kind the kind
+     * @return the EventAdmin topic
+     */
+    static String topic(EventKind kind) {
+        return TOPICS.get(kind);
+    }
+
+    /**
+     * Posts an event asynchronously.
+     *
+     * @param event the event
+     * @return {@code true} if EventAdmin took it; {@code false} if there is no EventAdmin or it
+     *     refused (it is stopping)
+     */
+    boolean post(Event event) {
+        EventAdmin admin = eventAdmin;
+        if (admin == null) {
+            return false;
+        }
+        try {
+            admin.postEvent(event);
+            return true;
+        } catch (IllegalStateException | SecurityException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.lapse.impl.osgi;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The configuration of the expiry sweeps, PID {@code io.lapse.sweeper}, as the Metatype service
+ * describes it. {@link SweeperConfiguration} reads and checks the values. Changes apply live.
+ */
+@ObjectClassDefinition(
+    id = "io.lapse.sweeper",
+    name = "Lapse sweeper",
+    description = "The threads that expire entries on time, whether or not the caches are in use.")
+@interface SweeperConfig {
+
+    @AttributeDefinition(name = "Threads", min = "1", max = "64",
+        description = "How many sweeper threads share the slots of every cache (htable's timer_procs). Default 1.")
+    int threads() default SweeperConfiguration.DEFAULT_THREADS;
+
+    @AttributeDefinition(name = "Resolution",
+        description = "How often the sweepers wake, and so the bound on how late an expiry is noticed: a duration "
+            + "from 1ms to 60s (500ms, 1s). Default 10ms.")
+    String resolution() default "10ms";
+}
