@@ -1,0 +1,41 @@
+package io.lapse.jmx;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import io.lapse.cache.Cache;
+
+/** The {@link CacheManagerMXBean}, over the caches the exporter currently tracks. */
+final class ManagerView implements CacheManagerMXBean {
+
+    private final Supplier<Map<String, Cache>> caches;
+
+    ManagerView(Supplier<Map<String, Cache>> caches) {
+        this.caches = caches;
+    }
+
+    @Override
+    public String[] getCacheNames() {
+        return caches.get().keySet().toArray(new String[0]);
+    }
+
+    @Override
+    public String[] listTables() {
+        return getCacheNames();
+    }
+
+    @Override
+    public List<CacheStatsRow> stats() {
+        List<CacheStatsRow> rows = new ArrayList<>();
+        for (Map.Entry<String, Cache> e : caches.get().entrySet()) {
+            try {
+                rows.add(CacheStatsRow.of(e.getKey(), e.getValue().stats()));
+            } catch (IllegalStateException closed) {
+                // The cache went away between the listing and its statistics: it has no row.
+            }
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,97 @@
+package io.lapse.jmx;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.Map;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.lapse.cache.CacheService;
+import io.lapse.impl.engine.CacheSettings;
+import io.lapse.impl.engine.CacheTable;
+import io.lapse.impl.engine.Clock;
+import io.lapse.impl.engine.TableListener;
+import io.lapse.impl.engine.TimeSource;
+
+class JmxExporterTest {
+
+    private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    private final TimeSource time = new TimeSource(Clock.system());
+    private final CacheTable sessions = new CacheTable("sessions", new CacheSettings(3, 0, true, 0, null), time,
+        TableListener.NONE);
+    private final CacheTable users = new CacheTable("users", new CacheSettings(2, 0, true, 0, null), time,
+        TableListener.NONE);
+    private final JmxExporter exporter = new JmxExporter();
+
+    @AfterEach
+    void close() {
+        exporter.deactivate();
+        sessions.close();
+        users.close();
+    }
+
+    @Test
+    void mbeansFollowTheCachesAndRenderAsOpenTypes() throws Exception {
+        exporter.addCache(sessions, Map.of(CacheService.CACHE_NAME, "sessions"));
+        exporter.activate();
+        ObjectName manager = new ObjectName("io.lapse:type=CacheManager");
+        ObjectName sessionsBean = new ObjectName("io.lapse:type=Cache,name=sessions");
+        ObjectName usersBean = new ObjectName("io.lapse:type=Cache,name=users");
+        assertTrue(server.isRegistered(manager));
+        assertTrue(server.isRegistered(sessionsBean));
+        assertFalse(server.isRegistered(usersBean));
+
+        exporter.addCache(users, Map.of(CacheService.CACHE_NAME, "users"));
+        assertTrue(server.isRegistered(usersBean));
+        assertArrayEquals(new String[] {"sessions", "users"}, (String[]) server.getAttribute(manager, "CacheNames"));
+        assertArrayEquals(new String[] {"sessions", "users"},
+            (String[]) server.invoke(manager, "listTables", null, null));
+
+        sessions.put("a", "1");
+        sessions.put("b", 2L);
+        sessions.get("a");
+        sessions.get("missing");
+        assertEquals(2L, server.getAttribute(sessionsBean, "Size"));
+        assertEquals(1L, server.getAttribute(sessionsBean, "CacheHits"));
+        assertEquals(1L, server.getAttribute(sessionsBean, "CacheMisses"));
+        assertEquals(2L, server.getAttribute(sessionsBean, "CacheGets"));
+        assertEquals(50.0f, server.getAttribute(sessionsBean, "CacheHitPercentage"));
+        assertEquals(2L, server.getAttribute(sessionsBean, "CachePuts"));
+        assertEquals(8, server.getAttribute(sessionsBean, "Slots"));
+        for (String attribute : new String[] {"CacheRemovals", "CacheEvictions", "CacheExpirations", "MaxSlotItems",
+            "MinSlotItems", "EventsPosted", "EventsDropped", "ExpiryLagP50Millis", "ExpiryLagP99Millis",
+            "ExpiryLagMaxMillis"}) {
+            assertTrue(server.getAttribute(sessionsBean, attribute) instanceof Number, attribute);
+        }
+
+        CompositeData[] rows = (CompositeData[]) server.invoke(manager, "stats", null, null);
+        assertEquals(2, rows.length);
+        assertEquals("sessions", rows[0].get("name"));
+        assertEquals(2L, rows[0].get("items"));
+        assertEquals(8, rows[0].get("slots"));
+        assertEquals("users", rows[1].get("name"));
+
+        server.invoke(sessionsBean, "resetStats", null, null);
+        assertEquals(0L, server.getAttribute(sessionsBean, "CacheHits"));
+        assertEquals(2L, server.getAttribute(sessionsBean, "Size"));
+
+        exporter.updatedCache(users, Map.of(CacheService.CACHE_NAME, "people"));
+        assertFalse(server.isRegistered(usersBean));
+        assertTrue(server.isRegistered(new ObjectName("io.lapse:type=Cache,name=people")));
+
+        exporter.removeCache(users);
+        assertFalse(server.isRegistered(new ObjectName("io.lapse:type=Cache,name=people")));
+        exporter.deactivate();
+        assertFalse(server.isRegistered(manager));
+        assertFalse(server.isRegistered(sessionsBean));
+    }
+}
