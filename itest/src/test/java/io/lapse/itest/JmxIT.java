@@ -1,0 +1,62 @@
+package io.lapse.itest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.osgi.framework.Bundle;
+
+import io.lapse.cache.Cache;
+
+/**
+ * The jmx bundle in a real framework: the MXBeans are in the platform MBeanServer exactly while
+ * their caches exist, and read as open types.
+ */
+class JmxIT {
+
+    private static final MBeanServer SERVER = ManagementFactory.getPlatformMBeanServer();
+    @RegisterExtension
+    static final FelixExtension FELIX = new FelixExtension();
+
+    private final Felix felix = FELIX.felix();
+    private final Caches caches = FELIX.caches();
+
+
+
+    @Test
+    void mbeansExistExactlyWhileTheirCachesDo() throws Exception {
+        ObjectName manager = new ObjectName("io.lapse:type=CacheManager");
+        ObjectName bean = new ObjectName("io.lapse:type=Cache,name=jmx-visible");
+        Await.until("the manager MBean", () -> SERVER.isRegistered(manager));
+        assertFalse(SERVER.isRegistered(bean));
+
+        Cache c = caches.create("jmx-visible", "size", "3");
+        Await.until("the cache MBean", () -> SERVER.isRegistered(bean));
+        c.put("a", "1");
+        c.get("a");
+        assertEquals(1L, SERVER.getAttribute(bean, "Size"));
+        assertEquals(1L, SERVER.getAttribute(bean, "CacheHits"));
+        assertEquals(8, SERVER.getAttribute(bean, "Slots"));
+        assertTrue(Arrays.asList((String[]) SERVER.getAttribute(manager, "CacheNames")).contains("jmx-visible"));
+        CompositeData[] rows = (CompositeData[]) SERVER.invoke(manager, "stats", null, null);
+        assertTrue(Arrays.stream(rows).anyMatch(r -> "jmx-visible".equals(r.get("name")) && Long.valueOf(1).equals(r.get("items"))));
+
+        caches.delete("jmx-visible");
+        Await.until("the cache MBean to go", () -> !SERVER.isRegistered(bean));
+
+        Bundle jmx = felix.bundle("io.lapse.jmx");
+        jmx.stop();
+        assertFalse(SERVER.isRegistered(manager), "stopping the jmx bundle removes its MBeans");
+        jmx.start();
+        Await.until("the manager MBean back", () -> SERVER.isRegistered(manager));
+    }
+}

@@ -1,0 +1,164 @@
+package io.lapse.itest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Constants;
+import org.osgi.framework.Version;
+import org.osgi.framework.VersionRange;
+
+/**
+ * Checks the OSGi headers of the built bundles, read from the jars of {@code lapse.jars} (a
+ * comma-separated list set by failsafe). No framework is started.
+ *
+ * <p>To cover another bundle (e.g. {@code io.lapse.jmx}), add its jar to {@code lapse.jars} in
+ * {@code itest/pom.xml} and its test methods in the marked section below.
+ */
+class ManifestIT {
+
+    private static final String API = "io.lapse.api";
+    private static final String IMPL = "io.lapse.impl";
+    private static final String JMX = "io.lapse.jmx";
+    private static final String API_PACKAGE = "io.lapse.cache";
+
+    /** The built jars by Bundle-SymbolicName. */
+    private static final Map<String, Path> JARS = new HashMap<>();
+
+    @BeforeAll
+    static void findJars() throws IOException {
+        String list = System.getProperty("lapse.jars");
+        assertNotNull(list, "system property lapse.jars is not set: run with 'mvn verify'");
+        for (String entry : list.split(",")) {
+            Path jar = Paths.get(entry.trim()).toAbsolutePath().normalize();
+            assertTrue(Files.isRegularFile(jar), "no built jar " + jar + ": build the module first");
+            JARS.put(headers(jar).getValue(Constants.BUNDLE_SYMBOLICNAME).split(";")[0].trim(), jar);
+        }
+    }
+
+    // ---- io.lapse.api -------------------------------------------------------------------
+
+    @Test
+    void apiExportsExactlyTheCachePackageAtTheVersionOfItsPackageInfo() throws IOException {
+        List<ManifestHeaders.Clause> exports = exports(API);
+        assertEquals(List.of(API_PACKAGE), exports.stream().map(ManifestHeaders.Clause::path).collect(Collectors.toList()),
+            "api's Export-Package");
+        Version exported = Version.parseVersion(exports.get(0).attribute(Constants.VERSION_ATTRIBUTE));
+        assertEquals(packageInfoVersion(), exported, "api exports " + API_PACKAGE + " at another version than "
+            + "the @Version of its package-info.java");
+    }
+
+    @Test
+    void apiVersionsEveryExport() throws IOException {
+        List<ManifestHeaders.Clause> exports = exports(API);
+        assertFalse(exports.isEmpty(), "api exports nothing");
+        for (ManifestHeaders.Clause export : exports) {
+            assertNotNull(export.attribute(Constants.VERSION_ATTRIBUTE), "api exports " + export.path() + " without a version");
+        }
+    }
+
+    // ---- io.lapse.impl ------------------------------------------------------------------
+
+    @Test
+    void implExportsNothing() throws IOException {
+        assertEquals(List.of(), exports(IMPL), "impl's Export-Package: the implementation must stay private");
+    }
+
+    @Test
+    void implImportsTheApiPackageWithAVersionRangeThatAcceptsApisExport() throws IOException {
+        ManifestHeaders.Clause imported = ManifestHeaders.find(header(IMPL, Constants.IMPORT_PACKAGE), API_PACKAGE);
+        assertNotNull(imported, "impl does not import " + API_PACKAGE);
+        String range = imported.attribute(Constants.VERSION_ATTRIBUTE);
+        assertNotNull(range, "impl imports " + API_PACKAGE + " without a version range");
+        assertTrue(range.startsWith("[") || range.startsWith("("),
+            "impl imports " + API_PACKAGE + " at " + range + ", a bare version (no upper bound), not a range");
+        Version exported = Version.parseVersion(
+            ManifestHeaders.find(header(API, Constants.EXPORT_PACKAGE), API_PACKAGE).attribute(Constants.VERSION_ATTRIBUTE));
+        assertTrue(new VersionRange(range).includes(exported),
+            "impl's import range " + range + " does not accept api's export " + exported);
+    }
+
+    @Test
+    void implDeclaresItsComponents() throws IOException {
+        String components = header(IMPL, "Service-Component");
+        assertNotNull(components, "impl has no Service-Component header: no DS component was built into it");
+        try (JarFile jar = new JarFile(JARS.get(IMPL).toFile())) {
+            for (ManifestHeaders.Clause component : ManifestHeaders.parse(components)) {
+                if (!component.path().contains("*")) {
+                    assertNotNull(jar.getEntry(component.path()), "Service-Component names " + component.path()
+                        + ", which impl does not contain");
+                }
+            }
+        }
+    }
+
+    @Test
+    void implDescribesItsConfigurationsWithMetatype() throws IOException {
+        List<String> metatype = new ArrayList<>();
+        try (JarFile jar = new JarFile(JARS.get(IMPL).toFile())) {
+            jar.stream().map(e -> e.getName())
+                .filter(n -> n.startsWith("OSGI-INF/metatype/") && n.endsWith(".xml"))
+                .forEach(metatype::add);
+        }
+        assertFalse(metatype.isEmpty(), "impl contains no OSGI-INF/metatype/*.xml");
+    }
+
+    // ---- io.lapse.jmx -------------------------------------------------------------------
+
+    @Test
+    void jmxExportsNothingAndDeclaresItsComponent() throws IOException {
+        assertEquals(List.of(), exports(JMX), "jmx's Export-Package: the MXBean classes must stay private");
+        assertNotNull(header(JMX, "Service-Component"), "jmx has no Service-Component header");
+        ManifestHeaders.Clause imported = ManifestHeaders.find(header(JMX, Constants.IMPORT_PACKAGE), API_PACKAGE);
+        assertNotNull(imported, "jmx does not import " + API_PACKAGE);
+        assertTrue(new VersionRange(imported.attribute(Constants.VERSION_ATTRIBUTE)).includes(packageInfoVersion()),
+            "jmx's import of " + API_PACKAGE + " does not accept the api's version");
+    }
+
+    // ---- helpers ------------------------------------------------------------------------
+
+    /**
+     * The {@code @Version} of {@code io.lapse.cache}, parsed from api's package-info.java. Read
+     * from source on purpose: the built manifest must follow the source, not the reverse.
+     */
+    private static Version packageInfoVersion() throws IOException {
+        Path root = Paths.get(System.getProperty("lapse.root", "..")).toAbsolutePath().normalize();
+        Path packageInfo = root.resolve("api/src/main/java/io/lapse/cache/package-info.java");
+        String source = Files.readString(packageInfo);
+        Matcher version = Pattern.compile("@Version\\(\\s*\"([^\"]+)\"\\s*\\)").matcher(source);
+        assertTrue(version.find(), packageInfo + " has no @Version(\"...\")");
+        return Version.parseVersion(version.group(1));
+    }
+
+    private static List<ManifestHeaders.Clause> exports(String bundle) throws IOException {
+        return ManifestHeaders.parse(header(bundle, Constants.EXPORT_PACKAGE));
+    }
+
+    private static String header(String bundle, String name) throws IOException {
+        Path jar = JARS.get(bundle);
+        assertNotNull(jar, "no jar of " + bundle + " in lapse.jars; found " + Arrays.toString(JARS.keySet().toArray()));
+        return headers(jar).getValue(name);
+    }
+
+    private static Attributes headers(Path jar) throws IOException {
+        return ManifestHeaders.manifest(jar).getMainAttributes();
+    }
+}
