@@ -16,6 +16,16 @@ public interface Clock {
     long millis();
 
     /**
+     * Returns the same monotonic time in nanoseconds, {@code millis()} being
+     * {@code nanos() / 1_000_000}; used to relate it to the wall clock finer than a millisecond.
+     *
+     * @return the monotonic time in nanoseconds
+     */
+    default long nanos() {
+        return millis() * 1_000_000L;
+    }
+
+    /**
      * Returns the wall-clock time in epoch milliseconds.
      *
      * @return the wall-clock time

@@ -10,6 +10,11 @@ enum SystemClock implements Clock {
     }
 
     @Override
+    public long nanos() {
+        return System.nanoTime();
+    }
+
+    @Override
     public long epochMillis() {
         return System.currentTimeMillis();
     }

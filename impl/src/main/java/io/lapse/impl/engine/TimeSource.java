@@ -23,7 +23,8 @@ public final class TimeSource {
     private final Clock clock;
     private volatile long coarse;
     private volatile long horizon = STOPPED;
-    private volatile long epochOffset;
+    /** Wall clock minus monotonic clock, in nanoseconds; an estimate never above the truth. */
+    private volatile long epochOffsetNanos;
     private volatile long window = 1_000L;
 
     /**
@@ -33,17 +34,18 @@ public final class TimeSource {
      */
     public TimeSource(Clock clock) {
         this.clock = clock;
-        this.epochOffset = offset(clock);
+        this.epochOffsetNanos = offsetNanos(clock);
     }
 
     /**
-     * Wall clock minus monotonic clock, reading the wall clock first: if time passes between the
-     * two reads the offset comes out low, never high, so a deadline converted with it is never
-     * later than the wall-clock time at which it passes.
+     * Samples wall clock minus monotonic clock. The wall clock is read first and is truncated to
+     * the millisecond, the monotonic clock is read after and to the nanosecond, so every error
+     * makes the sample low: the largest sample seen is the best estimate, and a deadline
+     * converted with it is never later than the wall-clock time at which it passes.
      */
-    private static long offset(Clock clock) {
+    private static long offsetNanos(Clock clock) {
         long epoch = clock.epochMillis();
-        return epoch - clock.millis();
+        return epoch * 1_000_000L - clock.nanos();
     }
 
     /**
@@ -77,14 +79,15 @@ public final class TimeSource {
     }
 
     /**
-     * Converts a monotonic deadline to epoch milliseconds, accurate to about a millisecond (the
-     * two clocks are sampled on every tick).
+     * Converts a monotonic deadline to epoch milliseconds: never later than the wall-clock time
+     * at which the deadline passes, and less than a millisecond before it once the clocks have
+     * been sampled a few times (they are on every tick).
      *
      * @param deadline a deadline in monotonic ms, or {@link Node#NEVER}
      * @return epoch ms, or 0 for {@link Node#NEVER}
      */
     public long toEpochMillis(long deadline) {
-        return deadline == Node.NEVER ? 0L : deadline + epochOffset;
+        return deadline == Node.NEVER ? 0L : deadline + Math.floorDiv(epochOffsetNanos, 1_000_000L);
     }
 
     /**
@@ -94,7 +97,7 @@ public final class TimeSource {
      * @return a monotonic deadline, or {@link Node#NEVER} for 0
      */
     public long fromEpochMillis(long epochMillis) {
-        return epochMillis == 0 ? Node.NEVER : epochMillis - epochOffset;
+        return epochMillis == 0 ? Node.NEVER : epochMillis - Math.floorDiv(epochOffsetNanos, 1_000_000L);
     }
 
     /**
@@ -103,13 +106,12 @@ public final class TimeSource {
      * @return the precise time read
      */
     long tick() {
-        long sample = offset(clock);
-        long current = epochOffset;
-        // Two samples of the same clocks differ by a millisecond of truncation now and then:
-        // settle on the lower and follow only real moves of the wall clock, so the deadline an
-        // entry reports does not flicker between calls.
-        if (sample < current || sample - current > 1) {
-            epochOffset = sample;
+        long sample = offsetNanos(clock);
+        long current = epochOffsetNanos;
+        // Keep the largest sample, the closest to the truth; follow the wall clock back only when
+        // it really moved back (a step or a slew of more than 2 ms), not for a low sample.
+        if (sample > current || current - sample > 2_000_000L) {
+            epochOffsetNanos = sample;
         }
         long now = clock.millis();
         coarse = now;
