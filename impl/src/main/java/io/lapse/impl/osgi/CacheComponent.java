@@ -157,9 +157,11 @@ public final class CacheComponent {
         if (table == null) {
             return;
         }
+        // The name goes first, so that whoever sees the service gone also finds the directory
+        // without it (the reverse of create).
+        directory.release(name, table);
         registration.unregister();
         sweeps.remove(table);
-        directory.release(name, table);
         table.close();
         table = null;
     }
