@@ -8,7 +8,7 @@ import java.lang.invoke.VarHandle;
  * wheel. The node is the unit of the "exactly once" rule: it leaves the table in one step under
  * its slot lock, and only the operation that takes it out reports it.
  *
- * <p>Memory: 12 bytes of header, {@code hash} and {@code wheelSlot} (4 each), five references
+ * <p>Memory: 12 bytes of header, {@code hash} and {@code bits} (4 each), five references
  * (4 each with compressed oops) and the deadline (8): 48 bytes, the size of the object with no
  * padding lost.
  *
@@ -23,8 +23,11 @@ class Node {
     /** The deadline of an entry that never expires. */
     static final long NEVER = Long.MAX_VALUE;
 
-    /** {@link #wheelSlot} of a node that is in no wheel bucket. */
-    static final int UNSCHEDULED = -1;
+    /** {@link #wheelSlot()} of a node that is in no wheel bucket. */
+    static final int UNSCHEDULED = 0xFFFF;
+    private static final int SLOT_MASK = 0xFFFF;
+    /** Set for the life of a node whose value is a byte[]: a write of another kind replaces the node. */
+    private static final int BYTES = 1 << 16;
 
     private static final VarHandle VALUE;
     private static final VarHandle NEXT;
@@ -43,8 +46,12 @@ class Node {
 
     final int hash;
     final String key;
-    /** Level and bucket of the wheel list this node is on, or {@link #UNSCHEDULED}. */
-    int wheelSlot = UNSCHEDULED;
+    /**
+     * Low 16 bits: level and bucket of the wheel list this node is on, or {@link #UNSCHEDULED},
+     * written under the slot lock. Bit 16: the value is a byte[], fixed at construction, so a
+     * lock-free reader learns whether to copy the value without touching the value itself.
+     */
+    private int bits;
     private Object value;
     private Node next;
     private long deadline;
@@ -56,12 +63,41 @@ class Node {
         this.key = key;
         this.value = value;
         this.deadline = deadline;
+        this.bits = UNSCHEDULED | (value instanceof byte[] ? BYTES : 0);
+    }
+
+    final int wheelSlot() {
+        return bits & SLOT_MASK;
+    }
+
+    final void wheelSlot(int slot) {
+        bits = (bits & ~SLOT_MASK) | slot;
+    }
+
+    /**
+     * Tells whether the value is a byte[]; true for the node's whole life or never.
+     *
+     * @return {@code true} for a byte[] value
+     */
+    final boolean holdsBytes() {
+        return (bits & BYTES) != 0;
+    }
+
+    /**
+     * Returns the value for a caller: a byte[] as a copy, so nobody can change the table's.
+     *
+     * @return the value
+     */
+    final Object exportValue() {
+        Object v = value();
+        return holdsBytes() ? ((byte[]) v).clone() : v;
     }
 
     final Object value() {
         return VALUE.getAcquire(this);
     }
 
+    /** Replaces the value with one of the same kind (byte[] or not); caller holds the slot lock. */
     final void value(Object v) {
         VALUE.setRelease(this, v);
     }

@@ -135,7 +135,7 @@ final class Segment extends ReentrantLock {
         long d = node.deadline();
         if (d == Node.NEVER) {
             wheel.unschedule(node);
-        } else if (d < before || node.wheelSlot == Node.UNSCHEDULED) {
+        } else if (d < before || node.wheelSlot() == Node.UNSCHEDULED) {
             wheel.unschedule(node);
             schedule(node);
         }
@@ -240,7 +240,7 @@ final class Segment extends ReentrantLock {
      * Links a node that leaves a retired segment into this one; caller holds the locks of both.
      */
     void adopt(Node node) {
-        node.wheelSlot = Node.UNSCHEDULED;
+        node.wheelSlot(Node.UNSCHEDULED);
         node.wheelPrev = null;
         node.wheelNext = null;
         insert(node);

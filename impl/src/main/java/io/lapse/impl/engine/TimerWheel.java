@@ -79,7 +79,7 @@ final class TimerWheel {
             head.wheelPrev = node;
         }
         row[index] = node;
-        node.wheelSlot = (level << BITS) | index;
+        node.wheelSlot((level << BITS) | index);
         occupied[level] |= 1L << index;
         return (at >>> shift) << shift;
     }
@@ -90,7 +90,7 @@ final class TimerWheel {
      * @param node the node
      */
     void unschedule(Node node) {
-        int slot = node.wheelSlot;
+        int slot = node.wheelSlot();
         if (slot == Node.UNSCHEDULED) {
             return;
         }
@@ -111,7 +111,7 @@ final class TimerWheel {
         }
         node.wheelPrev = null;
         node.wheelNext = null;
-        node.wheelSlot = Node.UNSCHEDULED;
+        node.wheelSlot(Node.UNSCHEDULED);
     }
 
     /**
@@ -161,7 +161,7 @@ final class TimerWheel {
             Node next = node.wheelNext;
             node.wheelPrev = null;
             node.wheelNext = null;
-            node.wheelSlot = Node.UNSCHEDULED;
+            node.wheelSlot(Node.UNSCHEDULED);
             if (node.deadline() <= now) {
                 expired.add(node);
             } else {

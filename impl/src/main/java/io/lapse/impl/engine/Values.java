@@ -84,11 +84,6 @@ final class Values {
             + " is longer than the limit of " + Cache.MAX_VALUE_LENGTH);
     }
 
-    /** Returns a stored value to a caller: byte arrays as copies, so nobody can change the table's. */
-    static Object export(Object stored) {
-        return stored instanceof byte[] ? ((byte[]) stored).clone() : stored;
-    }
-
     /** Returns the text a value match sees: a String as is, a Long in decimal, nothing for a byte[]. */
     static String text(Object stored) {
         if (stored instanceof String) {

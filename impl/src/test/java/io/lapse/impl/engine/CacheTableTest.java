@@ -87,6 +87,30 @@ class CacheTableTest {
     }
 
     @Test
+    void aValueMayChangeBetweenByteArrayAndOtherKindsKeepingItsDeadline() {
+        table = table(new CacheSettings(4, 1_000, false, 0, null));
+        table.put("k", "text");
+        long deadline = table.getEntry("k").expiresAtMillis();
+        table.put("k", new byte[] {7});
+        byte[] read = (byte[]) table.get("k");
+        read[0] = 9;
+        assertArrayEquals(new byte[] {7}, (byte[]) table.get("k"), "still copied out after the change");
+        assertEquals(deadline, table.getEntry("k").expiresAtMillis());
+        assertEquals(7L, table.compute("k", (k, v) -> 7L));
+        assertEquals(7L, table.get("k"));
+        table.put("k", new byte[] {1, 2});
+        assertArrayEquals(new byte[] {1, 2}, (byte[]) table.putIfAbsent("k", "x"));
+        assertArrayEquals(new byte[] {1, 2}, (byte[]) table.remove("k"));
+        assertEquals(0, table.size());
+        table.put("j", new byte[] {3});
+        clock.advance(1_000);
+        sweep();
+        assertEquals(List.of("j"), events.keys(EventKind.EXPIRED));
+        assertTrue(events.events.stream().noneMatch(e -> e.kind == EventKind.EXPIRED && e.key.equals("k")),
+            "replacing a node is not an expiry");
+    }
+
+    @Test
     void refusesBadKeysNamingTheCache() {
         assertTrue(assertThrows(NullPointerException.class, () -> table.put(null, "v")).getMessage().contains("'t'"));
         assertThrows(NullPointerException.class, () -> table.get(null));

@@ -61,7 +61,7 @@ class TimerWheelTest {
                     assertTrue(n.deadline() <= now, "expired early");
                     assertTrue(pending.remove(n), "expired twice or after removal");
                     assertTrue(done.add(n));
-                    assertEquals(Node.UNSCHEDULED, n.wheelSlot);
+                    assertEquals(Node.UNSCHEDULED, n.wheelSlot());
                 }
                 for (Node n : pending) {
                     assertTrue(n.deadline() > now, "missed: deadline " + n.deadline() + " <= " + now);
@@ -109,12 +109,12 @@ class TimerWheelTest {
         TimerWheel wheel = new TimerWheel(0);
         Node n = new Node(0, "k", "v", 3_600_000);
         wheel.schedule(n);
-        List<Integer> slots = new ArrayList<>(List.of(n.wheelSlot));
+        List<Integer> slots = new ArrayList<>(List.of(n.wheelSlot()));
         List<Node> out = new ArrayList<>();
         for (long t = 0; out.isEmpty(); t += step) {
             wheel.advance(t, out);
-            if (n.wheelSlot != slots.get(slots.size() - 1) && n.wheelSlot != Node.UNSCHEDULED) {
-                slots.add(n.wheelSlot);
+            if (n.wheelSlot() != slots.get(slots.size() - 1) && n.wheelSlot() != Node.UNSCHEDULED) {
+                slots.add(n.wheelSlot());
             }
         }
         assertEquals(List.of(n), out);
