@@ -1,0 +1,121 @@
+package io.lapse.bench;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+
+import io.lapse.impl.engine.CacheSettings;
+import io.lapse.impl.engine.CacheTable;
+import io.lapse.impl.engine.Clock;
+import io.lapse.impl.engine.Sweeper;
+import io.lapse.impl.engine.TableListener;
+import io.lapse.impl.engine.TimeSource;
+
+/**
+ * The caches compared, each behind the same two operations. Every expiring one is given a TTL
+ * of an hour, so nothing expires while it is measured: what is measured is the cost of carrying
+ * expiry on the read and write paths.
+ */
+public enum Subject {
+
+    /** Lapse with a default TTL (autoexpire), its sweeper running as in production. */
+    LAPSE {
+        @Override
+        Store create() {
+            TimeSource time = new TimeSource(Clock.system());
+            Sweeper sweeper = new Sweeper(time, "bench-sweeper-", (t, e) -> { });
+            CacheTable table = new CacheTable("bench", new CacheSettings(10, TTL.toMillis(), true, 0, null), time,
+                TableListener.NONE);
+            sweeper.add(table);
+            sweeper.start();
+            return new Store() {
+                @Override
+                public Object get(String key) {
+                    return table.get(key);
+                }
+
+                @Override
+                public void put(String key, Object value) {
+                    table.put(key, value);
+                }
+
+                @Override
+                public void close() {
+                    sweeper.close();
+                    table.close();
+                }
+            };
+        }
+    },
+
+    /** A plain ConcurrentHashMap: no expiry at all, the ceiling. */
+    CHM {
+        @Override
+        Store create() {
+            ConcurrentHashMap<String, Object> map = new ConcurrentHashMap<>();
+            return new Store() {
+                @Override
+                public Object get(String key) {
+                    return map.get(key);
+                }
+
+                @Override
+                public void put(String key, Object value) {
+                    map.put(key, value);
+                }
+            };
+        }
+    },
+
+    /** Caffeine with expireAfterWrite. */
+    CAFFEINE_EAW {
+        @Override
+        Store create() {
+            com.github.benmanes.caffeine.cache.Cache<String, Object> cache =
+                Caffeine.newBuilder().expireAfterWrite(TTL).build();
+            return caffeine(cache);
+        }
+    },
+
+    /** Caffeine with variable, per-entry expiry (its timer wheel). */
+    CAFFEINE_VAR {
+        @Override
+        Store create() {
+            com.github.benmanes.caffeine.cache.Cache<String, Object> cache = Caffeine.newBuilder()
+                .expireAfter(Expiry.<String, Object>creating((k, v) -> TTL))
+                .build();
+            return caffeine(cache);
+        }
+    };
+
+    static final Duration TTL = Duration.ofHours(1);
+
+    abstract Store create();
+
+    private static Store caffeine(com.github.benmanes.caffeine.cache.Cache<String, Object> cache) {
+        return new Store() {
+            @Override
+            public Object get(String key) {
+                return cache.getIfPresent(key);
+            }
+
+            @Override
+            public void put(String key, Object value) {
+                cache.put(key, value);
+            }
+        };
+    }
+
+    /** The two operations measured. */
+    public interface Store extends AutoCloseable {
+        Object get(String key);
+
+        void put(String key, Object value);
+
+        @Override
+        default void close() {
+        }
+    }
+}

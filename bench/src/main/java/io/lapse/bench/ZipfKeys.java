@@ -1,0 +1,63 @@
+package io.lapse.bench;
+
+import java.util.Random;
+
+/**
+ * A fixed population of string keys and a long sequence of accesses to them that follows a
+ * Zipf distribution (exponent 0.99, as YCSB and Caffeine's benchmarks use): a few keys are hot,
+ * most are cold. Ranks are mapped to keys through a random permutation, so the hot keys are
+ * spread over the table rather than adjacent. Deterministic for a given seed.
+ */
+final class ZipfKeys {
+
+    /** Keys in the cache. */
+    static final int POPULATION = 1 << 16;
+    /** Length of the access sequence; a power of two, so threads can wrap with a mask. */
+    static final int SEQUENCE = 1 << 20;
+    static final int MASK = SEQUENCE - 1;
+    private static final double EXPONENT = 0.99;
+
+    final String[] keys = new String[POPULATION];
+    final Object[] values = new Object[POPULATION];
+    /** The keys in access order: entries of {@link #keys}, so they share their cached hashes. */
+    final String[] sequence = new String[SEQUENCE];
+
+    ZipfKeys(long seed) {
+        Random random = new Random(seed);
+        for (int i = 0; i < POPULATION; i++) {
+            keys[i] = "key:" + Long.toHexString(random.nextLong());
+            keys[i].hashCode();
+            values[i] = "value-" + i;
+        }
+        double[] cdf = new double[POPULATION];
+        double sum = 0;
+        for (int rank = 0; rank < POPULATION; rank++) {
+            sum += 1.0 / Math.pow(rank + 1, EXPONENT);
+            cdf[rank] = sum;
+        }
+        int[] permutation = new int[POPULATION];
+        for (int i = 0; i < POPULATION; i++) {
+            permutation[i] = i;
+        }
+        for (int i = POPULATION - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = permutation[i];
+            permutation[i] = permutation[j];
+            permutation[j] = t;
+        }
+        for (int i = 0; i < SEQUENCE; i++) {
+            double u = random.nextDouble() * sum;
+            int lo = 0;
+            int hi = POPULATION - 1;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (cdf[mid] < u) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            sequence[i] = keys[permutation[lo]];
+        }
+    }
+}
