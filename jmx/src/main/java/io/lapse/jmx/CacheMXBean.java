@@ -1,66 +1,199 @@
 package io.lapse.jmx;
 
+import io.lapse.jmx.admin.DumpPage;
+
 /**
  * One cache, as {@code io.lapse:type=Cache,name=<name>}: its counters (with JCache's names where
- * JCache has them) and slot figures. Open types only, so jconsole and any remote client render
- * it without Lapse classes.
+ * JCache has them), slot figures and htable's RPC operations. Open types only, so jconsole and
+ * any remote client use it without Lapse classes.
+ *
+ * <p>Only side-effect-free members start with {@code get}, {@code list} or {@code is}, the names
+ * Karaf's default JMX ACL grants to viewers. {@link #get} reads as any client read does (it counts
+ * a hit or a miss, and restarts an idle timer when {@code idleexpire} is set) and changes no value.
+ *
+ * <p>Errors reach the client as {@link IllegalArgumentException} (bad input: a null, an empty or
+ * over-long key, an invalid or over-complex regex, a negative offset...) or
+ * {@link IllegalStateException} (the cache is gone, or has no store), each with one line naming
+ * the cache and the problem, and no Lapse class or stack trace.
  */
 public interface CacheMXBean {
 
     /** @return the cache name */
+    @Description("The cache name")
     String getName();
 
     /** @return reads that found a live entry */
+    @Description("Reads that found a live entry")
     long getCacheHits();
 
     /** @return reads that found none */
+    @Description("Reads that found no live entry")
     long getCacheMisses();
 
     /** @return hits as a percentage of reads */
+    @Description("Hits as a percentage of reads, 0 before the first read")
     float getCacheHitPercentage();
 
     /** @return all reads */
+    @Description("All reads: hits plus misses")
     long getCacheGets();
 
     /** @return values stored */
+    @Description("Values stored: puts, increments and computes that stored a value")
     long getCachePuts();
 
     /** @return live entries removed */
+    @Description("Live entries removed by a delete, a match, a compute or a reset")
     long getCacheRemovals();
 
     /** @return entries evicted for capacity */
+    @Description("Entries removed to respect a capacity limit")
     long getCacheEvictions();
 
     /** @return entries expired */
+    @Description("Entries whose deadline passed")
     long getCacheExpirations();
 
     /** @return live entries */
+    @Description("Live entries now")
     long getSize();
 
     /** @return slots (lock stripes) */
+    @Description("Slots (lock stripes): 2^size")
     int getSlots();
 
     /** @return the most entries in one slot */
+    @Description("The most live entries in one slot")
     long getMaxSlotItems();
 
     /** @return the fewest entries in one slot */
+    @Description("The fewest live entries in one slot")
     long getMinSlotItems();
 
     /** @return events handed to EventAdmin */
+    @Description("Events handed to EventAdmin")
     long getEventsPosted();
 
     /** @return events that had a subscriber but no EventAdmin to take them */
+    @Description("Events that had a subscriber but no EventAdmin to take them")
     long getEventsDropped();
 
     /** @return median lateness of expiries, ms */
+    @Description("Median time from an entry's deadline to its expiry being noticed, ms")
     long getExpiryLagP50Millis();
 
     /** @return 99th percentile lateness of expiries, ms */
+    @Description("99th percentile of that lateness, ms")
     long getExpiryLagP99Millis();
 
     /** @return largest lateness of an expiry, ms */
+    @Description("Largest lateness seen, ms")
     long getExpiryLagMaxMillis();
 
+    /**
+     * Reads a live value, as htable's {@code htable.get}; {@code initval} is not consulted.
+     *
+     * @param key the key
+     * @return the value's text: a String as is, a Long in decimal, a byte[] as {@code base64:}
+     *     and its Base64; {@code null} if the key has no live entry
+     */
+    @Description("The value of a live entry as text (byte[] as base64:...), or null; initval is not consulted")
+    String get(String key);
+
+    /**
+     * Removes a key, as htable's {@code htable.delete}.
+     *
+     * @param key the key
+     * @return {@code true} if it had a live entry
+     */
+    @Description("Removes a key; true if it had a live entry")
+    boolean delete(String key);
+
+    /**
+     * Stores a string under the cache's default TTL, as htable's {@code htable.sets}.
+     *
+     * @param key the key
+     * @param value the value
+     */
+    @Description("Stores a String value under the cache's default TTL (autoexpire)")
+    void sets(String key, String value);
+
+    /**
+     * Stores an integer under the cache's default TTL, as htable's {@code htable.seti}.
+     *
+     * @param key the key
+     * @param value the value
+     */
+    @Description("Stores a Long value under the cache's default TTL (autoexpire)")
+    void seti(String key, long value);
+
+    /**
+     * Gives a live entry a new TTL counted from now, as htable's {@code htable.setex}.
+     *
+     * @param key the key
+     * @param seconds the TTL in seconds; 0 makes the entry never expire
+     * @return {@code true} if the key had a live entry; {@code false} if nothing changed
+     */
+    @Description("Gives a live entry a TTL of this many seconds from now (0 = never); false if there is none")
+    boolean setex(String key, long seconds);
+
+    /**
+     * One page of the live entries, as htable's {@code htable.dump}: at most 1000 rows and 1 MiB
+     * of keys and values; values longer than 1024 characters of text are cut and flagged.
+     *
+     * @param offset how many live entries to skip, at least 0
+     * @param limit how many rows, at least 1 (more than 1000 are served as 1000)
+     * @return the page, with {@code nextOffset} -1 after the last entry
+     */
+    @Description("A page of live entries: rows of key, type, value (byte[] as base64:...), deadline;"
+        + " at most 1000 rows and 1 MiB; nextOffset is -1 after the last entry")
+    DumpPage dump(long offset, int limit);
+
+    /**
+     * Replaces the contents with what the cache's store holds, as htable's {@code htable.reload}.
+     *
+     * @return how many entries were loaded
+     */
+    @Description("Reloads the cache from its store; fails if the cache has none")
+    long reload();
+
+    /**
+     * Removes every entry, as htable's {@code htable.reset}.
+     *
+     * @return how many live entries were removed
+     */
+    @Description("Removes every entry; returns how many live entries were removed")
+    long reset();
+
+    /**
+     * Removes the entries whose key matches, as htable's {@code sht_rm_name_re}.
+     *
+     * @param regex an RE2 pattern found anywhere in the key, at most 1024 characters
+     * @return how many entries were removed
+     */
+    @Description("Removes the entries whose key matches an RE2 regex (found anywhere); returns the count")
+    long removeKeysMatching(String regex);
+
+    /**
+     * Removes the entries whose value matches, as htable's {@code sht_rm_value_re}; a Long is
+     * matched as its decimal text, a byte[] never matches.
+     *
+     * @param regex an RE2 pattern found anywhere in the value, at most 1024 characters
+     * @return how many entries were removed
+     */
+    @Description("Removes the entries whose String or Long value matches an RE2 regex; returns the count")
+    long removeValuesMatching(String regex);
+
+    /**
+     * Counts the entries whose key matches, as htable's {@code $shtcn}; changes nothing.
+     *
+     * @param regex an RE2 pattern found anywhere in the key, at most 1024 characters
+     * @return the count
+     */
+    @Description("Counts the entries whose key matches an RE2 regex; changes nothing")
+    long countKeysMatching(String regex);
+
     /** Sets the counters and lateness figures to zero; entries are untouched. */
+    @Description("Sets the counters and lateness figures to zero; entries are untouched")
     void resetStats();
 }

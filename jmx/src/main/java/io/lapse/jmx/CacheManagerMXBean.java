@@ -3,18 +3,20 @@ package io.lapse.jmx;
 import java.util.List;
 
 /**
- * All caches, as {@code io.lapse:type=CacheManager}. Open types only.
+ * All caches, as {@code io.lapse:type=CacheManager}. Open types only; free of side effects.
  */
 public interface CacheManagerMXBean {
 
     /** @return the names of the caches that exist now, sorted */
+    @Description("The names of the caches that exist now, sorted")
     String[] getCacheNames();
 
     /**
-     * Lists the caches, as htable's {@code htable.listTables}; free of side effects.
+     * Lists the caches, as htable's {@code htable.listTables}.
      *
      * @return the names of the caches, sorted
      */
+    @Description("The names of the caches that exist now, sorted")
     String[] listTables();
 
     /**
@@ -23,5 +25,6 @@ public interface CacheManagerMXBean {
      *
      * @return the rows, sorted by cache name
      */
+    @Description("One row per cache: slots, items, max and min items per slot, and the counters")
     List<CacheStatsRow> stats();
 }

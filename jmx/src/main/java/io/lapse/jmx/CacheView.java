@@ -1,27 +1,29 @@
 package io.lapse.jmx;
 
-import io.lapse.cache.Cache;
 import io.lapse.cache.CacheStats;
+import io.lapse.jmx.admin.CacheAdmin;
+import io.lapse.jmx.admin.DumpPage;
 
 /**
- * The {@link CacheMXBean} of one cache. Each attribute reads a fresh {@link CacheStats}; safe
- * for use by any number of threads, as the cache is.
+ * The {@link CacheMXBean} of one cache: each attribute reads a fresh {@link CacheStats}, each
+ * operation goes through {@link CacheAdmin} and {@link ClientErrors}. Safe for use by any number
+ * of threads, as the cache is.
  */
 final class CacheView implements CacheMXBean {
 
-    private final Cache cache;
+    private final CacheAdmin admin;
 
-    CacheView(Cache cache) {
-        this.cache = cache;
+    CacheView(CacheAdmin admin) {
+        this.admin = admin;
     }
 
     private CacheStats stats() {
-        return cache.stats();
+        return ClientErrors.call("stats", () -> admin.cache().stats());
     }
 
     @Override
     public String getName() {
-        return cache.name();
+        return admin.name();
     }
 
     @Override
@@ -66,7 +68,7 @@ final class CacheView implements CacheMXBean {
 
     @Override
     public long getSize() {
-        return cache.size();
+        return ClientErrors.call("Size", () -> admin.cache().size());
     }
 
     @Override
@@ -110,7 +112,62 @@ final class CacheView implements CacheMXBean {
     }
 
     @Override
+    public String get(String key) {
+        return ClientErrors.call("get", () -> admin.get(key));
+    }
+
+    @Override
+    public boolean delete(String key) {
+        return ClientErrors.call("delete", () -> admin.delete(key));
+    }
+
+    @Override
+    public void sets(String key, String value) {
+        ClientErrors.run("sets", () -> admin.sets(key, value));
+    }
+
+    @Override
+    public void seti(String key, long value) {
+        ClientErrors.run("seti", () -> admin.seti(key, value));
+    }
+
+    @Override
+    public boolean setex(String key, long seconds) {
+        return ClientErrors.call("setex", () -> admin.setex(key, seconds));
+    }
+
+    @Override
+    public DumpPage dump(long offset, int limit) {
+        return ClientErrors.call("dump", () -> admin.dump(offset, limit));
+    }
+
+    @Override
+    public long reload() {
+        return ClientErrors.call("reload", admin::reload);
+    }
+
+    @Override
+    public long reset() {
+        return ClientErrors.call("reset", admin::reset);
+    }
+
+    @Override
+    public long removeKeysMatching(String regex) {
+        return ClientErrors.call("removeKeysMatching", () -> admin.removeKeysMatching(regex));
+    }
+
+    @Override
+    public long removeValuesMatching(String regex) {
+        return ClientErrors.call("removeValuesMatching", () -> admin.removeValuesMatching(regex));
+    }
+
+    @Override
+    public long countKeysMatching(String regex) {
+        return ClientErrors.call("countKeysMatching", () -> admin.countKeysMatching(regex));
+    }
+
+    @Override
     public void resetStats() {
-        cache.resetStats();
+        ClientErrors.run("resetStats", () -> admin.cache().resetStats());
     }
 }

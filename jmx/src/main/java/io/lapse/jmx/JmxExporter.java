@@ -1,18 +1,21 @@
 package io.lapse.jmx;
 
 import java.lang.management.ManagementFactory;
-import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SortedMap;
-import java.util.TreeMap;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
 
-import javax.management.JMException;
+import javax.management.DynamicMBean;
 import javax.management.MBeanServer;
 import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
-import javax.management.StandardMBean;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -23,73 +26,194 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import io.lapse.cache.Cache;
 import io.lapse.cache.CacheService;
+import io.lapse.jmx.admin.CacheAdmin;
+import io.lapse.jmx.admin.Reloader;
 
 /**
- * Registers the Lapse MXBeans in the platform MBeanServer (the one jconsole attaches to):
- * {@code io.lapse:type=CacheManager} while this component is active, and
+ * Exposes {@code io.lapse:type=CacheManager} while this component is active and
  * {@code io.lapse:type=Cache,name=<name>} exactly while the cache's {@link Cache} service is
  * registered.
  *
- * <p>Concurrency: the tracked caches and registrations are guarded by this object's lock; MBean
- * registration happens under it so that a cache's MBean can never outlive its service. The
- * MBeanServer calls no code of ours while registering a StandardMBean, so nothing is called out
- * under the lock.
+ * <h2>Where the MBeans go: never in two places</h2>
+ * <ul>
+ * <li>While no OSGi service of type {@link MBeanServer} exists (plain Felix, the Lapse
+ * distribution), each MBean is registered directly in the platform MBeanServer, which jconsole
+ * and the JDK's JMX agent serve.</li>
+ * <li>While at least one {@code MBeanServer} service exists (Karaf's {@code management}
+ * feature registers its server, and brings the Aries JMX whiteboard), each MBean is instead
+ * registered as a {@link DynamicMBean} service with a {@code jmx.objectname} property, and the
+ * whiteboard puts it into every {@code MBeanServer} service. Karaf's server is the platform
+ * one, so registering directly as well would register each MBean twice.</li>
+ * </ul>
+ * When the first {@code MBeanServer} service appears or the last one goes, every MBean is taken
+ * out of the old place before it is put into the new one.
+ *
+ * <h2>Concurrency</h2>
+ * {@link #lock} guards the tracked caches, the published MBeans, the count of
+ * {@code MBeanServer} services and the publisher. Publishing and withdrawing happen under it, so
+ * the MBeans always match the tracked caches and a change of place is never seen half done.
+ * That calls out: an MBeanServer runs its notification listeners, and the service registry its
+ * service listeners (the whiteboard registers the MBean from one), in the calling thread. It is
+ * safe because nothing those calls can reach takes the lock: the MBeans read caches through
+ * {@link #byName}, a concurrent map, and SCR's callbacks are this component's only other entry
+ * points. The MBeans themselves are safe for use by any number of threads.
  */
 @Component(immediate = true, service = {})
 public final class JmxExporter {
 
     static final String DOMAIN = "io.lapse";
-    static final String MANAGER = DOMAIN + ":type=CacheManager";
+    static final ObjectName MANAGER = objectName(DOMAIN + ":type=CacheManager");
 
-    private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    private final MBeanServer platform;
+    private final Reloader reloader = Reloader.NO_STORES;
+    private final Object lock = new Object();
+
+    /** The caches by name, for the manager MBean; read without {@link #lock}. */
+    private final ConcurrentSkipListMap<String, Cache> byName = new ConcurrentSkipListMap<>();
+
+    // guarded by lock
     private final Map<Cache, String> names = new HashMap<>();
-    private final Map<String, ObjectName> registered = new HashMap<>();
-    private boolean active;
+    private final Map<ObjectName, DynamicMBean> beans = new LinkedHashMap<>();
+    private final Set<ServiceReference<MBeanServer>> servers = new HashSet<>();
+    private BundleContext context;
+    private MBeanPublisher publisher;
+
+    /** The component, publishing into the platform MBeanServer while no MBeanServer service exists. */
+    public JmxExporter() {
+        this(ManagementFactory.getPlatformMBeanServer());
+    }
+
+    /** For tests: publishes into {@code server} instead of the platform MBeanServer. */
+    JmxExporter(MBeanServer server) {
+        this.platform = Objects.requireNonNull(server, "server");
+    }
 
     @Activate
-    synchronized void activate() throws JMException {
-        active = true;
-        register(new ObjectName(MANAGER), new StandardMBean(new ManagerView(this::caches), CacheManagerMXBean.class, true));
-        names.forEach(this::registerCache);
+    void activate(BundleContext bundleContext) {
+        synchronized (lock) {
+            context = bundleContext;
+            beans.put(MANAGER, new DescribedMXBean<>(new ManagerView(() -> byName), CacheManagerMXBean.class,
+                "All Lapse caches"));
+            names.forEach((cache, name) -> beans.put(cacheObjectName(name), cacheBean(cache)));
+            publisher = choosePublisher();
+            beans.forEach(publisher::publish);
+        }
     }
 
     @Deactivate
-    synchronized void deactivate() {
-        active = false;
-        names.values().forEach(this::unregisterCache);
-        unregister(objectName(MANAGER));
+    void deactivate() {
+        synchronized (lock) {
+            if (publisher != null) {
+                beans.keySet().forEach(publisher::withdraw);
+            }
+            beans.clear();
+            publisher = null;
+        }
     }
 
     @Reference(service = Cache.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
         policyOption = ReferencePolicyOption.GREEDY)
-    synchronized void addCache(Cache cache, Map<String, Object> properties) {
-        String name = String.valueOf(properties.get(CacheService.CACHE_NAME));
-        names.put(cache, name);
-        if (active) {
-            registerCache(cache, name);
+    void addCache(Cache cache, Map<String, Object> properties) {
+        String name = nameOf(properties);
+        synchronized (lock) {
+            names.put(cache, name);
+            byName.put(name, cache);
+            if (publisher != null) {
+                show(cacheObjectName(name), cacheBean(cache));
+            }
         }
     }
 
-    synchronized void updatedCache(Cache cache, Map<String, Object> properties) {
-        String name = String.valueOf(properties.get(CacheService.CACHE_NAME));
-        String old = names.put(cache, name);
-        if (active && !name.equals(old)) {
-            unregisterCache(old);
-            registerCache(cache, name);
+    void updatedCache(Cache cache, Map<String, Object> properties) {
+        String name = nameOf(properties);
+        synchronized (lock) {
+            String old = names.put(cache, name);
+            if (name.equals(old)) {
+                return;
+            }
+            if (old != null) {
+                byName.remove(old, cache);
+            }
+            byName.put(name, cache);
+            if (publisher != null) {
+                if (old != null) {
+                    hide(cacheObjectName(old));
+                }
+                show(cacheObjectName(name), cacheBean(cache));
+            }
         }
     }
 
-    synchronized void removeCache(Cache cache) {
-        String name = names.remove(cache);
-        if (active && name != null) {
-            unregisterCache(name);
+    void removeCache(Cache cache) {
+        synchronized (lock) {
+            String name = names.remove(cache);
+            if (name == null) {
+                return;
+            }
+            byName.remove(name, cache);
+            if (publisher != null) {
+                hide(cacheObjectName(name));
+            }
         }
     }
 
-    private synchronized SortedMap<String, Cache> caches() {
-        SortedMap<String, Cache> byName = new TreeMap<>();
-        names.forEach((cache, name) -> byName.put(name, cache));
-        return Collections.unmodifiableSortedMap(byName);
+    @Reference(service = MBeanServer.class, cardinality = ReferenceCardinality.MULTIPLE,
+        policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void addServer(ServiceReference<MBeanServer> server) {
+        synchronized (lock) {
+            servers.add(server);
+            republish();
+        }
+    }
+
+    void removeServer(ServiceReference<MBeanServer> server) {
+        synchronized (lock) {
+            servers.remove(server);
+            republish();
+        }
+    }
+
+    /** Moves every MBean if the place it belongs in changed; called with {@link #lock} held. */
+    private void republish() {
+        if (publisher == null) {
+            return;
+        }
+        MBeanPublisher next = choosePublisher();
+        if (next.getClass() == publisher.getClass()) {
+            return;
+        }
+        beans.keySet().forEach(publisher::withdraw);
+        publisher = next;
+        beans.forEach(publisher::publish);
+    }
+
+    /** Called with {@link #lock} held. */
+    private MBeanPublisher choosePublisher() {
+        return servers.isEmpty() ? new ServerPublisher(platform) : new WhiteboardPublisher(context);
+    }
+
+    /** Called with {@link #lock} held, while active. */
+    private void show(ObjectName name, DynamicMBean bean) {
+        if (beans.put(name, bean) != null) {
+            publisher.withdraw(name);
+        }
+        publisher.publish(name, bean);
+    }
+
+    /** Called with {@link #lock} held, while active. */
+    private void hide(ObjectName name) {
+        if (beans.remove(name) != null) {
+            publisher.withdraw(name);
+        }
+    }
+
+    private DynamicMBean cacheBean(Cache cache) {
+        return new DescribedMXBean<>(new CacheView(new CacheAdmin(cache, reloader)), CacheMXBean.class,
+            "A Lapse cache: counters, slot figures and htable's operations");
+    }
+
+    private static String nameOf(Map<String, Object> properties) {
+        return String.valueOf(properties.get(CacheService.CACHE_NAME));
     }
 
     /** Cache names are {@code [A-Za-z0-9_.-]+}, all legal in an unquoted ObjectName value. */
@@ -101,42 +225,7 @@ public final class JmxExporter {
         try {
             return new ObjectName(name);
         } catch (MalformedObjectNameException e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
-
-    private void registerCache(Cache cache, String name) {
-        ObjectName on = cacheObjectName(name);
-        register(on, new StandardMBean(new CacheView(cache), CacheMXBean.class, true));
-        registered.put(name, on);
-    }
-
-    private void unregisterCache(String name) {
-        ObjectName on = registered.remove(name);
-        if (on != null) {
-            unregister(on);
-        }
-    }
-
-    private void register(ObjectName name, StandardMBean bean) {
-        try {
-            if (server.isRegistered(name)) {
-                // Left behind by an earlier instance that could not clean up: ours wins.
-                server.unregisterMBean(name);
-            }
-            server.registerMBean(bean, name);
-        } catch (JMException e) {
-            throw new IllegalStateException("cannot register MBean " + name + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void unregister(ObjectName name) {
-        try {
-            if (server.isRegistered(name)) {
-                server.unregisterMBean(name);
-            }
-        } catch (JMException e) {
-            throw new IllegalStateException("cannot unregister MBean " + name + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("not an ObjectName: " + name, e);
         }
     }
 }

@@ -7,11 +7,15 @@ import java.util.function.Supplier;
 
 import io.lapse.cache.Cache;
 
-/** The {@link CacheManagerMXBean}, over the caches the exporter currently tracks. */
+/**
+ * The {@link CacheManagerMXBean}, over the caches the exporter currently tracks. Safe for use by
+ * any number of threads: it reads a concurrent map of caches and takes no lock.
+ */
 final class ManagerView implements CacheManagerMXBean {
 
     private final Supplier<Map<String, Cache>> caches;
 
+    /** @param caches the caches by name, sorted; read on every call */
     ManagerView(Supplier<Map<String, Cache>> caches) {
         this.caches = caches;
     }

@@ -3,13 +3,18 @@ package io.lapse.jmx;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import java.util.Map;
 
 import javax.management.MBeanServer;
+import javax.management.MBeanOperationInfo;
+import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
+import javax.management.RuntimeMBeanException;
 import javax.management.openmbean.CompositeData;
 
 import org.junit.jupiter.api.AfterEach;
@@ -24,13 +29,14 @@ import io.lapse.impl.engine.TimeSource;
 
 class JmxExporterTest {
 
-    private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    /** A server of the test's own, standing in for the platform one: tests never touch the JVM's. */
+    private final MBeanServer server = MBeanServerFactory.newMBeanServer();
     private final TimeSource time = new TimeSource(Clock.system());
     private final CacheTable sessions = new CacheTable("sessions", new CacheSettings(3, 0, true, 0, null), time,
         TableListener.NONE);
     private final CacheTable users = new CacheTable("users", new CacheSettings(2, 0, true, 0, null), time,
         TableListener.NONE);
-    private final JmxExporter exporter = new JmxExporter();
+    private final JmxExporter exporter = new JmxExporter(server);
 
     @AfterEach
     void close() {
@@ -42,7 +48,7 @@ class JmxExporterTest {
     @Test
     void mbeansFollowTheCachesAndRenderAsOpenTypes() throws Exception {
         exporter.addCache(sessions, Map.of(CacheService.CACHE_NAME, "sessions"));
-        exporter.activate();
+        exporter.activate(null);
         ObjectName manager = new ObjectName("io.lapse:type=CacheManager");
         ObjectName sessionsBean = new ObjectName("io.lapse:type=Cache,name=sessions");
         ObjectName usersBean = new ObjectName("io.lapse:type=Cache,name=users");
@@ -93,5 +99,39 @@ class JmxExporterTest {
         exporter.deactivate();
         assertFalse(server.isRegistered(manager));
         assertFalse(server.isRegistered(sessionsBean));
+    }
+
+    @Test
+    void operationsNameTheirParametersAndFailWithCleanStandardExceptions() throws Exception {
+        exporter.addCache(sessions, Map.of(CacheService.CACHE_NAME, "sessions"));
+        exporter.activate(null);
+        ObjectName bean = new ObjectName("io.lapse:type=Cache,name=sessions");
+        MBeanOperationInfo sets = Arrays.stream(server.getMBeanInfo(bean).getOperations())
+            .filter(o -> o.getName().equals("sets")).findFirst().orElseThrow();
+        assertEquals("key", sets.getSignature()[0].getName());
+        assertEquals("value", sets.getSignature()[1].getName());
+        assertTrue(sets.getDescription().startsWith("Stores a String value"), sets.getDescription());
+
+        server.invoke(bean, "sets", new Object[] {"k", "v"}, new String[] {"java.lang.String", "java.lang.String"});
+        assertEquals("v", server.invoke(bean, "get", new Object[] {"k"}, new String[] {"java.lang.String"}));
+
+        RuntimeMBeanException e = assertThrows(RuntimeMBeanException.class, () -> server.invoke(bean, "sets",
+            new Object[] {"k\nx", null}, new String[] {"java.lang.String", "java.lang.String"}));
+        Throwable cause = e.getCause();
+        assertEquals(IllegalArgumentException.class, cause.getClass());
+        assertEquals("cache 'sessions': value is null", cause.getMessage());
+        assertNull(cause.getCause());
+        assertEquals(0, cause.getStackTrace().length, "no stack of the server's internals");
+
+        RuntimeMBeanException noStore = assertThrows(RuntimeMBeanException.class,
+            () -> server.invoke(bean, "reload", null, null));
+        assertEquals(IllegalStateException.class, noStore.getCause().getClass());
+        assertEquals("cache 'sessions' has no store to reload from", noStore.getCause().getMessage());
+        assertEquals("v", sessions.get("k"));
+    }
+
+    @Test
+    void aLineBreakInAMessageCannotSplitItIntoSeveralLines() {
+        assertEquals("key 'a\\nb' is wrong", ClientErrors.oneLine("key 'a\nb' is wrong"));
     }
 }

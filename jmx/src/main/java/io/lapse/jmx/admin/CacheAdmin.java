@@ -1,0 +1,291 @@
+package io.lapse.jmx.admin;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+
+import io.lapse.cache.Cache;
+import io.lapse.cache.CacheEntry;
+import io.lapse.cache.Match;
+
+/**
+ * The management operations on one cache, after Kamailio htable's RPC commands, shared by the
+ * MXBean and the shell commands so that both check input and render values the same way.
+ *
+ * <h2>Errors</h2>
+ * Every invalid argument, a {@code null} included, is refused with
+ * {@link IllegalArgumentException} naming the cache and what was wrong, before anything changes.
+ * A cache that has gone away (its configuration was deleted) or has no store to reload from
+ * answers {@link IllegalStateException}. No other exception is thrown on purpose.
+ *
+ * <h2>Dump limits</h2>
+ * A page holds at most {@value #MAX_DUMP_ROWS} rows (a larger {@code limit} is served as that
+ * many) and at most {@value #MAX_DUMP_BYTES} bytes of keys and values in UTF-8 (plus
+ * {@value #ROW_OVERHEAD_BYTES} per row for the other columns); a value longer than
+ * {@value #MAX_DUMP_VALUE_CHARS} characters of text is cut there and flagged
+ * {@code truncated}. A page therefore always holds at least one row when any remain.
+ *
+ * <p>Instances are immutable and safe for use by any number of threads, as the cache is.
+ */
+public final class CacheAdmin {
+
+    /** The most rows one dump page returns. */
+    public static final int MAX_DUMP_ROWS = 1000;
+
+    /** The most bytes of keys and values one dump page returns. */
+    public static final int MAX_DUMP_BYTES = 1024 * 1024;
+
+    /** The longest value text a dump row carries. */
+    public static final int MAX_DUMP_VALUE_CHARS = 1024;
+
+    /** What a row's other columns are counted as, against {@link #MAX_DUMP_BYTES}. */
+    static final int ROW_OVERHEAD_BYTES = 64;
+
+    private final Cache cache;
+    private final Reloader reloader;
+
+    /**
+     * Creates the operations of one cache.
+     *
+     * @param cache the cache
+     * @param reloader how {@link #reload()} finds the cache's store
+     */
+    public CacheAdmin(Cache cache, Reloader reloader) {
+        this.cache = Objects.requireNonNull(cache, "cache");
+        this.reloader = Objects.requireNonNull(reloader, "reloader");
+    }
+
+    /** @return the cache's name */
+    public String name() {
+        return cache.name();
+    }
+
+    /** @return the cache */
+    public Cache cache() {
+        return cache;
+    }
+
+    /**
+     * Returns the text of a live value, ignoring {@code initval}.
+     *
+     * <p>It reads as any client read does: it counts as a hit or a miss, and on a cache with
+     * {@code idleexpire} it restarts the entry's idle time.
+     *
+     * @param key the key
+     * @return the value's text (see {@link ValueText}), or {@code null} if the key has no live entry
+     */
+    public String get(String key) {
+        CacheEntry entry = cache.getEntry(require(key, "key"));
+        return entry == null ? null : ValueText.render(entry.value());
+    }
+
+    /**
+     * Stores a string under the cache's default TTL, as htable's {@code sht_sets}.
+     *
+     * @param key the key
+     * @param value the value
+     */
+    public void sets(String key, String value) {
+        cache.put(require(key, "key"), require(value, "value"));
+    }
+
+    /**
+     * Stores an integer under the cache's default TTL, as htable's {@code sht_seti}.
+     *
+     * @param key the key
+     * @param value the value
+     */
+    public void seti(String key, long value) {
+        cache.put(require(key, "key"), value);
+    }
+
+    /**
+     * Stores a value with its own TTL.
+     *
+     * @param key the key
+     * @param value a String or a Long
+     * @param ttl the TTL; zero for never
+     */
+    public void set(String key, Object value, Duration ttl) {
+        cache.put(require(key, "key"), require(value, "value"), require(ttl, "ttl"));
+    }
+
+    /**
+     * Gives a live entry a new TTL counted from now, as htable's {@code sht_setex}.
+     *
+     * @param key the key
+     * @param seconds the TTL in seconds; 0 makes the entry never expire
+     * @return {@code true} if the key had a live entry, {@code false} if nothing was changed
+     */
+    public boolean setex(String key, long seconds) {
+        require(key, "key");
+        if (seconds < 0) {
+            throw new IllegalArgumentException("cache '" + name() + "': seconds " + seconds + " is negative");
+        }
+        if (seconds > Cache.MAX_TTL.getSeconds()) {
+            throw new IllegalArgumentException("cache '" + name() + "': seconds " + seconds
+                + " is longer than the limit of " + Cache.MAX_TTL.getSeconds() + "; use 0 for never");
+        }
+        return cache.setTtl(key, Duration.ofSeconds(seconds));
+    }
+
+    /**
+     * Removes a key, as htable's {@code sht_rm}.
+     *
+     * @param key the key
+     * @return {@code true} if it had a live entry
+     */
+    public boolean delete(String key) {
+        return cache.remove(require(key, "key")) != null;
+    }
+
+    /**
+     * Returns one page of the live entries, as htable's {@code htable.dump} in pages. Entries
+     * whose deadline has passed never appear, even one that passed while the page was built.
+     * Pages are positions in the cache's iteration order at the time of each call: entries added
+     * or removed between two calls may shift others to a neighbouring page.
+     *
+     * @param offset how many live entries to skip, at least 0
+     * @param limit how many rows to return, at least 1; more than {@value #MAX_DUMP_ROWS} is
+     *     served as {@value #MAX_DUMP_ROWS}
+     * @return the page; its {@code nextOffset} is -1 when it reached the last entry
+     */
+    public DumpPage dump(long offset, int limit) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("cache '" + name() + "': offset " + offset + " is negative");
+        }
+        if (limit < 1) {
+            throw new IllegalArgumentException("cache '" + name() + "': limit " + limit + " must be at least 1");
+        }
+        int maxRows = Math.min(limit, MAX_DUMP_ROWS);
+        long now = System.currentTimeMillis();
+        List<DumpRow> rows = new ArrayList<>();
+        long bytes = 0;
+        long seen = 0;
+        boolean more = false;
+        Iterator<CacheEntry> entries = cache.iterator();
+        while (entries.hasNext()) {
+            CacheEntry entry = entries.next();
+            long deadline = entry.expiresAtMillis();
+            if (deadline != 0 && deadline <= now) {
+                continue;
+            }
+            if (seen++ < offset) {
+                continue;
+            }
+            if (rows.size() == maxRows) {
+                more = true;
+                break;
+            }
+            DumpRow row = DumpRow.of(entry, MAX_DUMP_VALUE_CHARS, now);
+            long size = utf8Length(row.getKey()) + utf8Length(row.getValue()) + ROW_OVERHEAD_BYTES;
+            if (!rows.isEmpty() && bytes + size > MAX_DUMP_BYTES) {
+                more = true;
+                break;
+            }
+            bytes += size;
+            rows.add(row);
+        }
+        return new DumpPage(offset, rows.toArray(new DumpRow[0]), more ? offset + rows.size() : -1, cache.size());
+    }
+
+    /**
+     * Reloads the cache from its store.
+     *
+     * @return how many entries were loaded
+     * @throws IllegalStateException if the cache has no store, or it cannot be read
+     */
+    public long reload() {
+        return reloader.reload(cache);
+    }
+
+    /**
+     * Removes every entry, as htable's {@code sht_reset}.
+     *
+     * @return how many live entries were removed
+     */
+    public long reset() {
+        return cache.clear();
+    }
+
+    /**
+     * Removes the entries whose key matches, as htable's {@code sht_rm_name_re}.
+     *
+     * @param regex an RE2 pattern, found anywhere in the key; see {@link RegexGuard} for its limits
+     * @return how many entries were removed
+     */
+    public long removeKeysMatching(String regex) {
+        return cache.removeKeys(regex("key regex", regex));
+    }
+
+    /**
+     * Removes the entries whose value matches, as htable's {@code sht_rm_value_re}; a number
+     * is matched as its decimal text, a byte[] never matches.
+     *
+     * @param regex an RE2 pattern, found anywhere in the value
+     * @return how many entries were removed
+     */
+    public long removeValuesMatching(String regex) {
+        return cache.removeValues(regex("value regex", regex));
+    }
+
+    /**
+     * Removes the entries whose key starts with a prefix, as htable's {@code sw} operator.
+     *
+     * @param prefix the prefix, at most {@value RegexGuard#MAX_LENGTH} characters
+     * @return how many entries were removed
+     */
+    public long removeKeysWithPrefix(String prefix) {
+        require(prefix, "prefix");
+        if (prefix.length() > RegexGuard.MAX_LENGTH) {
+            throw new IllegalArgumentException("cache '" + name() + "': prefix of " + prefix.length()
+                + " characters is longer than the limit of " + RegexGuard.MAX_LENGTH);
+        }
+        return cache.removeKeys(Match.prefix(prefix));
+    }
+
+    /**
+     * Counts the entries whose key matches, as htable's {@code $shtcn}; changes nothing.
+     *
+     * @param regex an RE2 pattern, found anywhere in the key
+     * @return the count
+     */
+    public long countKeysMatching(String regex) {
+        return cache.countKeys(regex("key regex", regex));
+    }
+
+    private Match regex(String what, String pattern) {
+        try {
+            return RegexGuard.regex(what, pattern);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cache '" + name() + "': " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T require(T argument, String what) {
+        if (argument == null) {
+            throw new IllegalArgumentException("cache '" + name() + "': " + what + " is null");
+        }
+        return argument;
+    }
+
+    private static long utf8Length(String s) {
+        long bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+}
