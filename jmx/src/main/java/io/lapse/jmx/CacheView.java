@@ -2,11 +2,12 @@ package io.lapse.jmx;
 
 import io.lapse.cache.CacheStats;
 import io.lapse.jmx.admin.CacheAdmin;
+import io.lapse.jmx.admin.CleanErrors;
 import io.lapse.jmx.admin.DumpPage;
 
 /**
  * The {@link CacheMXBean} of one cache: each attribute reads a fresh {@link CacheStats}, each
- * operation goes through {@link CacheAdmin} and {@link ClientErrors}. Safe for use by any number
+ * operation goes through {@link CacheAdmin} and {@link CleanErrors}. Safe for use by any number
  * of threads, as the cache is.
  */
 final class CacheView implements CacheMXBean {
@@ -18,7 +19,7 @@ final class CacheView implements CacheMXBean {
     }
 
     private CacheStats stats() {
-        return ClientErrors.call("stats", () -> admin.cache().stats());
+        return CleanErrors.call("stats", () -> admin.cache().stats());
     }
 
     @Override
@@ -68,7 +69,7 @@ final class CacheView implements CacheMXBean {
 
     @Override
     public long getSize() {
-        return ClientErrors.call("Size", () -> admin.cache().size());
+        return CleanErrors.call("Size", () -> admin.cache().size());
     }
 
     @Override
@@ -113,61 +114,61 @@ final class CacheView implements CacheMXBean {
 
     @Override
     public String get(String key) {
-        return ClientErrors.call("get", () -> admin.get(key));
+        return CleanErrors.call("get", () -> admin.get(key));
     }
 
     @Override
     public boolean delete(String key) {
-        return ClientErrors.call("delete", () -> admin.delete(key));
+        return CleanErrors.call("delete", () -> admin.delete(key));
     }
 
     @Override
     public void sets(String key, String value) {
-        ClientErrors.run("sets", () -> admin.sets(key, value));
+        CleanErrors.run("sets", () -> admin.sets(key, value));
     }
 
     @Override
     public void seti(String key, long value) {
-        ClientErrors.run("seti", () -> admin.seti(key, value));
+        CleanErrors.run("seti", () -> admin.seti(key, value));
     }
 
     @Override
     public boolean setex(String key, long seconds) {
-        return ClientErrors.call("setex", () -> admin.setex(key, seconds));
+        return CleanErrors.call("setex", () -> admin.setex(key, seconds));
     }
 
     @Override
     public DumpPage dump(long offset, int limit) {
-        return ClientErrors.call("dump", () -> admin.dump(offset, limit));
+        return CleanErrors.call("dump", () -> admin.dump(offset, limit));
     }
 
     @Override
     public long reload() {
-        return ClientErrors.call("reload", admin::reload);
+        return CleanErrors.call("reload", admin::reload);
     }
 
     @Override
     public long reset() {
-        return ClientErrors.call("reset", admin::reset);
+        return CleanErrors.call("reset", admin::reset);
     }
 
     @Override
     public long removeKeysMatching(String regex) {
-        return ClientErrors.call("removeKeysMatching", () -> admin.removeKeysMatching(regex));
+        return CleanErrors.call("removeKeysMatching", () -> admin.removeKeysMatching(regex));
     }
 
     @Override
     public long removeValuesMatching(String regex) {
-        return ClientErrors.call("removeValuesMatching", () -> admin.removeValuesMatching(regex));
+        return CleanErrors.call("removeValuesMatching", () -> admin.removeValuesMatching(regex));
     }
 
     @Override
     public long countKeysMatching(String regex) {
-        return ClientErrors.call("countKeysMatching", () -> admin.countKeysMatching(regex));
+        return CleanErrors.call("countKeysMatching", () -> admin.countKeysMatching(regex));
     }
 
     @Override
     public void resetStats() {
-        ClientErrors.run("resetStats", () -> admin.cache().resetStats());
+        CleanErrors.run("resetStats", () -> admin.cache().resetStats());
     }
 }

@@ -129,9 +129,4 @@ class JmxExporterTest {
         assertEquals("cache 'sessions' has no store to reload from", noStore.getCause().getMessage());
         assertEquals("v", sessions.get("k"));
     }
-
-    @Test
-    void aLineBreakInAMessageCannotSplitItIntoSeveralLines() {
-        assertEquals("key 'a\\nb' is wrong", ClientErrors.oneLine("key 'a\nb' is wrong"));
-    }
 }

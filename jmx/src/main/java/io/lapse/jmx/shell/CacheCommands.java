@@ -1,0 +1,284 @@
+package io.lapse.jmx.shell;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import io.lapse.cache.Cache;
+import io.lapse.cache.CacheService;
+import io.lapse.cache.CacheStats;
+import io.lapse.jmx.admin.CacheAdmin;
+import io.lapse.jmx.admin.CleanErrors;
+import io.lapse.jmx.admin.DumpPage;
+import io.lapse.jmx.admin.DumpRow;
+import io.lapse.jmx.admin.Reloader;
+
+/**
+ * The {@code cache:*} shell commands, after htable's RPC commands: a Gogo command service
+ * (service properties {@code osgi.command.scope=cache} and one {@code osgi.command.function}
+ * per command), which Felix Gogo and Karaf's shell both run.
+ *
+ * <p>Each command takes its arguments as strings and checks them itself, so that a wrong
+ * call answers with its usage rather than Gogo's "cannot coerce"; {@code -h} or {@code --help}
+ * prints the usage. A failure is thrown as an {@link IllegalArgumentException} (bad input, an
+ * unknown cache or key) or {@link IllegalStateException} (the cache cannot serve the call) with
+ * one line starting with the command's name, and no cause: the shell prints that line, never a
+ * stack trace. Values print as in JMX (a byte[] as {@code base64:...}); control characters in
+ * keys and values print as escapes.
+ *
+ * <p>Only the command methods are public, because Gogo offers every public method whose name
+ * matches a function. Safe for use by any number of threads: it holds no state of its own.
+ */
+@Component(service = CacheCommands.class, property = {
+    "osgi.command.scope=cache",
+    "osgi.command.function=list", "osgi.command.function=get", "osgi.command.function=set",
+    "osgi.command.function=seti", "osgi.command.function=delete", "osgi.command.function=dump",
+    "osgi.command.function=stats", "osgi.command.function=reload", "osgi.command.function=reset",
+    "osgi.command.function=rm"})
+public final class CacheCommands {
+
+    /** Rows per page when cache:dump is given no limit. */
+    static final int DEFAULT_DUMP_LIMIT = 100;
+
+    private static final String LIST = "cache:list";
+    private static final String GET = "cache:get <cache> <key>";
+    private static final String SET = "cache:set <cache> <key> <value> [<ttl>]";
+    private static final String SETI = "cache:seti <cache> <key> <integer> [<ttl>]";
+    private static final String DELETE = "cache:delete <cache> <key>";
+    private static final String DUMP = "cache:dump <cache> [<offset> [<limit>]]";
+    private static final String STATS = "cache:stats [<cache>]";
+    private static final String RELOAD = "cache:reload <cache>";
+    private static final String RESET = "cache:reset <cache>";
+    private static final String RM = "cache:rm <cache> (--key <regex> | --value <regex> | --prefix <prefix>)";
+
+    private final Reloader reloader = Reloader.NO_STORES;
+
+    @Reference
+    private CacheService caches;
+
+    /** For SCR. */
+    public CacheCommands() {
+    }
+
+    /** For tests: commands over the given caches. */
+    CacheCommands(CacheService caches) {
+        this.caches = caches;
+    }
+
+    @Descriptor("Lists the caches and their sizes. Usage: " + LIST)
+    public String list(@Descriptor("none") String... args) {
+        return run(LIST, args, 0, 0, a -> {
+            TextTable table = new TextTable().row("NAME", "SIZE");
+            for (String name : caches.names()) {
+                Optional<Cache> cache = caches.find(name);
+                if (cache.isPresent()) {
+                    table.row(name, cache.get().size());
+                }
+            }
+            return table.toString();
+        });
+    }
+
+    @Descriptor("Prints the value of a live entry (a byte[] as base64:...). Usage: " + GET)
+    public String get(@Descriptor("<cache> <key>") String... args) {
+        return run(GET, args, 2, 2, a -> {
+            String value = admin(a[0]).get(a[1]);
+            if (value == null) {
+                throw new IllegalArgumentException("cache '" + a[0] + "' has no live entry for key '" + a[1] + "'");
+            }
+            return TextTable.printable(value);
+        });
+    }
+
+    @Descriptor("Stores a String value, under the cache's autoexpire or the TTL given (30, 500ms, 5m, 0 = never)."
+        + " Usage: " + SET)
+    public String set(@Descriptor("<cache> <key> <value> [<ttl>]") String... args) {
+        return run(SET, args, 3, 4, a -> {
+            CacheAdmin admin = admin(a[0]);
+            if (a.length == 4) {
+                admin.set(a[1], a[2], Ttl.parse(a[3]));
+            } else {
+                admin.sets(a[1], a[2]);
+            }
+            return null;
+        });
+    }
+
+    @Descriptor("Stores an integer (Long) value, under the cache's autoexpire or the TTL given. Usage: " + SETI)
+    public String seti(@Descriptor("<cache> <key> <integer> [<ttl>]") String... args) {
+        return run(SETI, args, 3, 4, a -> {
+            long value;
+            try {
+                value = Long.parseLong(a[2]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + a[2] + "' is not an integer", e);
+            }
+            CacheAdmin admin = admin(a[0]);
+            if (a.length == 4) {
+                admin.set(a[1], value, Ttl.parse(a[3]));
+            } else {
+                admin.seti(a[1], value);
+            }
+            return null;
+        });
+    }
+
+    @Descriptor("Removes a key. Usage: " + DELETE)
+    public String delete(@Descriptor("<cache> <key>") String... args) {
+        return run(DELETE, args, 2, 2, a -> admin(a[0]).delete(a[1])
+            ? "removed '" + TextTable.printable(a[1]) + "'"
+            : "no live entry for '" + TextTable.printable(a[1]) + "'");
+    }
+
+    @Descriptor("Prints a page of live entries (default offset 0, limit " + DEFAULT_DUMP_LIMIT
+        + "; at most 1000 rows and 1 MiB). Usage: " + DUMP)
+    public String dump(@Descriptor("<cache> [<offset> [<limit>]]") String... args) {
+        return run(DUMP, args, 1, 3, a -> {
+            long offset = a.length > 1 ? number("offset", a[1]) : 0;
+            // beyond an int, a limit is served as the row cap anyway
+            int limit = a.length > 2 ? (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, number("limit", a[2])))
+                : DEFAULT_DUMP_LIMIT;
+            DumpPage page = admin(a[0]).dump(offset, limit);
+            TextTable table = new TextTable().row("KEY", "TYPE", "EXPIRES IN", "VALUE");
+            for (DumpRow row : page.getRows()) {
+                table.row(row.getKey(), row.getType(), Ttl.remaining(row.getRemainingMillis()),
+                    row.isTruncated() ? row.getValue() + "... (" + row.getValueLength() + " in all)" : row.getValue());
+            }
+            DumpRow[] rows = page.getRows();
+            String footer = rows.length == 0
+                ? "-- no entries from offset " + offset + " (" + page.getSize() + " in all)"
+                : "-- entries " + offset + ".." + (offset + rows.length - 1) + " of " + page.getSize();
+            if (page.getNextOffset() >= 0) {
+                footer += "; next page: cache:dump " + a[0] + " " + page.getNextOffset() + " " + limit;
+            }
+            return table + footer + "\n";
+        });
+    }
+
+    @Descriptor("Prints the statistics of one cache, or a row per cache. Usage: " + STATS)
+    public String stats(@Descriptor("[<cache>]") String... args) {
+        return run(STATS, args, 0, 1, a -> a.length == 1 ? oneCache(admin(a[0]).cache()) : everyCache());
+    }
+
+    @Descriptor("Reloads a cache from its store. Usage: " + RELOAD)
+    public String reload(@Descriptor("<cache>") String... args) {
+        return run(RELOAD, args, 1, 1, a -> "loaded " + admin(a[0]).reload() + " entries");
+    }
+
+    @Descriptor("Removes every entry of a cache. Usage: " + RESET)
+    public String reset(@Descriptor("<cache>") String... args) {
+        return run(RESET, args, 1, 1, a -> "removed " + admin(a[0]).reset() + " entries");
+    }
+
+    @Descriptor("Removes the entries whose key matches a regex (RE2, found anywhere), whose value matches a regex,"
+        + " or whose key starts with a prefix; quote a regex holding $ { } ( ) | or ;. Usage: " + RM)
+    public String rm(@Descriptor("<cache> (--key <regex> | --value <regex> | --prefix <prefix>)") String... args) {
+        return run(RM, args, 3, 3, a -> {
+            CacheAdmin admin = admin(a[0]);
+            long removed;
+            switch (a[1]) {
+                case "-k":
+                case "--key":
+                    removed = admin.removeKeysMatching(a[2]);
+                    break;
+                case "-v":
+                case "--value":
+                    removed = admin.removeValuesMatching(a[2]);
+                    break;
+                case "-p":
+                case "--prefix":
+                    removed = admin.removeKeysWithPrefix(a[2]);
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown option '" + a[1] + "'; usage: " + RM);
+            }
+            return "removed " + removed + " entries";
+        });
+    }
+
+    /**
+     * Runs a command: prints its usage for {@code -h}/{@code --help}, checks the number of
+     * arguments, and turns every failure into one line starting with the command's name.
+     */
+    private static String run(String usage, String[] args, int min, int max, Function<String[], String> body) {
+        String command = usage.split(" ", 2)[0];
+        String[] a = args == null ? new String[0] : args;
+        if (a.length > 0 && (a[0].equals("-h") || a[0].equals("--help"))) {
+            return "usage: " + usage + "\n";
+        }
+        try {
+            if (a.length < min || a.length > max || Arrays.asList(a).contains(null)) {
+                throw new IllegalArgumentException("usage: " + usage);
+            }
+            return CleanErrors.call(command, () -> body.apply(a));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(command + ": " + TextTable.printable(e.getMessage()));
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(command + ": " + TextTable.printable(e.getMessage()));
+        }
+    }
+
+    private CacheAdmin admin(String name) {
+        Cache cache = caches.find(name).orElseThrow(() -> new IllegalArgumentException("no cache named '" + name
+            + "'; the caches are " + (caches.names().isEmpty() ? "none" : String.join(", ", caches.names()))));
+        return new CacheAdmin(cache, reloader);
+    }
+
+    private static long number(String what, String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " '" + text + "' is not an integer", e);
+        }
+    }
+
+    private static String oneCache(Cache cache) {
+        CacheStats s = cache.stats();
+        return new TextTable()
+            .row("name", cache.name())
+            .row("size", s.size())
+            .row("slots", s.slots())
+            .row("max slot items", s.maxSlotItems())
+            .row("min slot items", s.minSlotItems())
+            .row("hits", s.hits())
+            .row("misses", s.misses())
+            .row("gets", s.gets())
+            .row("hit %", String.format(Locale.ROOT, "%.1f", s.hitPercentage()))
+            .row("puts", s.puts())
+            .row("removals", s.removals())
+            .row("expirations", s.expirations())
+            .row("evictions", s.evictions())
+            .row("events posted", s.eventsPosted())
+            .row("events dropped", s.eventsDropped())
+            .row("expiry lag p50 ms", s.expiryLagP50Millis())
+            .row("expiry lag p99 ms", s.expiryLagP99Millis())
+            .row("expiry lag max ms", s.expiryLagMaxMillis())
+            .toString();
+    }
+
+    private String everyCache() {
+        TextTable table = new TextTable().row("NAME", "ITEMS", "SLOTS", "MAX/SLOT", "MIN/SLOT", "HITS", "MISSES",
+            "PUTS", "REMOVED", "EXPIRED", "EVICTED", "POSTED", "DROPPED", "LAG P50", "LAG P99", "LAG MAX");
+        for (String name : caches.names()) {
+            Optional<Cache> cache = caches.find(name);
+            if (cache.isEmpty()) {
+                continue;
+            }
+            CacheStats s;
+            try {
+                s = cache.get().stats();
+            } catch (IllegalStateException closed) {
+                continue; // it went away while listing
+            }
+            table.row(name, s.size(), s.slots(), s.maxSlotItems(), s.minSlotItems(), s.hits(), s.misses(), s.puts(),
+                s.removals(), s.expirations(), s.evictions(), s.eventsPosted(), s.eventsDropped(),
+                s.expiryLagP50Millis(), s.expiryLagP99Millis(), s.expiryLagMaxMillis());
+        }
+        return table.toString();
+    }
+}

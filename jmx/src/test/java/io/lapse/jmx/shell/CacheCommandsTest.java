@@ -1,0 +1,179 @@
+package io.lapse.jmx.shell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import io.lapse.cache.Cache;
+import io.lapse.cache.CacheService;
+import io.lapse.impl.engine.CacheSettings;
+import io.lapse.impl.engine.CacheTable;
+import io.lapse.impl.engine.Clock;
+import io.lapse.impl.engine.TableListener;
+import io.lapse.impl.engine.TimeSource;
+
+class CacheCommandsTest {
+
+    private final TimeSource time = new TimeSource(Clock.system());
+    private final CacheTable sessions = new CacheTable("sessions", new CacheSettings(3, 0, true, 0, null), time,
+        TableListener.NONE);
+    private final CacheTable counters = new CacheTable("counters", new CacheSettings(2, 0, true, 0, 0L), time,
+        TableListener.NONE);
+    private final CacheCommands commands = new CacheCommands(new Directory(sessions, counters));
+
+    @AfterEach
+    void close() {
+        sessions.close();
+        counters.close();
+    }
+
+    @Test
+    void setGetDeleteAndList() {
+        assertNull(commands.set("sessions", "u1", "alice"));
+        assertNull(commands.set("sessions", "u2", "bob", "500ms"));
+        assertNull(commands.seti("counters", "hits", "41"));
+        assertEquals("alice", commands.get("sessions", "u1"));
+        assertEquals("41", commands.get("counters", "hits"));
+        assertEquals(41L, counters.get("hits"));
+        assertTrue(sessions.getEntry("u2").expiresAtMillis() > 0, "the TTL given applies");
+        assertEquals(0, sessions.getEntry("u1").expiresAtMillis());
+        assertEquals("NAME      SIZE\ncounters  1\nsessions  2\n", commands.list());
+        assertEquals("removed 'u1'", commands.delete("sessions", "u1"));
+        assertEquals("no live entry for 'u1'", commands.delete("sessions", "u1"));
+    }
+
+    @Test
+    void dumpPrintsARowPerEntryAndTheNextPage() {
+        for (int i = 0; i < 5; i++) {
+            sessions.put("k" + i, "v" + i);
+        }
+        sessions.put("line", "a\nb", Duration.ofMinutes(5));
+        sessions.put("bytes", new byte[] {1, 2, 3});
+        String all = commands.dump("sessions");
+        assertTrue(all.startsWith("KEY    TYPE    EXPIRES IN  VALUE\n"), all);
+        assertTrue(all.contains("\nline   String  "), all);
+        assertTrue(all.contains("a\\nb\n"), "a line break in a value prints as an escape: " + all);
+        assertTrue(all.contains("bytes  byte[]  never       base64:AQID\n"), all);
+        assertTrue(all.endsWith("-- entries 0..6 of 7\n"), all);
+        String first = commands.dump("sessions", "0", "2");
+        assertEquals(4, first.split("\n").length, first);
+        assertTrue(first.endsWith("-- entries 0..1 of 7; next page: cache:dump sessions 2 2\n"), first);
+        assertTrue(commands.dump("sessions", "99").endsWith("-- no entries from offset 99 (7 in all)\n"));
+    }
+
+    @Test
+    void rmRemovesByKeyRegexValueRegexOrPrefix() {
+        for (int i = 0; i < 6; i++) {
+            sessions.put("user:" + i, i < 3 ? "old" : "new");
+        }
+        sessions.put("admin", "new");
+        assertEquals("removed 3 entries", commands.rm("sessions", "--value", "^old$"));
+        assertEquals("removed 1 entries", commands.rm("sessions", "-k", "4$"));
+        assertEquals("removed 2 entries", commands.rm("sessions", "--prefix", "user:"));
+        assertEquals("removed 1 entries", commands.reset("sessions"));
+        assertEquals(0, sessions.size());
+    }
+
+    @Test
+    void statsOfOneCacheAndOfAll() {
+        sessions.put("a", "1");
+        sessions.get("a");
+        String one = commands.stats("sessions");
+        assertTrue(one.startsWith("name               sessions\nsize               1\nslots              8\n"), one);
+        assertTrue(one.contains("\nhits               1\n"), one);
+        String all = commands.stats();
+        assertTrue(all.startsWith("NAME      ITEMS  SLOTS"), all);
+        assertTrue(all.contains("\nsessions  1      8  "), all);
+        assertEquals(3, all.split("\n").length);
+    }
+
+    @Test
+    void everyFailureIsOneLineNamingTheCommand() {
+        sessions.put("keep", "me");
+        assertFails("cache:get: usage: cache:get <cache> <key>", () -> commands.get("sessions"));
+        assertFails("cache:get: no cache named 'nope'; the caches are counters, sessions", () -> commands.get("nope", "k"));
+        assertFails("cache:get: cache 'sessions' has no live entry for key 'a\\nb'", () -> commands.get("sessions", "a\nb"));
+        assertFails("cache:seti: 'x1' is not an integer", () -> commands.seti("counters", "k", "x1"));
+        assertFails("cache:set: ttl 'soon' is not seconds or a number with ms, s, m, h or d",
+            () -> commands.set("sessions", "k", "v", "soon"));
+        assertFails("cache:set: cache 'sessions': key is empty", () -> commands.set("sessions", "", "v"));
+        assertFails("cache:dump: cache 'sessions': offset -1 is negative", () -> commands.dump("sessions", "-1"));
+        assertFails("cache:dump: limit 'ten' is not an integer", () -> commands.dump("sessions", "0", "ten"));
+        assertFails("cache:rm: unknown option '--all'; usage: cache:rm <cache> (--key <regex> | --value <regex>"
+            + " | --prefix <prefix>)", () -> commands.rm("sessions", "--all", "x"));
+        assertFails("cache:list: usage: cache:list", () -> commands.list("extra"));
+        IllegalArgumentException regex = assertThrows(IllegalArgumentException.class,
+            () -> commands.rm("sessions", "--key", "(a{1000}){1000}"));
+        assertTrue(regex.getMessage().startsWith("cache:rm: cache 'sessions': key regex '(a{1000}){1000}' is too complex"));
+        IllegalStateException reload = assertThrows(IllegalStateException.class, () -> commands.reload("sessions"));
+        assertEquals("cache:reload: cache 'sessions' has no store to reload from", reload.getMessage());
+        assertEquals("me", sessions.get("keep"));
+        assertEquals(1, sessions.size());
+    }
+
+    @Test
+    void helpPrintsTheUsage() {
+        assertEquals("usage: cache:rm <cache> (--key <regex> | --value <regex> | --prefix <prefix>)\n",
+            commands.rm("--help"));
+        assertEquals("usage: cache:get <cache> <key>\n", commands.get("-h"));
+    }
+
+    @Test
+    void ttlsReadLikeTheConfiguration() {
+        assertEquals(Duration.ofSeconds(30), Ttl.parse("30"));
+        assertEquals(Duration.ofMillis(500), Ttl.parse("500ms"));
+        assertEquals(Duration.ofDays(1), Ttl.parse("1d"));
+        assertEquals(Duration.ZERO, Ttl.parse("0"));
+        assertEquals("never", Ttl.remaining(0));
+        assertEquals("29.5s", Ttl.remaining(29_500));
+        assertEquals("12m", Ttl.remaining(12 * 60_000 + 5));
+    }
+
+    private static void assertFails(String message, Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertEquals(message, e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+        assertNull(e.getCause());
+    }
+
+    /** A CacheService over fixed caches. */
+    private static final class Directory implements CacheService {
+        private final SortedMap<String, Cache> caches = new TreeMap<>();
+
+        Directory(Cache... all) {
+            for (Cache c : all) {
+                caches.put(c.name(), c);
+            }
+        }
+
+        @Override
+        public Optional<Cache> find(String name) {
+            return Optional.ofNullable(caches.get(name));
+        }
+
+        @Override
+        public Cache get(String name) {
+            return find(name).orElseThrow(NoSuchElementException::new);
+        }
+
+        @Override
+        public SortedSet<String> names() {
+            return Collections.unmodifiableSortedSet(new TreeSet<>(caches.keySet()));
+        }
+    }
+}
