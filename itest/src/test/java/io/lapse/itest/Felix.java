@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.apache.felix.framework.FrameworkFactory;
+import org.apache.felix.service.command.CommandProcessor;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -94,7 +95,7 @@ public final class Felix implements AutoCloseable {
      * dependency) to share another package.
      */
     public static final List<Class<?>> SHARED = List.of(EventAdmin.class, ConfigurationAdmin.class,
-        MetaTypeService.class, LogReaderService.class);
+        MetaTypeService.class, LogReaderService.class, CommandProcessor.class);
 
     private final Framework framework;
     private final Path storage;

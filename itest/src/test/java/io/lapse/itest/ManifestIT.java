@@ -30,7 +30,7 @@ import org.osgi.framework.VersionRange;
  * Checks the OSGi headers of the built bundles, read from the jars of {@code lapse.jars} (a
  * comma-separated list set by failsafe). No framework is started.
  *
- * <p>To cover another bundle (e.g. {@code io.lapse.jmx}), add its jar to {@code lapse.jars} in
+ * <p>To cover another bundle, add its jar to {@code lapse.jars} in
  * {@code itest/pom.xml} and its test methods in the marked section below.
  */
 class ManifestIT {
@@ -38,6 +38,7 @@ class ManifestIT {
     private static final String API = "io.lapse.api";
     private static final String IMPL = "io.lapse.impl";
     private static final String JMX = "io.lapse.jmx";
+    private static final String EXAMPLE = "io.lapse.example";
     private static final String API_PACKAGE = "io.lapse.cache";
 
     /** The built jars by Bundle-SymbolicName. */
@@ -131,6 +132,27 @@ class ManifestIT {
         assertNotNull(imported, "jmx does not import " + API_PACKAGE);
         assertTrue(new VersionRange(imported.attribute(Constants.VERSION_ATTRIBUTE)).includes(packageInfoVersion()),
             "jmx's import of " + API_PACKAGE + " does not accept the api's version");
+    }
+
+    @Test
+    void jmxNeedsNoShellToResolve() throws IOException {
+        ManifestHeaders.Clause gogo = ManifestHeaders.find(header(JMX, Constants.IMPORT_PACKAGE),
+            "org.apache.felix.service.command");
+        assertNotNull(gogo, "jmx does not import the Gogo command package its @Descriptor help needs");
+        assertEquals("optional", gogo.directives().get(Constants.RESOLUTION_DIRECTIVE),
+            "without a shell the management bundle must still resolve");
+    }
+
+    // ---- io.lapse.example ---------------------------------------------------------------
+
+    @Test
+    void exampleExportsNothingAndDeclaresItsHandler() throws IOException {
+        assertEquals(List.of(), exports(EXAMPLE), "example's Export-Package");
+        assertNotNull(header(EXAMPLE, "Service-Component"), "example has no Service-Component header");
+        // It uses only CacheEvents' constants, which the compiler inlines: it needs EventAdmin's
+        // package at runtime, not the Lapse API's.
+        assertNotNull(ManifestHeaders.find(header(EXAMPLE, Constants.IMPORT_PACKAGE), "org.osgi.service.event"),
+            "example does not import org.osgi.service.event");
     }
 
     // ---- helpers ------------------------------------------------------------------------
