@@ -236,33 +236,31 @@ public final class RegexGuard {
      */
     private static int parseCount(String p, int i, int[] count) {
         int n = p.length();
-        int k = i + 1;
-        long low = 0;
-        int digits = 0;
-        while (k < n && Character.isDigit(p.charAt(k)) && digits < 9) {
-            low = low * 10 + (p.charAt(k) - '0');
-            k++;
-            digits++;
-        }
-        if (digits == 0 || k >= n) {
+        int lowEnd = digitsEnd(p, i + 1);
+        if (lowEnd == i + 1 || lowEnd >= n) {
             return -1;
         }
-        long high = low;
+        int low = Integer.parseInt(p.substring(i + 1, lowEnd));
+        int high = low;
+        int k = lowEnd;
         if (p.charAt(k) == ',') {
-            k++;
-            long upper = 0;
-            int upperDigits = 0;
-            while (k < n && Character.isDigit(p.charAt(k)) && upperDigits < 9) {
-                upper = upper * 10 + (p.charAt(k) - '0');
-                k++;
-                upperDigits++;
-            }
-            high = upperDigits == 0 ? low + 1 : Math.max(low, upper);
+            int highEnd = digitsEnd(p, k + 1);
+            high = highEnd == k + 1 ? low + 1 : Math.max(low, Integer.parseInt(p.substring(k + 1, highEnd)));
+            k = highEnd;
         }
         if (k >= n || p.charAt(k) != '}') {
             return -1;
         }
-        count[0] = (int) Math.min(high, Integer.MAX_VALUE);
+        count[0] = high;
         return k + 1;
+    }
+
+    /** The end of the run of ASCII digits at {@code from}, at most 9 of them so that it fits an int. */
+    private static int digitsEnd(String p, int from) {
+        int k = from;
+        while (k < p.length() && k - from < 9 && p.charAt(k) >= '0' && p.charAt(k) <= '9') {
+            k++;
+        }
+        return k;
     }
 }

@@ -1,6 +1,8 @@
 package io.lapse.jmx.shell;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
@@ -237,33 +239,52 @@ public final class CacheCommands {
         }
     }
 
+    /** The figures cache:stats prints, with their label for one cache and their column heading. */
+    private enum Figure {
+        SIZE("size", "ITEMS", CacheStats::size),
+        SLOTS("slots", "SLOTS", CacheStats::slots),
+        MAX_SLOT("max slot items", "MAX/SLOT", CacheStats::maxSlotItems),
+        MIN_SLOT("min slot items", "MIN/SLOT", CacheStats::minSlotItems),
+        HITS("hits", "HITS", CacheStats::hits),
+        MISSES("misses", "MISSES", CacheStats::misses),
+        GETS("gets", "GETS", CacheStats::gets),
+        HIT_PERCENT("hit %", "HIT%", s -> String.format(Locale.ROOT, "%.1f", s.hitPercentage())),
+        PUTS("puts", "PUTS", CacheStats::puts),
+        REMOVALS("removals", "REMOVED", CacheStats::removals),
+        EXPIRATIONS("expirations", "EXPIRED", CacheStats::expirations),
+        EVICTIONS("evictions", "EVICTED", CacheStats::evictions),
+        POSTED("events posted", "POSTED", CacheStats::eventsPosted),
+        DROPPED("events dropped", "DROPPED", CacheStats::eventsDropped),
+        LAG_P50("expiry lag p50 ms", "LAG P50", CacheStats::expiryLagP50Millis),
+        LAG_P99("expiry lag p99 ms", "LAG P99", CacheStats::expiryLagP99Millis),
+        LAG_MAX("expiry lag max ms", "LAG MAX", CacheStats::expiryLagMaxMillis);
+
+        final String label;
+        final String heading;
+        final Function<CacheStats, Object> value;
+
+        Figure(String label, String heading, Function<CacheStats, Object> value) {
+            this.label = label;
+            this.heading = heading;
+            this.value = value;
+        }
+    }
+
     private static String oneCache(Cache cache) {
         CacheStats s = cache.stats();
-        return new TextTable()
-            .row("name", cache.name())
-            .row("size", s.size())
-            .row("slots", s.slots())
-            .row("max slot items", s.maxSlotItems())
-            .row("min slot items", s.minSlotItems())
-            .row("hits", s.hits())
-            .row("misses", s.misses())
-            .row("gets", s.gets())
-            .row("hit %", String.format(Locale.ROOT, "%.1f", s.hitPercentage()))
-            .row("puts", s.puts())
-            .row("removals", s.removals())
-            .row("expirations", s.expirations())
-            .row("evictions", s.evictions())
-            .row("events posted", s.eventsPosted())
-            .row("events dropped", s.eventsDropped())
-            .row("expiry lag p50 ms", s.expiryLagP50Millis())
-            .row("expiry lag p99 ms", s.expiryLagP99Millis())
-            .row("expiry lag max ms", s.expiryLagMaxMillis())
-            .toString();
+        TextTable table = new TextTable().row("name", cache.name());
+        for (Figure f : Figure.values()) {
+            table.row(f.label, f.value.apply(s));
+        }
+        return table.toString();
     }
 
     private String everyCache() {
-        TextTable table = new TextTable().row("NAME", "ITEMS", "SLOTS", "MAX/SLOT", "MIN/SLOT", "HITS", "MISSES",
-            "PUTS", "REMOVED", "EXPIRED", "EVICTED", "POSTED", "DROPPED", "LAG P50", "LAG P99", "LAG MAX");
+        List<Object> headings = new ArrayList<>(List.of("NAME"));
+        for (Figure f : Figure.values()) {
+            headings.add(f.heading);
+        }
+        TextTable table = new TextTable().row(headings.toArray());
         for (String name : caches.names()) {
             Optional<Cache> cache = caches.find(name);
             if (cache.isEmpty()) {
@@ -275,9 +296,11 @@ public final class CacheCommands {
             } catch (IllegalStateException closed) {
                 continue; // it went away while listing
             }
-            table.row(name, s.size(), s.slots(), s.maxSlotItems(), s.minSlotItems(), s.hits(), s.misses(), s.puts(),
-                s.removals(), s.expirations(), s.evictions(), s.eventsPosted(), s.eventsDropped(),
-                s.expiryLagP50Millis(), s.expiryLagP99Millis(), s.expiryLagMaxMillis());
+            List<Object> row = new ArrayList<>(List.of(name));
+            for (Figure f : Figure.values()) {
+                row.add(f.value.apply(s));
+            }
+            table.row(row.toArray());
         }
         return table.toString();
     }
