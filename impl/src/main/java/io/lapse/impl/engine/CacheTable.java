@@ -736,12 +736,15 @@ public final class CacheTable implements Cache {
      *
      * @param part this sweeper thread's partition, {@code 0 <= part < parts}
      * @param parts how many sweeper threads share the work
+     * @return when the partition next has work, in monotonic ms ({@link Long#MAX_VALUE} for
+     *     never); a write may make it earlier at any time
      */
-    void sweep(int part, int parts) {
+    long sweep(int part, int parts) {
         AtomicLongArray d = dues.forParts(parts);
         long now = time.now();
-        if (now < d.get(part)) {
-            return;
+        long planned = d.get(part);
+        if (now < planned) {
+            return planned;
         }
         d.set(part, Long.MAX_VALUE);
         long earliest = Long.MAX_VALUE;
@@ -770,6 +773,7 @@ public final class CacheTable implements Cache {
             earliest = Math.min(earliest, due);
         }
         DueBoard.lower(d, part, earliest);
+        return d.get(part);
     }
 
     /** What {@link #stats()} and {@link #size()} count, after expiring what is due. */

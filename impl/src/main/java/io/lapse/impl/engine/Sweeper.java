@@ -10,9 +10,12 @@ import java.util.function.BiConsumer;
 
 /**
  * The expiry sweeps of a set of tables (htable's timer processes): {@code threads} threads, each
- * owning one partition of every table's segments, wake every {@code resolution}, advance the
- * shared {@link TimeSource} and expire what is due. A table with nothing due costs a thread one
- * volatile read per tick.
+ * owning one partition of every table's segments, advance the shared {@link TimeSource} and
+ * expire what is due. A thread sleeps until the earliest time one of its partitions has work
+ * (the start of the next due wheel bucket), and never longer than {@code resolution}, so an
+ * expiry is noticed within the scheduler's wake-up latency of its deadline, and at worst within
+ * {@code resolution} for an entry stored while the thread slept with a deadline before its
+ * wake-up. A table with nothing due costs a thread one volatile read per wake-up.
  *
  * <p>Lifecycle: threads run between {@link #start()} and {@link #close()}, which stops and joins
  * them. {@link #configure} applies a new thread count or resolution live: the threads are
@@ -173,28 +176,35 @@ public final class Sweeper implements AutoCloseable {
 
         @Override
         public void run() {
-            long next = System.nanoTime();
+            long nextTick = System.nanoTime();
             while (!stop) {
                 time.tick();
+                long due = Long.MAX_VALUE;
                 for (CacheTable table : tables) {
                     if (stop) {
                         return;
                     }
                     try {
-                        table.sweep(part, parts);
+                        due = Math.min(due, table.sweep(part, parts));
                     } catch (RuntimeException e) {
                         failures.accept(table, e);
                     }
                 }
-                long period = resolutionNanos;
-                next += period;
-                long wait = next - System.nanoTime();
-                if (wait <= 0) {
-                    // Late (a storm, a pause): tick again at once, and count periods from now.
-                    next = System.nanoTime();
-                    continue;
+                long now = System.nanoTime();
+                if (now - nextTick >= 0) {
+                    // A tick was due (or is late, after a storm or a pause): the next one comes a
+                    // period from now.
+                    nextTick = now + resolutionNanos;
                 }
-                LockSupport.parkNanos(this, wait);
+                long wait = nextTick - now;
+                if (due != Long.MAX_VALUE) {
+                    // Wake when the next bucket comes due rather than at the next tick, so an
+                    // expiry is noticed as it happens; the tick only bounds the sleep.
+                    wait = Math.min(wait, Math.max(0, time.nanosUntil(due)));
+                }
+                if (wait > 0) {
+                    LockSupport.parkNanos(this, wait);
+                }
                 if (Thread.interrupted() && stop) {
                     return;
                 }

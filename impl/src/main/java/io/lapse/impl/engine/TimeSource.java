@@ -101,6 +101,17 @@ public final class TimeSource {
     }
 
     /**
+     * Returns how long until a monotonic time comes, to the nanosecond, for a sweeper that sleeps
+     * until the next deadline.
+     *
+     * @param millis a monotonic time in ms
+     * @return nanoseconds until {@code millis}, negative if it has passed
+     */
+    long nanosUntil(long millis) {
+        return millis * 1_000_000L - clock.nanos();
+    }
+
+    /**
      * Advances the coarse time to the precise time; called by sweeper threads on every tick.
      *
      * @return the precise time read

@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,26 @@ class SweeperTest {
         await("100 expiries", () -> events.of(EventKind.EXPIRED).size() == 100);
         assertTrue(events.of(EventKind.EXPIRED).stream().allMatch(e -> e.thread.startsWith(PREFIX)));
         assertEquals(0, table.size());
+        table.close();
+    }
+
+    @Test
+    void wakesAtTheNextDeadlineRatherThanAtTheNextTick() {
+        // The real clock, and a tick so long that only a wake-up at the deadline can expire the
+        // entries within the wait below.
+        TimeSource real = new TimeSource(Clock.system());
+        RecordingListener events = new RecordingListener();
+        CacheTable table = new CacheTable("prompt", new CacheSettings(4, 0, true, 0, null), real, events);
+        try (Sweeper slow = new Sweeper(real, PREFIX, (t, e) -> failures.add(e))) {
+            slow.configure(1, Sweeper.MAX_RESOLUTION_MILLIS);
+            slow.add(table);
+            table.put("soon", "v", Duration.ofMillis(200));
+            table.put("later", "v", Duration.ofMillis(700));
+            slow.start();
+            await("both expiries, long before the next tick", () -> events.of(EventKind.EXPIRED).size() == 2);
+            assertEquals(List.of("soon", "later"), events.of(EventKind.EXPIRED).stream().map(e -> e.key)
+                .collect(Collectors.toList()), "each at its own deadline, in deadline order");
+        }
         table.close();
     }
 
