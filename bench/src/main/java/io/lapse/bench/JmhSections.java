@@ -1,0 +1,104 @@
+package io.lapse.bench;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import io.lapse.impl.engine.SweepBenchmark;
+
+/**
+ * Sections A and B, run through JMH's API: each benchmark in forked JVMs, the scores kept by
+ * name for the report.
+ */
+final class JmhSections {
+
+    /** A score and its 99.9% error, in the benchmark's unit. */
+    static final class Score {
+        final double value;
+        final double error;
+
+        Score(double value, double error) {
+            this.value = value;
+            this.error = error;
+        }
+    }
+
+    private final boolean smoke;
+
+    JmhSections(boolean smoke) {
+        this.smoke = smoke;
+    }
+
+    private ChainedOptionsBuilder options(String include) {
+        ChainedOptionsBuilder o = new OptionsBuilder().include(include).shouldFailOnError(true);
+        if (smoke) {
+            return o.forks(1).warmupIterations(1).warmupTime(TimeValue.milliseconds(300))
+                .measurementIterations(2).measurementTime(TimeValue.milliseconds(300));
+        }
+        return o.forks(2).warmupIterations(3).warmupTime(TimeValue.seconds(1))
+            .measurementIterations(5).measurementTime(TimeValue.seconds(1));
+    }
+
+    /**
+     * Section A: get and put at 1 and 2 threads, and a reader beside a writer, per subject.
+     *
+     * @return ops/s keyed {@code "<operation>|<threads>|<subject>"}; the reader and writer of the
+     *     mixed run are {@code "readwrite_get|2|..."} and {@code "readwrite_put|2|..."}
+     */
+    Map<String, Score> throughput() throws RunnerException {
+        Map<String, Score> scores = new LinkedHashMap<>();
+        String single = ThroughputBenchmark.class.getName() + "\\.(get|put)$";
+        for (int threads : new int[] {1, 2}) {
+            collect(new Runner(options(single).threads(threads).build()).run(), scores);
+        }
+        collect(new Runner(options(ThroughputBenchmark.class.getName() + "\\.readwrite").build()).run(), scores);
+        return scores;
+    }
+
+    private static void collect(Collection<RunResult> results, Map<String, Score> scores) {
+        for (RunResult r : results) {
+            String method = r.getParams().getBenchmark();
+            method = method.substring(method.lastIndexOf('.') + 1);
+            String subject = r.getParams().getParam("subject");
+            int threads = r.getParams().getThreads();
+            if (method.equals("readwrite")) {
+                for (Map.Entry<String, Result> side : r.getSecondaryResults().entrySet()) {
+                    scores.put(side.getKey() + "|" + threads + "|" + subject, score(side.getValue()));
+                }
+            } else {
+                scores.put(method + "|" + threads + "|" + subject, score(r.getPrimaryResult()));
+            }
+        }
+    }
+
+    private static Score score(Result<?> result) {
+        return new Score(result.getScore(), result.getScoreError());
+    }
+
+    /**
+     * Section B: ns per expired entry, Lapse and the full scan, for each number of live entries.
+     *
+     * @return ns keyed {@code "<sweep>|<live>"}
+     */
+    Map<String, Score> sweeps() throws RunnerException {
+        ChainedOptionsBuilder o = options(SweepBenchmark.class.getName()).timeUnit(TimeUnit.NANOSECONDS);
+        if (smoke) {
+            o = o.param("live", "10000", "100000");
+        }
+        Map<String, Score> scores = new LinkedHashMap<>();
+        for (RunResult r : new Runner(o.build()).run()) {
+            scores.put(r.getParams().getParam("sweep") + "|" + r.getParams().getParam("live"),
+                score(r.getPrimaryResult()));
+        }
+        return scores;
+    }
+}

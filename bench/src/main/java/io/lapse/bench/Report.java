@@ -1,0 +1,254 @@
+package io.lapse.bench;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.lapse.impl.engine.MemoryFootprint;
+
+/**
+ * The benchmark report, {@code docs/benchmarks.md}: how and where it was measured, each target
+ * of the design with the figure that decides it, and the four sections, every figure beside its
+ * ratio to ConcurrentHashMap and Caffeine of the same run. A section that was not run is left
+ * out.
+ */
+final class Report {
+
+    private static final String[] SUBJECTS = {"LAPSE", "CHM", "CAFFEINE_EAW", "CAFFEINE_VAR"};
+    private static final String[] SUBJECT_NAMES = {"Lapse", "ConcurrentHashMap", "Caffeine expireAfterWrite",
+        "Caffeine variable expiry"};
+    private static final long[] SWEEP_SIZES = {10_000, 100_000, 1_000_000, 4_000_000};
+
+    private final String command;
+    private final boolean smoke;
+    private final String machine;
+    private final String date;
+    Map<String, JmhSections.Score> throughput;
+    Map<String, JmhSections.Score> sweeps;
+    List<LatenessFigures> lateness;
+    String latenessScale;
+    List<MemoryFootprint.Figure> memory;
+    int memoryEntries;
+    double minutes;
+
+    Report(String command, boolean smoke, String machine, String date) {
+        this.command = command;
+        this.smoke = smoke;
+        this.machine = machine;
+        this.date = date;
+    }
+
+    String render() {
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmarks\n\n");
+        md.append("Written by `").append(command).append("`").append(smoke ? " in its short smoke mode" : "")
+            .append(", which took ").append(fmt(minutes, 1)).append(" minutes, on ").append(date).append(".\n\n");
+        md.append("Machine: ").append(machine).append(".\n\n");
+        md.append("Every figure comes from this one run, so ratios compare like with like; absolute figures move "
+            + "with the machine and its load. How to run it and what each section does: `bench/README.md`.\n\n");
+        md.append("## Targets\n\n").append(targets()).append('\n');
+        if (throughput != null) {
+            renderThroughput(md);
+        }
+        if (sweeps != null) {
+            renderSweeps(md);
+        }
+        if (lateness != null) {
+            renderLateness(md);
+        }
+        if (memory != null) {
+            renderMemory(md);
+        }
+        return md.toString();
+    }
+
+    /** The design's targets, each with its figure and whether it holds, as a Markdown table. */
+    String targets() {
+        StringBuilder t = new StringBuilder("| target | measured | |\n|---|---|---|\n");
+        if (throughput != null) {
+            for (int threads : new int[] {1, 2}) {
+                double vsChm = ratio("get", threads, "LAPSE", "CHM");
+                double vsCaffeine = ratio("get", threads, "LAPSE", "CAFFEINE_EAW");
+                double put = ratio("put", threads, "LAPSE", "CHM");
+                row(t, "get ≥ 0.5× ConcurrentHashMap, " + threads + " thread" + (threads > 1 ? "s" : ""),
+                    fmt(vsChm, 2) + "×", vsChm >= 0.5);
+                row(t, "get ≥ 3× Caffeine expireAfterWrite, " + threads + " thread" + (threads > 1 ? "s" : ""),
+                    fmt(vsCaffeine, 2) + "×", vsCaffeine >= 3);
+                row(t, "put ≥ 0.7× ConcurrentHashMap, " + threads + " thread" + (threads > 1 ? "s" : ""),
+                    fmt(put, 2) + "×", put >= 0.7);
+            }
+        }
+        if (sweeps != null) {
+            double min = Double.MAX_VALUE;
+            double max = 0;
+            for (long n : SWEEP_SIZES) {
+                JmhSections.Score s = sweeps.get("LAPSE|" + n);
+                if (s != null) {
+                    min = Math.min(min, s.value);
+                    max = Math.max(max, s.value);
+                }
+            }
+            row(t, "sweep cost per expired entry within 2× from 10k to 4M live entries",
+                fmt(max / min, 2) + "× between the cheapest and dearest", max / min <= 2);
+            JmhSections.Score lapse = sweeps.get("LAPSE|1000000");
+            JmhSections.Score scan = sweeps.get("FULL_SCAN|1000000");
+            if (lapse != null && scan != null) {
+                double speedup = scan.value / lapse.value;
+                row(t, "sweep ≥ 50× faster than a full scan at 1M live entries", fmt(speedup, 0) + "×", speedup >= 50);
+            }
+        }
+        if (lateness != null) {
+            for (LatenessFigures f : lateness) {
+                if (!f.name.startsWith("Lapse")) {
+                    continue;
+                }
+                if (f.name.endsWith("storm")) {
+                    if (f.name.contains("exempt")) {
+                        row(t, "storm drains ≥ 500,000 events/s, handler exempt from the timeout",
+                            fmt(f.drainPerSecond, 0) + " events/s", f.drainPerSecond >= 500_000);
+                    }
+                    continue;
+                }
+                row(t, "events p50 ≤ 2 ms, p99 ≤ 20 ms late, all delivered once: " + f.name.substring(7),
+                    "p50 " + fmt(f.p50Millis, 2) + " ms, p99 " + fmt(f.p99Millis, 2) + " ms, " + f.delivered + "/"
+                        + f.expected + (f.duplicates > 0 ? ", " + f.duplicates + " twice" : ""),
+                    f.p50Millis <= 2 && f.p99Millis <= 20 && f.allDeliveredOnce());
+            }
+        }
+        if (memory != null) {
+            double bytes = memory.get(0).bytesPerEntry;
+            row(t, "≤ 56 bytes per entry beyond key and value", fmt(bytes, 1) + " bytes", bytes <= 56);
+        }
+        return t.toString();
+    }
+
+    private static void row(StringBuilder t, String target, String measured, boolean met) {
+        t.append("| ").append(target).append(" | ").append(measured).append(" | ").append(met ? "met" : "**missed**")
+            .append(" |\n");
+    }
+
+    private double ratio(String op, int threads, String a, String b) {
+        return throughput.get(op + "|" + threads + "|" + a).value / throughput.get(op + "|" + threads + "|" + b).value;
+    }
+
+    private void renderThroughput(StringBuilder md) {
+        md.append("## A. Throughput\n\n");
+        md.append("JMH, millions of operations per second (± the 99.9% error), over a cache prefilled with 65,536 "
+            + "string keys read and written in a Zipfian order (exponent 0.99), as Caffeine's GetPutBenchmark does. "
+            + "Writes replace existing keys. Every expiring cache gives its entries an hour, so nothing expires "
+            + "while it is measured: what is measured is what carrying expiry costs. Lapse runs with its defaults "
+            + "(1,024 slots, statistics on) and its sweeper thread running. The mixed run is one reader beside one "
+            + "writer.\n\n");
+        md.append("| operation | threads |");
+        for (String name : SUBJECT_NAMES) {
+            md.append(' ').append(name).append(" |");
+        }
+        md.append(" Lapse ÷ ConcurrentHashMap | Lapse ÷ Caffeine expireAfterWrite | Lapse ÷ Caffeine variable |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        String[][] rows = {{"get", "1"}, {"get", "2"}, {"put", "1"}, {"put", "2"}, {"readwrite_get", "2"},
+            {"readwrite_put", "2"}};
+        for (String[] r : rows) {
+            String label = r[0].startsWith("readwrite") ? r[0].substring(10) + " (beside a " + (r[0].endsWith("get")
+                ? "writer" : "reader") + ")" : r[0];
+            md.append("| ").append(label).append(" | ").append(r[1]).append(" |");
+            for (String subject : SUBJECTS) {
+                JmhSections.Score s = throughput.get(r[0] + "|" + r[1] + "|" + subject);
+                md.append(' ').append(fmt(s.value / 1e6, 1)).append(error(s.error / 1e6, 1)).append(" |");
+            }
+            double lapse = throughput.get(r[0] + "|" + r[1] + "|LAPSE").value;
+            for (String other : new String[] {"CHM", "CAFFEINE_EAW", "CAFFEINE_VAR"}) {
+                md.append(' ').append(fmt(lapse / throughput.get(r[0] + "|" + r[1] + "|" + other).value, 2))
+                    .append("× |");
+            }
+            md.append('\n');
+        }
+        md.append('\n');
+    }
+
+    private void renderSweeps(StringBuilder md) {
+        md.append("## B. Sweep scaling\n\n");
+        md.append("JMH, nanoseconds per expired entry: 1,000 entries expire among N live entries that do not, "
+            + "with a clock the benchmark moves. Lapse sweeps through its timer wheels, visiting only slots with a "
+            + "bucket due; the full scan visits every entry and checks its deadline, as htable and cachedb_local "
+            + "do.\n\n");
+        md.append("| live entries | Lapse, ns per expired entry | full scan, ns per expired entry | full scan ÷ Lapse |\n");
+        md.append("|---|---|---|---|\n");
+        for (long n : SWEEP_SIZES) {
+            JmhSections.Score lapse = sweeps.get("LAPSE|" + n);
+            JmhSections.Score scan = sweeps.get("FULL_SCAN|" + n);
+            if (lapse == null || scan == null) {
+                continue;
+            }
+            md.append("| ").append(String.format(Locale.ROOT, "%,d", n)).append(" | ").append(fmt(lapse.value, 0))
+                .append(error(lapse.error, 0)).append(" | ").append(fmt(scan.value, 0)).append(error(scan.error, 0))
+                .append(" | ").append(fmt(scan.value / lapse.value, 0)).append("× |\n");
+        }
+        md.append('\n');
+    }
+
+    private void renderLateness(StringBuilder md) {
+        md.append("## C. Event lateness\n\n");
+        md.append("From an entry's deadline to the moment a subscriber hears of it, in milliseconds: ")
+            .append(latenessScale).append(". Lapse runs in Apache Felix with Felix EventAdmin; its caches are made "
+            + "through ConfigurationAdmin with the defaults (one sweeper thread, 10 ms resolution) and an "
+            + "`EventHandler` subscribes to `cache/expired`. The lateness is the handler's wall clock minus the "
+            + "event's `cache.expires`. \"Loaded\" adds a thread of reads and writes on the same cache. Caffeine "
+            + "is measured the same way through a removal listener, its deadline taken when the entry is "
+            + "written.\n\n");
+        md.append("| run | delivered | twice | early | p50 | p99 | max | load, ops/s | storm drain, events/s |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (LatenessFigures f : lateness) {
+            md.append("| ").append(f.name).append(" | ").append(f.delivered).append(" of ").append(f.expected)
+                .append(" | ").append(f.duplicates).append(" | ").append(f.early).append(" | ")
+                .append(f.delivered == 0 ? "–" : fmt(f.p50Millis, 2)).append(" | ")
+                .append(f.delivered == 0 ? "–" : fmt(f.p99Millis, 2)).append(" | ")
+                .append(f.delivered == 0 ? "–" : fmt(f.maxMillis, 2)).append(" | ")
+                .append(f.loadOpsPerSecond == 0 ? "–" : String.format(Locale.ROOT, "%,.0f", f.loadOpsPerSecond))
+                .append(" | ").append(f.drainPerSecond == 0 ? "–" : String.format(Locale.ROOT, "%,.0f", f.drainPerSecond))
+                .append(" |\n");
+        }
+        LatenessFigures guarded = find("Lapse, EventAdmin defaults, storm");
+        LatenessFigures exempt = find("Lapse, handler exempt from the timeout, storm");
+        if (guarded != null && exempt != null && guarded.drainPerSecond > 0) {
+            md.append("\nWith its defaults, Felix EventAdmin runs every handler call under a timeout (5 s): it hands "
+                + "the call to a second thread and waits for it, so each event costs two thread switches. A handler "
+                + "named in `org.apache.felix.eventadmin.IgnoreTimeout` (class names, or packages ending in `.` or "
+                + "`*`) is called directly: here a storm drained ")
+                .append(fmt(exempt.drainPerSecond / guarded.drainPerSecond, 1))
+                .append("× faster that way. Exempt handlers that are quick; a slow exempt handler is never cut off, "
+                    + "and it holds up the later events of the cache, which EventAdmin delivers in order.\n");
+        }
+        md.append('\n');
+    }
+
+    private LatenessFigures find(String name) {
+        return lateness.stream().filter(f -> f.name.equals(name)).findFirst().orElse(null);
+    }
+
+    private void renderMemory(StringBuilder md) {
+        md.append("## D. Memory per entry\n\n");
+        md.append("Bytes per entry beyond the key and value objects, measured by walking the object graph with JOL: "
+            + "the filled structure (").append(String.format(Locale.ROOT, "%,d", memoryEntries))
+            .append(" entries, each with an hour's TTL) minus the same structure empty, minus the keys and the "
+                + "one value all entries share, divided by the count. Compressed references, 64-bit JVM.\n\n");
+        md.append("| structure | bytes per entry | ÷ ConcurrentHashMap | ÷ Caffeine expireAfterWrite |\n");
+        md.append("|---|---|---|---|\n");
+        double chm = memory.get(1).bytesPerEntry;
+        double caffeine = memory.get(2).bytesPerEntry;
+        for (MemoryFootprint.Figure f : memory) {
+            md.append("| ").append(f.subject).append(" | ").append(fmt(f.bytesPerEntry, 1)).append(" | ")
+                .append(fmt(f.bytesPerEntry / chm, 2)).append("× | ").append(fmt(f.bytesPerEntry / caffeine, 2))
+                .append("× |\n");
+        }
+        md.append('\n');
+    }
+
+    /** " ± error", or nothing when JMH had too few samples to estimate one (a smoke run). */
+    private static String error(double error, int decimals) {
+        return Double.isFinite(error) ? " ± " + fmt(error, decimals) : "";
+    }
+
+    private static String fmt(double value, int decimals) {
+        return String.format(Locale.ROOT, "%,." + decimals + "f", value);
+    }
+}

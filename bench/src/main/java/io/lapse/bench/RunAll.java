@@ -1,0 +1,92 @@
+package io.lapse.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.lapse.impl.engine.MemoryFootprint;
+
+/**
+ * Runs the four sections of the benchmarks in one go and writes the report: what {@code bench/run}
+ * starts. Arguments: {@code --smoke} (a short run, for checking that everything works),
+ * {@code --sections ABCD} (a subset), {@code --out FILE} (default {@code docs/benchmarks.md}, or
+ * {@code bench/target/benchmarks-smoke.md} for a smoke run),
+ * {@code --bundles DIR} (section C's bundles, default {@code bench/target/bundles}) and
+ * {@code --command TEXT} (how the run was started, for the report).
+ */
+public final class RunAll {
+
+    private RunAll() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean smoke = false;
+        String sections = "ABCD";
+        Path out = null;
+        Path bundles = Paths.get("bench/target/bundles");
+        String command = "bench/run";
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--smoke":
+                    smoke = true;
+                    break;
+                case "--sections":
+                    sections = args[++i].toUpperCase();
+                    break;
+                case "--out":
+                    out = Paths.get(args[++i]);
+                    break;
+                case "--bundles":
+                    bundles = Paths.get(args[++i]);
+                    break;
+                case "--command":
+                    command = args[++i];
+                    break;
+                default:
+                    System.err.println("unknown argument '" + args[i]
+                        + "'; use --smoke, --sections ABCD, --out FILE, --bundles DIR, --command TEXT");
+                    System.exit(2);
+            }
+        }
+        if (out == null) {
+            // a smoke run checks that everything works; it never replaces the measured report
+            out = Paths.get(smoke ? "bench/target/benchmarks-smoke.md" : "docs/benchmarks.md");
+        }
+        long started = System.nanoTime();
+        Report report = new Report(command, smoke, Machine.describe(),
+            ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        JmhSections jmh = new JmhSections(smoke);
+        if (sections.contains("A")) {
+            report.throughput = jmh.throughput();
+        }
+        if (sections.contains("B")) {
+            report.sweeps = jmh.sweeps();
+        }
+        if (sections.contains("C")) {
+            EventLateness.Scale scale = smoke ? EventLateness.SMOKE : EventLateness.FULL;
+            List<LatenessFigures> lateness = new ArrayList<>();
+            lateness.addAll(EventLateness.lapse(bundles, false, scale));
+            lateness.addAll(EventLateness.lapse(bundles, true, scale));
+            lateness.addAll(EventLateness.caffeine(scale));
+            report.lateness = lateness;
+            report.latenessScale = scale.describe();
+        }
+        if (sections.contains("D")) {
+            report.memoryEntries = smoke ? 100_000 : 1_000_000;
+            report.memory = MemoryFootprint.measure(report.memoryEntries);
+        }
+        report.minutes = (System.nanoTime() - started) / 60e9;
+        if (out.getParent() != null) {
+            Files.createDirectories(out.getParent());
+        }
+        Files.writeString(out, report.render());
+        System.out.println("Wrote " + out.toAbsolutePath());
+        System.out.print(report.targets());
+        // Felix EventAdmin and Caffeine leave pool threads that are not daemons.
+        System.exit(0);
+    }
+}
