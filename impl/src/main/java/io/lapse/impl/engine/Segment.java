@@ -3,7 +3,6 @@ package io.lapse.impl.engine;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -11,16 +10,14 @@ import java.util.function.Predicate;
  * One slot of a cache (htable's slot, a lock stripe): a hash table of its own that grows as it
  * fills, the timer wheel of its nodes, and the counters of what happened to them.
  *
- * <p>Locking: the segment is its own lock. Every change to its chains, its wheel, its count and
- * its counters happens under it. Readers take no lock: they read {@link #seq}, walk a chain and
+ * <p>Locking: the segment is its own lock ({@link SlotLock}). Every change to its chains, its
+ * wheel, its count and its counters happens under it. Readers take no lock: they read {@link #seq}, walk a chain and
  * read {@code seq} again. Links only change in place while {@code seq} is odd (a resize, or the
  * move of every node to new slots), so a walk that saw the same even {@code seq} twice saw
  * consistent chains; any other walk is retried. Plain insertions and removals keep {@code seq}
  * as it is: a reader standing on a removed node still finds the rest of the chain through it.
  */
-final class Segment extends ReentrantLock {
-
-    private static final long serialVersionUID = 1L;
+final class Segment extends SlotLock {
 
     /** Returned by a lock-free lookup that raced with a relinking and must be retried. */
     static final Node RETRY = new Node(0, "", null, Node.NEVER);
