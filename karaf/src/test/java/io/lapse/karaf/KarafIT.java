@@ -1,0 +1,426 @@
+package io.lapse.karaf;
+
+import static io.lapse.karaf.KarafHome.ADMIN;
+import static io.lapse.karaf.KarafHome.VIEWER;
+import static io.lapse.karaf.RemoteJmx.objectName;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import javax.management.openmbean.TabularData;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * The features repository in a real Apache Karaf 4.4.10, driven from outside as a person would:
+ * the README's commands typed into Karaf's shell ({@code bin/client}), and a remote JMX client
+ * over Karaf's connector, logged in once as an admin ({@value KarafHome#ADMIN}) and once as a
+ * viewer ({@value KarafHome#VIEWER}).
+ *
+ * <p>The build unpacks a fresh Karaf under {@code target/karaf}, stages our bundles in
+ * {@code target/karaf-repo} (this test adds the features file) and prefetches the third-party
+ * bundles into the local Maven repository; {@link KarafHome} points Karaf's Maven resolution at
+ * those, so nothing needs {@code mvn install}. Karaf is stopped by its PID on every path
+ * ({@link KarafProcess}).
+ *
+ * <p>All tests share one Karaf and its sample cache {@code sessions}, each with keys of its own;
+ * the last one uninstalls the features.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KarafIT {
+
+    private static final Duration START = Duration.ofSeconds(120);
+    private static final Duration SHELL = Duration.ofSeconds(120);
+    private static final Duration SOON = Duration.ofSeconds(30);
+
+    private static final String README_MARKER = "<!-- KarafIT types the lines of the next block into Karaf's shell -->";
+    private static final Pattern LISTED_SESSIONS = Pattern.compile("(?m)^sessions +\\d+$");
+
+    private static final ObjectName MANAGER = objectName("io.lapse:type=CacheManager");
+    private static final ObjectName SESSIONS = objectName("io.lapse:type=Cache,name=sessions");
+    private static final ObjectName ALL_OF_LAPSE = objectName("io.lapse:*");
+    private static final ObjectName FEATURES = objectName("org.apache.karaf:type=feature,name=root");
+    private static final ObjectName CONFIG = objectName("org.apache.karaf:type=config,name=root");
+    private static final String SESSIONS_PID = "io.lapse.cache~sessions";
+
+    private static KarafHome karaf;
+    private static KarafProcess process;
+    private static RemoteJmx admin;
+    private static RemoteJmx viewer;
+    private static String readmeSession;
+
+    @BeforeAll
+    static void startKarafAndInstallLapse() throws Exception {
+        Path home = Paths.get(property("lapse.karaf.home")).toAbsolutePath();
+        Path repo = Paths.get(property("lapse.karaf.repo")).toAbsolutePath();
+        stage(Paths.get(property("lapse.features.file")), repo, property("lapse.features.url"));
+        karaf = KarafHome.prepare(home, repo, Paths.get(property("lapse.maven.repo")).toAbsolutePath());
+        process = KarafProcess.start(karaf, home.resolveSibling("karaf-console.log"));
+        try {
+            process.assertIsKaraf(home.resolve("karaf.pid"));
+            admin = RemoteJmx.connect(process, karaf, ADMIN, ADMIN, START);
+            Poll.until("Karaf's boot features (feature, shell, ssh, config, management) to be installed", START,
+                () -> installedFeatures().containsAll(List.of("feature", "shell", "ssh", "config", "management")));
+            readmeSession = shell(ADMIN).run(SHELL, readmeKarafSession());
+            String installed = shell(ADMIN).run(SHELL, List.of("feature:install lapse-example lapse-jdbc"));
+            assertFalse(installed.contains("Error executing command"), installed);
+            Poll.until("the sample cache's MBean", SOON, () -> admin.server().isRegistered(SESSIONS));
+            viewer = RemoteJmx.connect(process, karaf, VIEWER, VIEWER, SOON);
+        } catch (Exception | Error e) {
+            stopKaraf();
+            throw e;
+        }
+    }
+
+    @AfterAll
+    static void stopKaraf() throws InterruptedException {
+        try {
+            for (RemoteJmx client : Arrays.asList(viewer, admin)) {
+                if (client != null) {
+                    client.close();
+                }
+            }
+        } finally {
+            viewer = null;
+            admin = null;
+            if (process != null) {
+                process.close();
+                process = null;
+            }
+        }
+    }
+
+    @Test
+    void theReadmeSessionInstallsLapseAndListsTheSampleCache() {
+        assertFalse(readmeSession.contains("Error executing command") || readmeSession.contains("Command not found"),
+            readmeSession);
+        assertTrue(LISTED_SESSIONS.matcher(readmeSession).find(), "cache:list shows the sample cache:\n" + readmeSession);
+        assertTrue(Files.isRegularFile(karaf.etc("io.lapse.cache-sessions.cfg")), "the sample cache's file in etc/");
+    }
+
+    @Test
+    void theMBeansAreRegisteredOnceThroughKarafsJmxWhiteboard() throws Exception {
+        Set<ObjectName> mbeans = admin.server().queryNames(ALL_OF_LAPSE, null);
+        assertTrue(mbeans.containsAll(List.of(MANAGER, SESSIONS)), mbeans.toString());
+        Framework framework = new Framework(admin);
+        Set<Long> jmxBundle = framework.bundlesNamed("io.lapse.jmx");
+        List<Framework.Service> published = framework.services().stream()
+            .filter(s -> jmxBundle.contains(s.bundle) && s.objectClass.contains("javax.management.DynamicMBean"))
+            .collect(Collectors.toList());
+        assertEquals(mbeans.size(), published.size(),
+            "each MBean is a whiteboard service (" + published + "), so the jmx bundle registers none directly");
+        String log = Files.readString(karaf.log(), StandardCharsets.UTF_8);
+        assertFalse(log.contains("InstanceAlreadyExists"), "no MBean registered twice");
+        List<String> complaints = log.lines()
+            .filter(l -> (l.contains("| WARN ") || l.contains("| ERROR ")) && l.contains(" - io.lapse."))
+            .collect(Collectors.toList());
+        assertEquals(List.of(), complaints, "no warning or error from a Lapse bundle in " + karaf.log());
+    }
+
+    @Test
+    void aRemoteClientListsCachesSetsAndGetsValues() throws Exception {
+        assertTrue(Arrays.asList((String[]) admin.invoke(MANAGER, "listTables")).contains("sessions"));
+        assertTrue(Arrays.asList((String[]) admin.attribute(MANAGER, "CacheNames")).contains("sessions"));
+        admin.invoke(SESSIONS, "sets", "jmx:user", "alice");
+        admin.server().invoke(SESSIONS, "seti", new Object[] {"jmx:count", 42L}, new String[] {"java.lang.String", "long"});
+        assertEquals("alice", admin.invoke(SESSIONS, "get", "jmx:user"));
+        assertEquals("42", admin.invoke(SESSIONS, "get", "jmx:count"));
+        assertTrue(keys(dump(admin)).containsAll(List.of("jmx:user", "jmx:count")));
+        CompositeData row = Arrays.stream((CompositeData[]) admin.invoke(MANAGER, "stats"))
+            .filter(r -> "sessions".equals(r.get("name"))).findFirst().orElseThrow();
+        assertTrue((Long) row.get("puts") >= 2, row.toString());
+        assertEquals(true, admin.invoke(SESSIONS, "delete", "jmx:user"));
+        assertNull(admin.invoke(SESSIONS, "get", "jmx:user"));
+    }
+
+    @Test
+    void expiredEntriesReachTheExampleHandlerInKaraf() throws Exception {
+        admin.invoke(SESSIONS, "sets", "jmx:expiring", "bye");
+        admin.server().invoke(SESSIONS, "setex", new Object[] {"jmx:expiring", 1L},
+            new String[] {"java.lang.String", "long"});
+        String line = "ExpiryLogger";
+        String event = "expired: cache 'sessions' key 'jmx:expiring' value 'bye'";
+        Poll.until("the example handler's line for the expiry in " + karaf.log(), SOON,
+            () -> Files.readString(karaf.log(), StandardCharsets.UTF_8).lines()
+                .anyMatch(l -> l.contains(line) && l.contains(event)));
+    }
+
+    @Test
+    void aViewerReadsTheStatisticsAndListsTheCaches() throws Exception {
+        for (String attribute : List.of("Name", "CacheHits", "CacheMisses", "CacheHitPercentage", "CacheGets",
+            "CachePuts", "CacheRemovals", "CacheEvictions", "CacheExpirations", "Size", "Slots", "MaxSlotItems",
+            "MinSlotItems", "EventsPosted", "EventsDropped", "ExpiryLagP50Millis", "ExpiryLagP99Millis",
+            "ExpiryLagMaxMillis")) {
+            assertNotNull(viewer.attribute(SESSIONS, attribute), attribute);
+        }
+        assertTrue(Arrays.asList((String[]) viewer.attribute(MANAGER, "CacheNames")).contains("sessions"));
+        assertTrue(Arrays.asList((String[]) viewer.invoke(MANAGER, "listTables")).contains("sessions"));
+        assertTrue(((CompositeData[]) viewer.invoke(MANAGER, "stats")).length >= 1);
+    }
+
+    @Test
+    void aViewerIsRefusedValuesDumpsReloadsAndEveryChange() throws Exception {
+        admin.invoke(SESSIONS, "sets", "viewer:secret", "s3cret");
+        String typed = "java.lang.String";
+        Map<String, Executable> refused = new LinkedHashMap<>();
+        refused.put("get", () -> viewer.invoke(SESSIONS, "get", "viewer:secret"));
+        refused.put("dump", () -> viewer.server().invoke(SESSIONS, "dump", new Object[] {0L, 10},
+            new String[] {"long", "int"}));
+        refused.put("reload", () -> viewer.invoke(SESSIONS, "reload"));
+        refused.put("removeKeysMatching", () -> viewer.invoke(SESSIONS, "removeKeysMatching", "^viewer:"));
+        refused.put("removeValuesMatching", () -> viewer.invoke(SESSIONS, "removeValuesMatching", "s3cret"));
+        refused.put("countKeysMatching", () -> viewer.invoke(SESSIONS, "countKeysMatching", "^viewer:"));
+        refused.put("sets", () -> viewer.invoke(SESSIONS, "sets", "viewer:secret", "changed"));
+        refused.put("seti", () -> viewer.server().invoke(SESSIONS, "seti", new Object[] {"viewer:n", 1L},
+            new String[] {typed, "long"}));
+        refused.put("setex", () -> viewer.server().invoke(SESSIONS, "setex", new Object[] {"viewer:secret", 1L},
+            new String[] {typed, "long"}));
+        refused.put("delete", () -> viewer.invoke(SESSIONS, "delete", "viewer:secret"));
+        refused.put("reset", () -> viewer.invoke(SESSIONS, "reset"));
+        refused.put("resetStats", () -> viewer.invoke(SESSIONS, "resetStats"));
+        // Karaf moves the type to the front whatever the order of the keys: the same rules apply
+        refused.put("get, keys in another order",
+            () -> viewer.invoke(objectName("io.lapse:name=sessions,type=Cache"), "get", "viewer:secret"));
+        refused.forEach((what, call) -> assertThrows(SecurityException.class, call, "a viewer calling " + what));
+        assertEquals("s3cret", admin.invoke(SESSIONS, "get", "viewer:secret"), "the refused calls changed nothing");
+    }
+
+    @Test
+    void anAdminDumpsReloadsRemovesByPatternAndResets() throws Exception {
+        admin.invoke(SESSIONS, "sets", "admin:a", "one");
+        admin.invoke(SESSIONS, "sets", "admin:b", "two");
+        assertTrue(keys(dump(admin)).containsAll(List.of("admin:a", "admin:b")));
+        Exception reload = assertThrows(Exception.class, () -> admin.invoke(SESSIONS, "reload"));
+        assertFalse(reload instanceof SecurityException, "the admin passes the role check: " + reload);
+        assertTrue(messages(reload).contains("has no store"), "reload fails for want of a store: " + messages(reload));
+        assertEquals(1L, admin.invoke(SESSIONS, "countKeysMatching", "^admin:a$"));
+        assertEquals(1L, admin.invoke(SESSIONS, "removeKeysMatching", "^admin:a$"));
+        assertEquals(1L, admin.invoke(SESSIONS, "removeValuesMatching", "^two$"));
+        assertEquals(0L, admin.invoke(SESSIONS, "countKeysMatching", "^admin:"));
+        admin.invoke(SESSIONS, "sets", "admin:c", "three");
+        assertTrue((Long) admin.invoke(SESSIONS, "reset") >= 1L);
+        assertEquals(0L, admin.attribute(SESSIONS, "Size"));
+        admin.invoke(SESSIONS, "resetStats");
+        assertEquals(0L, admin.attribute(SESSIONS, "CacheGets"));
+    }
+
+    @Test
+    void configurationChangesThroughKarafTakeEffectAndKeepTheEntries() throws Exception {
+        assertTrue(((Collection<?>) admin.attribute(CONFIG, "Configs")).contains(SESSIONS_PID),
+            "the sample cache's configuration is " + SESSIONS_PID);
+        admin.invoke(SESSIONS, "sets", "config:kept", "yes");
+
+        admin.invoke(CONFIG, "setProperty", SESSIONS_PID, "size", "4");
+        Poll.until("2^4 slots after the config MBean set size = 4", SOON, () -> admin.attribute(SESSIONS, "Slots"),
+            Integer.valueOf(16)::equals);
+        Poll.until("Karaf to write size = 4 to the sample cache's file", SOON,
+            () -> Files.readAllLines(karaf.etc("io.lapse.cache-sessions.cfg")).stream()
+                .anyMatch(l -> l.replace(" ", "").equals("size=4")));
+        assertEquals("yes", admin.invoke(SESSIONS, "get", "config:kept"));
+
+        String out = shell(ADMIN).run(SHELL, List.of(
+            "config:edit " + SESSIONS_PID, "config:property-set size 8", "config:update"));
+        assertFalse(out.contains("Error executing command"), out);
+        Poll.until("2^8 slots after the config commands set size = 8", SOON, () -> admin.attribute(SESSIONS, "Slots"),
+            Integer.valueOf(256)::equals);
+        assertEquals("yes", admin.invoke(SESSIONS, "get", "config:kept"), "a live change keeps the entries");
+    }
+
+    @Test
+    void theShellRunsTheCacheCommands() throws Exception {
+        String out = shell(ADMIN).run(SHELL, List.of(
+            "cache:set sessions shell:user bob",
+            "cache:seti sessions shell:count 7 0",
+            "cache:set sessions shell:gone soon",
+            "cache:delete sessions shell:gone",
+            "cache:get sessions shell:user",
+            "cache:list",
+            "cache:stats sessions",
+            "cache:dump sessions",
+            "cache:rm sessions --prefix shell:",
+            "cache:get sessions shell:count",
+            "cache:reload sessions"));
+        assertTrue(out.contains("\nbob\n"), "cache:get prints the value:\n" + out);
+        assertTrue(LISTED_SESSIONS.matcher(out).find(), "cache:list:\n" + out);
+        assertTrue(Pattern.compile("(?m)^slots +\\d+$").matcher(out).find(), "cache:stats:\n" + out);
+        assertTrue(Pattern.compile("(?m)^shell:count +Long .*7$").matcher(out).find(), "cache:dump:\n" + out);
+        assertTrue(out.contains("cache:get: cache 'sessions' has no live entry for key 'shell:count'"),
+            "cache:rm removed it, and cache:get says so in one line:\n" + out);
+        assertTrue(out.contains("cache:reload: cache 'sessions' has no store to reload from"), out);
+        assertFalse(out.contains("\tat "), "no stack trace:\n" + out);
+        assertNull(admin.invoke(SESSIONS, "get", "shell:user"));
+        assertFalse(keys(dump(admin)).contains("shell:gone"), "cache:delete removed it");
+    }
+
+    @Test
+    void theShellHidesValuesAndChangesFromAViewer() throws Exception {
+        admin.invoke(SESSIONS, "sets", "viewer:shell", "hidden");
+        String out = shell(VIEWER).run(SHELL, List.of(
+            "cache:list",
+            "cache:stats sessions",
+            "cache:get sessions viewer:shell",
+            "cache:dump sessions",
+            "cache:set sessions viewer:shell changed",
+            "cache:rm sessions --prefix viewer:"));
+        assertTrue(LISTED_SESSIONS.matcher(out).find(), "a viewer lists the caches:\n" + out);
+        assertTrue(Pattern.compile("(?m)^slots +\\d+$").matcher(out).find(), "and reads their statistics:\n" + out);
+        for (String hidden : List.of("get", "dump", "set", "rm")) {
+            assertTrue(out.contains("Command not found: cache:" + hidden), "cache:" + hidden + " is admin's:\n" + out);
+        }
+        assertFalse(out.contains("hidden"), "the value never shows:\n" + out);
+        assertEquals("hidden", admin.invoke(SESSIONS, "get", "viewer:shell"));
+    }
+
+    @Test
+    void theJdbcFeatureStartsTheDriversDataSourceFactories() throws Exception {
+        Framework framework = new Framework(admin);
+        Set<Long> drivers = new HashSet<>(framework.bundlesNamed("com.h2database"));
+        drivers.addAll(framework.bundlesNamed("org.postgresql.jdbc"));
+        assertEquals(2, drivers.size(), "the H2 and PostgreSQL bundles: " + framework.bundles());
+        Set<Long> registering = framework.services().stream()
+            .filter(s -> s.objectClass.contains("org.osgi.service.jdbc.DataSourceFactory"))
+            .map(s -> s.bundle).collect(Collectors.toSet());
+        assertTrue(registering.containsAll(drivers), "each driver registers a DataSourceFactory: " + registering);
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void uninstallingTheFeaturesLeavesNoMBeanServiceOrThread() throws Exception {
+        Framework framework = new Framework(admin);
+        Set<Long> lapse = framework.bundlesNamed("io.lapse.");
+        assertEquals(4, lapse.size(), "api, impl, jmx, example: " + framework.bundles());
+        assertFalse(lapseThreads().isEmpty(), "the sweeper runs before the uninstall");
+        assertFalse(lapseServices(framework, lapse).isEmpty());
+
+        String out = shell(ADMIN).run(SHELL, List.of("feature:uninstall lapse-jdbc lapse-example lapse"));
+        assertFalse(out.contains("Error executing command"), out);
+
+        Poll.until("no io.lapse MBean", SOON, () -> admin.server().queryNames(ALL_OF_LAPSE, null), Set::isEmpty);
+        Poll.until("no Lapse bundle", SOON, () -> framework.bundlesNamed("io.lapse."), Set::isEmpty);
+        Poll.until("no service of a Lapse bundle or type", SOON, () -> lapseServices(framework, lapse), List::isEmpty);
+        Poll.until("no Lapse thread", SOON, KarafIT::lapseThreads, List::isEmpty);
+    }
+
+    // ---- helpers ------------------------------------------------------------------------
+
+    private static KarafShell shell(String user) {
+        return new KarafShell(karaf, user, user);
+    }
+
+    /** The names of the installed features, from Karaf's features MBean. */
+    private static Set<String> installedFeatures() throws Exception {
+        TabularData features = (TabularData) admin.attribute(FEATURES, "Features");
+        return features.values().stream().map(CompositeData.class::cast)
+            .filter(row -> Boolean.TRUE.equals(row.get("Installed")))
+            .map(row -> (String) row.get("Name")).collect(Collectors.toSet());
+    }
+
+    private static CompositeData dump(RemoteJmx client) throws Exception {
+        return (CompositeData) client.server().invoke(SESSIONS, "dump", new Object[] {0L, 1000},
+            new String[] {"long", "int"});
+    }
+
+    private static List<String> keys(CompositeData page) {
+        return Arrays.stream((CompositeData[]) page.get("rows")).map(r -> (String) r.get("key"))
+            .collect(Collectors.toList());
+    }
+
+    private static List<String> lapseThreads() {
+        ThreadMXBean threads;
+        try {
+            threads = ManagementFactory.newPlatformMXBeanProxy(admin.server(), ManagementFactory.THREAD_MXBEAN_NAME,
+                ThreadMXBean.class);
+        } catch (IOException e) {
+            throw new AssertionError("cannot reach Karaf's ThreadMXBean", e);
+        }
+        return Arrays.stream(threads.getThreadInfo(threads.getAllThreadIds())).filter(Objects::nonNull)
+            .map(ThreadInfo::getThreadName).filter(name -> name.startsWith("lapse-")).collect(Collectors.toList());
+    }
+
+    /** Services registered by one of {@code bundles} or with a Lapse interface. */
+    private static List<Framework.Service> lapseServices(Framework framework, Set<Long> bundles) throws Exception {
+        return framework.services().stream()
+            .filter(s -> bundles.contains(s.bundle) || s.objectClass.stream().anyMatch(c -> c.startsWith("io.lapse.")))
+            .collect(Collectors.toList());
+    }
+
+    /** Every message in an exception's chain, for assertions on what a remote failure said. */
+    private static String messages(Throwable failure) {
+        List<String> messages = new ArrayList<>();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            messages.add(t.getClass().getName() + ": " + t.getMessage());
+        }
+        return String.join(" / ", messages);
+    }
+
+    /** The lines of the fenced block after {@link #README_MARKER} in the README. */
+    private static List<String> readmeKarafSession() throws IOException {
+        List<String> lines = Files.readAllLines(Paths.get(property("lapse.root"), "README.md"), StandardCharsets.UTF_8);
+        int marker = lines.indexOf(README_MARKER);
+        assertTrue(marker >= 0, "README.md has no line " + README_MARKER);
+        assertTrue(lines.get(marker + 1).startsWith("```"), "a fenced block follows the marker");
+        List<String> session = new ArrayList<>();
+        for (int i = marker + 2; !lines.get(i).startsWith("```"); i++) {
+            session.add(lines.get(i));
+        }
+        assertEquals("feature:repo-add " + property("lapse.features.url"), session.get(0),
+            "the README adds the features repository this build makes");
+        return session;
+    }
+
+    /**
+     * Puts the built features file where a {@code mvn:} URL finds it in a Maven repository folder:
+     * {@code mvn:g/a/v/xml/features} is {@code g-as-path/a/v/a-v-features.xml}.
+     */
+    private static void stage(Path file, Path repo, String url) throws IOException {
+        String[] parts = url.substring("mvn:".length()).split("/");
+        if (!url.startsWith("mvn:") || parts.length != 5) {
+            throw new IllegalArgumentException("not a mvn:group/artifact/version/type/classifier URL: " + url);
+        }
+        Path target = repo.resolve(parts[0].replace('.', '/')).resolve(parts[1]).resolve(parts[2])
+            .resolve(parts[1] + "-" + parts[2] + "-" + parts[4] + "." + parts[3]);
+        Files.createDirectories(target.getParent());
+        Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static String property(String name) {
+        String value = System.getProperty(name);
+        if (value == null) {
+            throw new AssertionError("system property " + name + " is not set: run the test with 'mvn verify'");
+        }
+        return value;
+    }
+}
