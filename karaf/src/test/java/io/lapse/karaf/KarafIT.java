@@ -106,7 +106,7 @@ class KarafIT {
     }
 
     @AfterAll
-    static void stopKaraf() throws InterruptedException {
+    static void stopKaraf() {
         try {
             for (RemoteJmx client : Arrays.asList(viewer, admin)) {
                 if (client != null) {

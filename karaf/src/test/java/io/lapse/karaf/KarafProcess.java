@@ -96,15 +96,20 @@ final class KarafProcess implements AutoCloseable {
         }
     }
 
-    /** Stops Karaf: SIGTERM, then SIGKILL to it and anything it started if it has not ended within the grace. */
+    /**
+     * Stops Karaf: SIGTERM, then SIGKILL to it and anything it started if it has not ended within
+     * {@link #STOP_GRACE}, or at once if this thread is interrupted (the interrupt is kept).
+     */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         try {
             process.destroy();
             if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
                 killTree(process.toHandle());
                 process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             killTree(process.toHandle());
             try {

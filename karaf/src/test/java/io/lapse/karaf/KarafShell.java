@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
  *
  * <p>Interactive, because in the client's other mode (commands as arguments, SSH "exec") Karaf
  * prints nothing that a command returns, and the {@code cache:*} commands return their output.
- * The client's stdin stays open until it has logged out: at the end of its input it stops
- * printing (BUILD-NOTES).
+ * The client's stdin stays open until it has logged out: at the end of its input the client
+ * loses output or hangs.
  */
 final class KarafShell {
 
