@@ -214,7 +214,7 @@ public interface Cache extends Iterable<CacheEntry> {
      * @param match a regex (found anywhere in the key), prefix or glob
      * @return how many entries were removed
      * @throws NullPointerException if {@code match} is null
-     * @throws IllegalArgumentException if the pattern is invalid
+     * @throws IllegalArgumentException if the pattern is invalid or too complex (see {@link Match})
      */
     long removeKeys(Match match);
 
@@ -226,7 +226,7 @@ public interface Cache extends Iterable<CacheEntry> {
      * @param match a regex (found anywhere in the value), prefix or glob
      * @return how many entries were removed
      * @throws NullPointerException if {@code match} is null
-     * @throws IllegalArgumentException if the pattern is invalid
+     * @throws IllegalArgumentException if the pattern is invalid or too complex (see {@link Match})
      */
     long removeValues(Match match);
 
@@ -236,7 +236,7 @@ public interface Cache extends Iterable<CacheEntry> {
      * @param match a regex, prefix or glob
      * @return the count
      * @throws NullPointerException if {@code match} is null
-     * @throws IllegalArgumentException if the pattern is invalid
+     * @throws IllegalArgumentException if the pattern is invalid or too complex (see {@link Match})
      */
     long countKeys(Match match);
 
@@ -247,7 +247,7 @@ public interface Cache extends Iterable<CacheEntry> {
      * @param match a regex, prefix or glob
      * @return the count
      * @throws NullPointerException if {@code match} is null
-     * @throws IllegalArgumentException if the pattern is invalid
+     * @throws IllegalArgumentException if the pattern is invalid or too complex (see {@link Match})
      */
     long countValues(Match match);
 

@@ -17,7 +17,10 @@ import java.util.Objects;
  * </ul>
  *
  * <p>Instances are immutable. A regex is checked where it is used: an invalid one makes that
- * call throw {@link IllegalArgumentException} with the position of the error.
+ * call throw {@link IllegalArgumentException} with the position of the error, and so does one too
+ * complex to compile safely: counted repetitions multiply through their nesting, so that
+ * {@code ((a{1000}){1000}){1000}} would expand to a billion steps; a pattern whose repetitions
+ * expand past 5,000 steps is refused.
  */
 public final class Match {
 

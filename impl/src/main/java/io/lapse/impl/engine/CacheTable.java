@@ -519,13 +519,13 @@ public final class CacheTable implements Cache {
 
     @Override
     public long removeKeys(Match match) {
-        TextMatcher m = TextMatcher.compile(name, match);
+        TextMatcher m = TextMatcher.compile(name, "key regex", match);
         return removeMatching(n -> m.matches(n.key));
     }
 
     @Override
     public long removeValues(Match match) {
-        TextMatcher m = TextMatcher.compile(name, match);
+        TextMatcher m = TextMatcher.compile(name, "value regex", match);
         return removeMatching(n -> m.matches(Values.text(n.value())));
     }
 
@@ -569,13 +569,13 @@ public final class CacheTable implements Cache {
 
     @Override
     public long countKeys(Match match) {
-        TextMatcher m = TextMatcher.compile(name, match);
+        TextMatcher m = TextMatcher.compile(name, "key regex", match);
         return countMatching(n -> m.matches(n.key));
     }
 
     @Override
     public long countValues(Match match) {
-        TextMatcher m = TextMatcher.compile(name, match);
+        TextMatcher m = TextMatcher.compile(name, "value regex", match);
         return countMatching(n -> m.matches(Values.text(n.value())));
     }
 

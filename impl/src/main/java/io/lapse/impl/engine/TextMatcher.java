@@ -23,10 +23,14 @@ final class TextMatcher {
     /**
      * Compiles a match.
      *
+     * @param cache the cache name, for messages
+     * @param what what the match selects by, for messages: {@code "key regex"} or {@code "value regex"}
+     * @param match the match
      * @throws NullPointerException if {@code match} is null
-     * @throws IllegalArgumentException if the regex is invalid, with the position of the error
+     * @throws IllegalArgumentException if the regex is invalid, with the position of the error,
+     *     or too complex to compile safely (see {@link RegexBudget})
      */
-    static TextMatcher compile(String cache, Match match) {
+    static TextMatcher compile(String cache, String what, Match match) {
         if (match == null) {
             throw new NullPointerException("cache '" + cache + "': match is null");
         }
@@ -37,6 +41,7 @@ final class TextMatcher {
                 return new TextMatcher(match, Pattern.compile(globToRegex(match.pattern()), Pattern.DOTALL));
             case REGEX:
             default:
+                RegexBudget.check(cache, what, match.pattern());
                 try {
                     return new TextMatcher(match, Pattern.compile(match.pattern()));
                 } catch (PatternSyntaxException e) {

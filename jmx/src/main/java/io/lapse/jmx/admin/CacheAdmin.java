@@ -213,7 +213,8 @@ public final class CacheAdmin {
     /**
      * Removes the entries whose key matches, as htable's {@code sht_rm_name_re}.
      *
-     * @param regex an RE2 pattern, found anywhere in the key; see {@link RegexGuard} for its limits
+     * @param regex an RE2 pattern, found anywhere in the key, at most {@value Match#MAX_PATTERN_LENGTH}
+     *     characters and not too complex (the cache refuses nested counts that expand too far)
      * @return how many entries were removed
      */
     public long removeKeysMatching(String regex) {
@@ -234,16 +235,12 @@ public final class CacheAdmin {
     /**
      * Removes the entries whose key starts with a prefix, as htable's {@code sw} operator.
      *
-     * @param prefix the prefix, at most {@value RegexGuard#MAX_LENGTH} characters
+     * @param prefix the prefix, at most {@value Match#MAX_PATTERN_LENGTH} characters
      * @return how many entries were removed
      */
     public long removeKeysWithPrefix(String prefix) {
         require(prefix, "prefix");
-        if (prefix.length() > RegexGuard.MAX_LENGTH) {
-            throw new IllegalArgumentException("cache '" + name() + "': prefix of " + prefix.length()
-                + " characters is longer than the limit of " + RegexGuard.MAX_LENGTH);
-        }
-        return cache.removeKeys(Match.prefix(prefix));
+        return cache.removeKeys(Match.prefix(checkLength("prefix", prefix)));
     }
 
     /**
@@ -256,12 +253,17 @@ public final class CacheAdmin {
         return cache.countKeys(regex("key regex", regex));
     }
 
+    /** A regex match; the cache itself refuses invalid and over-complex patterns. */
     private Match regex(String what, String pattern) {
-        try {
-            return RegexGuard.regex(what, pattern);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("cache '" + name() + "': " + e.getMessage(), e);
+        return Match.regex(checkLength(what, require(pattern, what)));
+    }
+
+    private String checkLength(String what, String pattern) {
+        if (pattern.length() > Match.MAX_PATTERN_LENGTH) {
+            throw new IllegalArgumentException("cache '" + name() + "': " + what + " of " + pattern.length()
+                + " characters is longer than the limit of " + Match.MAX_PATTERN_LENGTH);
         }
+        return pattern;
     }
 
     private <T> T require(T argument, String what) {

@@ -72,6 +72,10 @@ class CacheAdminTest {
         assertRefused("cache 'demo': offset -1 is negative", () -> admin.dump(-1, 10));
         assertRefused("cache 'demo': limit 0 must be at least 1", () -> admin.dump(0, 0));
         assertRefused("cache 'demo': key regex is null", () -> admin.countKeysMatching(null));
+        assertRefused("cache 'demo': key regex of 1025 characters is longer than the limit of 1024",
+            () -> admin.countKeysMatching("x".repeat(1025)));
+        assertRefused("cache 'demo': prefix of 1025 characters is longer than the limit of 1024",
+            () -> admin.removeKeysWithPrefix("x".repeat(1025)));
         assertRefused("cache 'demo': prefix is null", () -> admin.removeKeysWithPrefix(null));
         IllegalArgumentException invalid = assertThrows(IllegalArgumentException.class,
             () -> admin.removeKeysMatching("(unclosed"));

@@ -1,71 +1,46 @@
-package io.lapse.jmx.admin;
+package io.lapse.impl.engine;
 
 import java.util.ArrayDeque;
 
-import io.lapse.cache.Match;
-
 /**
- * Admits a regular expression given through management (JMX or the shell) only if it is small
- * enough to compile and run quickly.
+ * Admits a regular expression only if it is small enough to compile and run quickly.
  *
  * <p>RE2/J matches in time linear in the text, but its compiled program, and so the cost per
  * character, grows with the pattern's counted repetitions multiplied through their nesting:
  * {@code ((a{1000}){1000}){1000}}, 23 characters, would expand to a billion instructions and
- * exhaust the heap while compiling. So besides the length cap ({@value #MAX_LENGTH} characters),
- * a pattern is refused when a conservative estimate of its expanded size exceeds
- * {@value #MAX_EXPANSION} instructions. The estimate counts every literal, class, escape and
- * group as one, adds alternatives and multiplies a repeated item by its largest count; it never
- * underestimates what RE2/J builds. Syntax errors are left to RE2/J, which reports their position.
+ * exhaust the heap while compiling. So a pattern is refused when a conservative estimate of its
+ * expanded size exceeds {@value #MAX_EXPANSION} instructions. The estimate counts every literal,
+ * class, escape and group as one, adds alternatives and multiplies a repeated item by its largest
+ * count; it never underestimates what RE2/J builds. Syntax errors are left to RE2/J, which reports
+ * their position.
  *
  * <p>Stateless; safe for use by any number of threads.
  */
-public final class RegexGuard {
-
-    /** The longest pattern accepted, in characters: the same as {@link Match#MAX_PATTERN_LENGTH}. */
-    public static final int MAX_LENGTH = Match.MAX_PATTERN_LENGTH;
+final class RegexBudget {
 
     /** The largest estimated expansion accepted, in RE2 instructions. */
-    public static final int MAX_EXPANSION = 5_000;
+    static final int MAX_EXPANSION = 5_000;
 
     /** RE2 refuses counts above this, with its own message; they are not multiplied here. */
     private static final int MAX_RE2_COUNT = 1000;
 
-    private RegexGuard() {
+    private RegexBudget() {
     }
 
     /**
-     * Checks a pattern and returns it as a regex {@link Match}.
+     * Checks that a pattern stays within the budget.
      *
-     * @param what what the pattern is for, for messages, e.g. {@code "key regex"}
-     * @param pattern the RE2 pattern
-     * @return the match
-     * @throws IllegalArgumentException if the pattern is null, longer than {@value #MAX_LENGTH}
-     *     characters or expands past {@value #MAX_EXPANSION}; the message says which
+     * @param cache the cache name, for the message
+     * @param what what the pattern is for, for the message, e.g. {@code "key regex"}
+     * @param pattern the RE2 pattern, not null
+     * @throws IllegalArgumentException if it expands past {@value #MAX_EXPANSION}, naming the cache,
+     *     what the pattern is for and the pattern
      */
-    public static Match regex(String what, String pattern) {
-        check(what, pattern);
-        return Match.regex(pattern);
-    }
-
-    /**
-     * Checks a pattern without building a match.
-     *
-     * @param what what the pattern is for, for messages
-     * @param pattern the RE2 pattern
-     * @throws IllegalArgumentException as for {@link #regex}
-     */
-    public static void check(String what, String pattern) {
-        if (pattern == null) {
-            throw new IllegalArgumentException(what + " is null");
-        }
-        if (pattern.length() > MAX_LENGTH) {
-            throw new IllegalArgumentException(what + " of " + pattern.length()
-                + " characters is longer than the limit of " + MAX_LENGTH);
-        }
-        long size = expansion(pattern);
-        if (size > MAX_EXPANSION) {
-            throw new IllegalArgumentException(what + " '" + pattern + "' is too complex: its counted repetitions"
-                + " expand to more than " + MAX_EXPANSION + " steps; use fewer or smaller {n} counts");
+    static void check(String cache, String what, String pattern) {
+        if (expansion(pattern) > MAX_EXPANSION) {
+            throw new IllegalArgumentException("cache '" + cache + "': " + what + " '" + pattern
+                + "' is too complex: its counted repetitions expand to more than " + MAX_EXPANSION
+                + " steps; use fewer or smaller {n} counts");
         }
     }
 
