@@ -11,27 +11,34 @@ import java.util.function.Predicate;
  * fills, the timer wheel of its nodes, and the counters of what happened to them.
  *
  * <p>Locking: the segment is its own lock ({@link SlotLock}). Every change to its chains, its
- * wheel, its count and its counters happens under it. Readers take no lock: they read {@link #seq}, walk a chain and
- * read {@code seq} again. Links only change in place while {@code seq} is odd (a resize, or the
- * move of every node to new slots), so a walk that saw the same even {@code seq} twice saw
- * consistent chains; any other walk is retried. Plain insertions and removals keep {@code seq}
- * as it is: a reader standing on a removed node still finds the rest of the chain through it.
+ * wheel, its count and its counters happens under it. Readers take no lock and never touch the
+ * segment: they find its bucket array in the cache's shared array of tables ({@link #tables},
+ * one entry per segment) and walk a chain. Plain insertions and removals change chains in a way
+ * such a walk survives: a reader standing on a removed node still finds the rest of the chain
+ * through it. Only a resize, and the move of every node to new slots, relink nodes in place; they
+ * first replace the segment's entry with {@link #MOVING}, so a reader that missed and then finds
+ * its entry changed knows its walk may have raced with a relinking and looks again under the lock.
  */
 final class Segment extends SlotLock {
 
-    /** Returned by a lock-free lookup that raced with a relinking and must be retried. */
-    static final Node RETRY = new Node(0, "", null, Node.NEVER);
+    /** Stands in a segment's entry of the shared tables while its nodes are relinked. */
+    static final Node[] MOVING = new Node[1];
 
     private static final VarHandle BUCKET = MethodHandles.arrayElementVarHandle(Node[].class);
+    private static final VarHandle TABLES = MethodHandles.arrayElementVarHandle(Node[][].class);
     private static final int FIRST_CAPACITY = 4;
     private static final int MAX_CAPACITY = 1 << 30;
 
     /** This segment's index in the cache's segment array. */
     final int index;
     private final DueBoard board;
-    /** Odd while chains are being relinked; readers retry when it is odd or changed. */
-    private volatile int seq;
-    private volatile Node[] table;
+    /**
+     * The bucket arrays of this segment and its siblings, where readers find them; this
+     * segment's entry is written only under its lock.
+     */
+    private final Node[][] tables;
+    /** This segment's bucket array, {@code null} while empty; the locked copy of its entry. */
+    private Node[] table;
     /** Nodes in the chains, live or expired but not yet taken out. */
     int count;
     final TimerWheel wheel;
@@ -46,33 +53,43 @@ final class Segment extends SlotLock {
     long removals;
     long expirations;
 
-    Segment(int index, long now, DueBoard board) {
+    Segment(int index, Node[][] tables, long now, DueBoard board) {
         this.index = index;
+        this.tables = tables;
         this.board = board;
         this.wheel = new TimerWheel(now);
     }
 
     /**
-     * Looks a key up without the lock.
+     * Looks a key up without any lock, in the shared tables of a cache.
      *
-     * @return the node, {@code null} if absent, or {@link #RETRY} if the walk raced with a
-     *     relinking
+     * @param tables the cache's tables, as read once by the caller
+     * @param index the key's segment
+     * @return the node, {@code null} if the key has none, or {@link #MOVING} if the walk may have
+     *     raced with a relinking and the key must be looked up again under the lock
      */
-    Node find(String key, int hash) {
-        int s = seq;
-        if ((s & 1) != 0) {
-            return RETRY;
+    static Object find(Node[][] tables, int index, String key, int hash) {
+        Node[] tab = (Node[]) TABLES.getAcquire(tables, index);
+        if (tab == MOVING) {
+            return MOVING;
         }
-        Node[] tab = table;
-        Node n = null;
         if (tab != null) {
-            n = (Node) BUCKET.getAcquire(tab, hash & (tab.length - 1));
-            while (n != null && (n.hash != hash || !key.equals(n.key))) {
-                n = n.next();
+            for (Node n = (Node) BUCKET.getAcquire(tab, hash & (tab.length - 1)); n != null; n = n.next()) {
+                if (n.hash == hash && key.equals(n.key)) {
+                    // A node found is the key's, whatever relinking went on: keys never change.
+                    return n;
+                }
             }
         }
-        VarHandle.acquireFence();
-        return seq == s ? n : RETRY;
+        // A miss holds only if no relinking began: relinking replaces the entry first, and the
+        // acquiring loads of the walk order this read after any relinked link the walk saw.
+        return TABLES.getAcquire(tables, index) == tab ? null : MOVING;
+    }
+
+    /** Publishes this segment's bucket array to readers; caller holds the lock. */
+    private void publish(Node[] tab) {
+        table = tab;
+        TABLES.setRelease(tables, index, tab);
     }
 
     /** Looks a key up; caller holds the lock. */
@@ -93,7 +110,7 @@ final class Segment extends SlotLock {
         Node[] tab = table;
         if (tab == null) {
             tab = new Node[FIRST_CAPACITY];
-            table = tab;
+            publish(tab);
         }
         int i = node.hash & (tab.length - 1);
         node.next(tab[i]);
@@ -219,6 +236,10 @@ final class Segment extends SlotLock {
     /** Drops every node at once, as after a clear; caller holds the lock. */
     void dropAll() {
         table = null;
+        if (!retired) {
+            // a retired segment keeps MOVING, which sends readers to the lock and its verdict
+            TABLES.setRelease(tables, index, null);
+        }
         count = 0;
         wheel.clear();
         nextDue = Long.MAX_VALUE;
@@ -230,7 +251,7 @@ final class Segment extends SlotLock {
      */
     void retire() {
         retired = true;
-        seq++;
+        TABLES.setVolatile(tables, index, MOVING);
     }
 
     /**
@@ -246,7 +267,8 @@ final class Segment extends SlotLock {
     private void resize(Node[] old) {
         int n = old.length;
         Node[] grown = new Node[n << 1];
-        seq++;
+        // Readers that miss while the chains are relinked must notice: see find.
+        TABLES.setVolatile(tables, index, MOVING);
         for (int i = 0; i < n; i++) {
             // Split each chain into the nodes that stay at i and those that move to i + n,
             // keeping their order, so a reader walking the old chain only ever steps forward.
@@ -280,7 +302,6 @@ final class Segment extends SlotLock {
             grown[i] = loHead;
             grown[i + n] = hiHead;
         }
-        table = grown;
-        seq++;
+        publish(grown);
     }
 }
