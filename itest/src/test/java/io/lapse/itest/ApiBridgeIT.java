@@ -262,7 +262,9 @@ class ApiBridgeIT {
                     continue;
                 }
                 long value = values.getOrDefault(setter.getName(), next++);
-                setter.invoke(builder, setter.getParameterTypes()[0] == int.class ? (Object) (int) value : (Object) value);
+                Class<?> type = setter.getParameterTypes()[0];
+                setter.invoke(builder, type == int.class ? (Object) (int) value
+                    : type == boolean.class ? (Object) (value % 2 == 1) : (Object) value);
             }
             return builder.getClass().getMethod("build").invoke(builder);
         } catch (ReflectiveOperationException e) {

@@ -252,11 +252,13 @@ class CacheLifecycleIT {
         assertArrayEquals(new String[] {CacheService.SWEEPER_PID}, info.getPids());
 
         ObjectClassDefinition cache = info.getObjectClassDefinition(CacheService.FACTORY_PID, null);
-        assertDescribed(cache, List.of("name", "size", "autoexpire", "updateexpire", "idleexpire", "initval"));
+        assertDescribed(cache, List.of("name", "size", "autoexpire", "updateexpire", "idleexpire", "initval",
+            "statistics"));
         AttributeDefinition size = attribute(cache, "size");
         assertEquals(AttributeDefinition.INTEGER, size.getType());
         assertArrayEquals(new String[] {"10"}, size.getDefaultValue());
         assertArrayEquals(new String[] {"true"}, attribute(cache, "updateexpire").getDefaultValue());
+        assertArrayEquals(new String[] {"false"}, attribute(cache, "statistics").getDefaultValue());
         assertArrayEquals(new String[] {"0"}, attribute(cache, "autoexpire").getDefaultValue());
         assertTrue(Arrays.stream(cache.getAttributeDefinitions(ObjectClassDefinition.REQUIRED))
             .anyMatch(a -> a.getID().equals("name")), "name is required");

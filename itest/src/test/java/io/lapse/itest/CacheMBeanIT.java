@@ -71,7 +71,7 @@ class CacheMBeanIT {
     @BeforeEach
     void createCache() throws Exception {
         server = jmx.connection();
-        cache = caches.create("ops", "size", "3");
+        cache = caches.create("ops", "size", "3", "statistics", "true");
         Await.until("the ops MBean", () -> registered(BEAN));
     }
 
@@ -84,7 +84,7 @@ class CacheMBeanIT {
     @Test
     void theMBeansOfferExactlyTheContractsAttributesAndOperations() throws Exception {
         MBeanInfo info = server.getMBeanInfo(BEAN);
-        assertEquals(Set.of("Name", "CacheHits", "CacheMisses", "CacheHitPercentage", "CacheGets", "CachePuts",
+        assertEquals(Set.of("Name", "StatisticsEnabled", "CacheHits", "CacheMisses", "CacheHitPercentage", "CacheGets", "CachePuts",
             "CacheRemovals", "CacheEvictions", "CacheExpirations", "Size", "Slots", "MaxSlotItems", "MinSlotItems",
             "EventsPosted", "EventsDropped", "ExpiryLagP50Millis", "ExpiryLagP99Millis", "ExpiryLagMaxMillis"),
             Arrays.stream(info.getAttributes()).map(MBeanAttributeInfo::getName).collect(Collectors.toSet()));
@@ -134,6 +134,7 @@ class CacheMBeanIT {
         Await.until("the short entry to expire", () -> cache.stats().expirations() == 1);
 
         assertEquals("ops", attribute("Name"));
+        assertEquals(true, attribute("StatisticsEnabled"));
         assertEquals(1L, attribute("CacheHits"));
         assertEquals(1L, attribute("CacheMisses"));
         assertEquals(2L, attribute("CacheGets"));

@@ -44,6 +44,17 @@ class JmxIT {
         c.put("a", "1");
         c.get("a");
         assertEquals(1L, SERVER.getAttribute(bean, "Size"));
+        assertEquals(false, SERVER.getAttribute(bean, "StatisticsEnabled"), "reads are not counted by default");
+        assertEquals(0L, SERVER.getAttribute(bean, "CacheHits"));
+        caches.configure("jmx-visible", "name", "jmx-visible", "size", "3", "statistics", "true");
+        Await.until("statistics to be switched on live", () -> {
+            try {
+                return Boolean.TRUE.equals(SERVER.getAttribute(bean, "StatisticsEnabled"));
+            } catch (javax.management.JMException e) {
+                throw new AssertionError(e);
+            }
+        });
+        c.get("a");
         assertEquals(1L, SERVER.getAttribute(bean, "CacheHits"));
         assertEquals(8, SERVER.getAttribute(bean, "Slots"));
         assertTrue(Arrays.asList((String[]) SERVER.getAttribute(manager, "CacheNames")).contains("jmx-visible"));

@@ -22,20 +22,25 @@ public interface CacheMXBean {
     @Description("The cache name")
     String getName();
 
+    /** @return whether hits and misses are counted */
+    @Description("Whether hits and misses are counted: the cache's 'statistics' setting, off by default; while "
+        + "off, CacheHits, CacheMisses, CacheGets and CacheHitPercentage stay 0")
+    boolean isStatisticsEnabled();
+
     /** @return reads that found a live entry */
-    @Description("Reads that found a live entry")
+    @Description("Reads that found a live entry, counted while StatisticsEnabled")
     long getCacheHits();
 
     /** @return reads that found none */
-    @Description("Reads that found no live entry")
+    @Description("Reads that found no live entry, counted while StatisticsEnabled")
     long getCacheMisses();
 
     /** @return hits as a percentage of reads */
-    @Description("Hits as a percentage of reads, 0 before the first read")
+    @Description("Hits as a percentage of reads, 0 before the first read or while statistics are off")
     float getCacheHitPercentage();
 
     /** @return all reads */
-    @Description("All reads: hits plus misses")
+    @Description("All reads: hits plus misses, counted while StatisticsEnabled")
     long getCacheGets();
 
     /** @return values stored */

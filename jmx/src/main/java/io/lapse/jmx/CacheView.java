@@ -28,6 +28,11 @@ final class CacheView implements CacheMXBean {
     }
 
     @Override
+    public boolean isStatisticsEnabled() {
+        return stats().statisticsEnabled();
+    }
+
+    @Override
     public long getCacheHits() {
         return stats().hits();
     }

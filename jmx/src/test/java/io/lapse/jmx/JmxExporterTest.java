@@ -32,7 +32,7 @@ class JmxExporterTest {
     /** A server of the test's own, standing in for the platform one: tests never touch the JVM's. */
     private final MBeanServer server = MBeanServerFactory.newMBeanServer();
     private final TimeSource time = new TimeSource(Clock.system());
-    private final CacheTable sessions = new CacheTable("sessions", new CacheSettings(3, 0, true, 0, null), time,
+    private final CacheTable sessions = new CacheTable("sessions", new CacheSettings(3, 0, true, 0, null).withStatistics(true), time,
         TableListener.NONE);
     private final CacheTable users = new CacheTable("users", new CacheSettings(2, 0, true, 0, null), time,
         TableListener.NONE);
@@ -67,6 +67,8 @@ class JmxExporterTest {
         sessions.get("a");
         sessions.get("missing");
         assertEquals(2L, server.getAttribute(sessionsBean, "Size"));
+        assertEquals(true, server.getAttribute(sessionsBean, "StatisticsEnabled"));
+        assertEquals(false, server.getAttribute(usersBean, "StatisticsEnabled"));
         assertEquals(1L, server.getAttribute(sessionsBean, "CacheHits"));
         assertEquals(1L, server.getAttribute(sessionsBean, "CacheMisses"));
         assertEquals(2L, server.getAttribute(sessionsBean, "CacheGets"));

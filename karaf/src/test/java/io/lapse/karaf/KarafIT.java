@@ -180,7 +180,7 @@ class KarafIT {
 
     @Test
     void aViewerReadsTheStatisticsAndListsTheCaches() throws Exception {
-        for (String attribute : List.of("Name", "CacheHits", "CacheMisses", "CacheHitPercentage", "CacheGets",
+        for (String attribute : List.of("Name", "StatisticsEnabled", "CacheHits", "CacheMisses", "CacheHitPercentage", "CacheGets",
             "CachePuts", "CacheRemovals", "CacheEvictions", "CacheExpirations", "Size", "Slots", "MaxSlotItems",
             "MinSlotItems", "EventsPosted", "EventsDropped", "ExpiryLagP50Millis", "ExpiryLagP99Millis",
             "ExpiryLagMaxMillis")) {

@@ -2,7 +2,8 @@ package io.lapse.impl.engine;
 
 /**
  * What a cache's configuration sets, checked and in the engine's units. Immutable; a
- * configuration change swaps the whole object, so an operation sees one consistent set.
+ * configuration change swaps the whole object, so an operation sees one consistent set. Hit and
+ * miss counting is off unless {@link #withStatistics} turns it on, as in the configuration.
  */
 public final class CacheSettings {
 
@@ -16,6 +17,7 @@ public final class CacheSettings {
     final boolean updateExpire;
     final long idleMillis;
     final Long initval;
+    final boolean statistics;
 
     /**
      * Creates settings.
@@ -28,6 +30,11 @@ public final class CacheSettings {
      * @throws IllegalArgumentException if a figure is out of range
      */
     public CacheSettings(int sizeBits, long ttlMillis, boolean updateExpire, long idleMillis, Long initval) {
+        this(sizeBits, ttlMillis, updateExpire, idleMillis, initval, false);
+    }
+
+    private CacheSettings(int sizeBits, long ttlMillis, boolean updateExpire, long idleMillis, Long initval,
+        boolean statistics) {
         if (sizeBits < MIN_SIZE || sizeBits > MAX_SIZE) {
             throw new IllegalArgumentException("size " + sizeBits + " is outside " + MIN_SIZE + ".." + MAX_SIZE);
         }
@@ -39,10 +46,22 @@ public final class CacheSettings {
         this.updateExpire = updateExpire;
         this.idleMillis = idleMillis;
         this.initval = initval;
+        this.statistics = statistics;
     }
 
     /**
-     * The defaults of the configuration: 2^10 slots, no expiry, updates restart the TTL.
+     * Returns these settings with hit and miss counting on or off.
+     *
+     * @param on whether reads are counted
+     * @return the settings
+     */
+    public CacheSettings withStatistics(boolean on) {
+        return new CacheSettings(sizeBits, ttlMillis, updateExpire, idleMillis, initval, on);
+    }
+
+    /**
+     * The defaults of the configuration: 2^10 slots, no expiry, updates restart the TTL, reads
+     * not counted.
      *
      * @return default settings
      */
@@ -75,9 +94,14 @@ public final class CacheSettings {
         return initval;
     }
 
+    /** @return whether hits and misses are counted */
+    public boolean statistics() {
+        return statistics;
+    }
+
     @Override
     public String toString() {
         return "size=" + sizeBits + ", autoexpire=" + ttlMillis + "ms, updateexpire=" + updateExpire + ", idleexpire="
-            + idleMillis + "ms, initval=" + (initval == null ? "unset" : initval);
+            + idleMillis + "ms, initval=" + (initval == null ? "unset" : initval) + ", statistics=" + statistics;
     }
 }

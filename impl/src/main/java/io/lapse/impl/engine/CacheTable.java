@@ -68,8 +68,11 @@ public final class CacheTable implements Cache {
      */
     private final ReentrantReadWriteLock layout = new ReentrantReadWriteLock();
 
-    /** Hits and misses: per-thread cells, as an atomic add would cost a read a fifth of its time. */
-    private final ReadCounters reads = new ReadCounters();
+    /**
+     * Hits and misses, while {@code statistics} is on; {@code null} otherwise, so that a read
+     * pays for counting (a fifth of its time) only when asked to.
+     */
+    private volatile ReadCounters reads;
     private final LongAdder eventsPosted = new LongAdder();
     private final LongAdder eventsDropped = new LongAdder();
     /** Counters of segments retired by a change of size, so statistics survive it. */
@@ -91,6 +94,7 @@ public final class CacheTable implements Cache {
         this.settings = settings;
         this.time = time;
         this.listener = listener;
+        this.reads = settings.statistics ? new ReadCounters() : null;
         Node[][] tabs = new Node[1 << settings.sizeBits][];
         this.segments = newSegments(tabs, time.now());
         this.tables = tabs;
@@ -141,23 +145,31 @@ public final class CacheTable implements Cache {
     @Override
     public Object get(String key) {
         Node n = live(key);
+        ReadCounters r = reads;
         if (n != null) {
-            reads.hit();
+            if (r != null) {
+                r.hit();
+            }
             return n.exportValue();
         }
-        reads.miss();
+        if (r != null) {
+            r.miss();
+        }
         return settings.initval;
     }
 
     @Override
     public CacheEntry getEntry(String key) {
         Node n = live(key);
-        if (n == null) {
-            reads.miss();
-            return null;
+        ReadCounters r = reads;
+        if (r != null) {
+            if (n == null) {
+                r.miss();
+            } else {
+                r.hit();
+            }
         }
-        reads.hit();
-        return entryOf(n);
+        return n == null ? null : entryOf(n);
     }
 
     @Override
@@ -895,9 +907,11 @@ public final class CacheTable implements Cache {
     @Override
     public CacheStats stats() {
         Figures f = figures(true);
+        ReadCounters r = reads;
         return CacheStats.builder()
-            .hits(reads.hits())
-            .misses(reads.misses())
+            .statisticsEnabled(r != null)
+            .hits(r == null ? 0 : r.hits())
+            .misses(r == null ? 0 : r.misses())
             .puts(f.puts + retiredPuts.get())
             .removals(f.removals + retiredRemovals.get())
             .evictions(0)
@@ -919,7 +933,10 @@ public final class CacheTable implements Cache {
         layout.readLock().lock();
         try {
             checkOpen();
-            reads.reset();
+            ReadCounters r = reads;
+            if (r != null) {
+                r.reset();
+            }
             eventsPosted.reset();
             eventsDropped.reset();
             retiredPuts.set(0);
@@ -945,7 +962,8 @@ public final class CacheTable implements Cache {
 
     /**
      * Applies new settings. TTL, idle and {@code updateexpire} changes apply to entries written
-     * from now on; entries already stored keep their deadlines. A change of {@code size} moves
+     * from now on; entries already stored keep their deadlines. Turning statistics on counts hits
+     * and misses from zero; turning them off drops the counts. A change of {@code size} moves
      * every entry to the new slots under all locks, expiring what is due on the way; nothing
      * else is lost.
      *
@@ -957,6 +975,9 @@ public final class CacheTable implements Cache {
             checkOpen();
             CacheSettings previous = settings;
             settings = next;
+            if (next.statistics != previous.statistics) {
+                reads = next.statistics ? new ReadCounters() : null;
+            }
             if (next.sizeBits != previous.sizeBits) {
                 moveTo(1 << next.sizeBits);
             }

@@ -46,4 +46,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
         description = "An integer that a read of a missing key returns, and that increments of a missing key start "
             + "from (otherwise 0). Empty for none.")
     String initval() default "";
+
+    @AttributeDefinition(name = "Statistics",
+        description = "Count hits and misses (CacheHits, CacheMisses, CacheGets, CacheHitPercentage). Off by "
+            + "default, as in JCache: exact counting costs every read about a fifth of its time. Puts, removals, "
+            + "expirations and evictions are always counted. Turning it on counts from zero; turning it off drops "
+            + "the counts. true/false or 1/0.")
+    boolean statistics() default false;
 }

@@ -68,7 +68,9 @@ final class CacheConfiguration {
         if (rawInit != null && !rawInit.toString().isBlank()) {
             initval = integer("initval", rawInit);
         }
-        return new CacheConfiguration(name, new CacheSettings(size, ttl, updateExpire, idle, initval), warnings);
+        boolean statistics = bool(properties, "statistics", false);
+        return new CacheConfiguration(name,
+            new CacheSettings(size, ttl, updateExpire, idle, initval).withStatistics(statistics), warnings);
     }
 
     private static Object single(Map<String, ?> properties, String key) {

@@ -616,12 +616,12 @@ class CacheTableTest {
 
     @Test
     void sizeChangeKeepsEntriesDeadlinesAndCounters() {
-        table = table(new CacheSettings(2, 1_000, true, 0, null));
+        table = table(new CacheSettings(2, 1_000, true, 0, null).withStatistics(true));
         for (int i = 0; i < 1_000; i++) {
             table.put("k" + i, i);
         }
         table.get("k1");
-        table.reconfigure(new CacheSettings(8, 1_000, true, 0, null));
+        table.reconfigure(new CacheSettings(8, 1_000, true, 0, null).withStatistics(true));
         CacheStats stats = table.stats();
         assertEquals(256, stats.slots());
         assertEquals(1_000, stats.size());
@@ -638,7 +638,7 @@ class CacheTableTest {
 
     @Test
     void statisticsCountWhatHappened() {
-        table = table(new CacheSettings(3, 100, true, 0, null));
+        table = table(new CacheSettings(3, 100, true, 0, null).withStatistics(true));
         table.put("a", "1");
         table.put("b", "2");
         table.put("c", "3", Duration.ZERO);
@@ -667,6 +667,35 @@ class CacheTableTest {
         assertEquals(0, reset.puts());
         assertEquals(0, reset.expiryLagMaxMillis());
         assertEquals(1, reset.size());
+    }
+
+    @Test
+    void readsAreCountedOnlyWhileStatisticsAreOnAndOtherCountersAlways() {
+        table = table(new CacheSettings(3, 0, true, 0, null));
+        table.put("a", "1");
+        table.get("a");
+        table.getEntry("missing");
+        CacheStats off = table.stats();
+        assertFalse(off.statisticsEnabled());
+        assertEquals(0, off.gets());
+        assertEquals(0f, off.hitPercentage());
+        assertEquals(1, off.puts(), "puts are counted whatever the setting");
+
+        table.reconfigure(new CacheSettings(3, 0, true, 0, null).withStatistics(true));
+        table.get("a");
+        table.getEntry("a");
+        table.get("missing");
+        CacheStats on = table.stats();
+        assertTrue(on.statisticsEnabled());
+        assertEquals(2, on.hits(), "counted from zero when turned on");
+        assertEquals(1, on.misses());
+
+        table.reconfigure(new CacheSettings(3, 0, true, 0, null));
+        table.get("a");
+        CacheStats offAgain = table.stats();
+        assertFalse(offAgain.statisticsEnabled());
+        assertEquals(0, offAgain.hits(), "turning statistics off drops the counts");
+        assertEquals(1, offAgain.puts());
     }
 
     @Test

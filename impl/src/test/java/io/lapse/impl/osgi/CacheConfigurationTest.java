@@ -35,29 +35,33 @@ class CacheConfigurationTest {
         assertTrue(c.settings.updateExpire());
         assertEquals(0, c.settings.idleMillis());
         assertNull(c.settings.initval());
+        assertFalse(c.settings.statistics());
         assertTrue(c.warnings.isEmpty());
     }
 
     @Test
     void readsStringsAsFileinstallAndKarafDeliverThem() {
         CacheConfiguration c = CacheConfiguration.parse(config("name", "t", "size", "4", "autoexpire", "5m",
-            "updateexpire", "0", "idleexpire", "30", "initval", "-7"));
+            "updateexpire", "0", "idleexpire", "30", "initval", "-7", "statistics", "true"));
         assertEquals(4, c.settings.sizeBits());
         assertEquals(300_000, c.settings.ttlMillis());
         assertFalse(c.settings.updateExpire());
         assertEquals(30_000, c.settings.idleMillis());
         assertEquals(-7L, c.settings.initval());
+        assertTrue(c.settings.statistics());
     }
 
     @Test
     void readsTypedValuesAsConfigAdminClientsSetThem() {
         CacheConfiguration c = CacheConfiguration.parse(config("name", new String[] {"t"}, "size", 3,
-            "autoexpire", 60L, "updateexpire", Boolean.FALSE, "initval", 5, "idleexpire", List.of("500ms")));
+            "autoexpire", 60L, "updateexpire", Boolean.FALSE, "initval", 5, "idleexpire", List.of("500ms"),
+            "statistics", Boolean.TRUE));
         assertEquals(3, c.settings.sizeBits());
         assertEquals(60_000, c.settings.ttlMillis());
         assertFalse(c.settings.updateExpire());
         assertEquals(5L, c.settings.initval());
         assertEquals(500, c.settings.idleMillis());
+        assertTrue(c.settings.statistics());
     }
 
     @Test
@@ -79,6 +83,7 @@ class CacheConfigurationTest {
         assertTrue(refused("name", "t", "autoexpire", 1.5d).contains("'autoexpire'"));
         assertTrue(refused("name", "t", "idleexpire", "soon").contains("'idleexpire'"));
         assertTrue(refused("name", "t", "updateexpire", "maybe").contains("'updateexpire' = 'maybe' is not a boolean"));
+        assertTrue(refused("name", "t", "statistics", "on").contains("'statistics' = 'on' is not a boolean"));
         assertTrue(refused("name", "t", "initval", "1.5").contains("'initval' = '1.5' is not an integer"));
         assertTrue(refused("name", new String[] {"a", "b"}).contains("'name' must have one value, not 2"));
     }

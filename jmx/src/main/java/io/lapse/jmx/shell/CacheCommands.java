@@ -245,10 +245,10 @@ public final class CacheCommands {
         SLOTS("slots", "SLOTS", CacheStats::slots),
         MAX_SLOT("max slot items", "MAX/SLOT", CacheStats::maxSlotItems),
         MIN_SLOT("min slot items", "MIN/SLOT", CacheStats::minSlotItems),
-        HITS("hits", "HITS", CacheStats::hits),
-        MISSES("misses", "MISSES", CacheStats::misses),
-        GETS("gets", "GETS", CacheStats::gets),
-        HIT_PERCENT("hit %", "HIT%", s -> String.format(Locale.ROOT, "%.1f", s.hitPercentage())),
+        HITS("hits", "HITS", s -> counted(s, s.hits())),
+        MISSES("misses", "MISSES", s -> counted(s, s.misses())),
+        GETS("gets", "GETS", s -> counted(s, s.gets())),
+        HIT_PERCENT("hit %", "HIT%", s -> counted(s, String.format(Locale.ROOT, "%.1f", s.hitPercentage()))),
         PUTS("puts", "PUTS", CacheStats::puts),
         REMOVALS("removals", "REMOVED", CacheStats::removals),
         EXPIRATIONS("expirations", "EXPIRED", CacheStats::expirations),
@@ -258,6 +258,11 @@ public final class CacheCommands {
         LAG_P50("expiry lag p50 ms", "LAG P50", CacheStats::expiryLagP50Millis),
         LAG_P99("expiry lag p99 ms", "LAG P99", CacheStats::expiryLagP99Millis),
         LAG_MAX("expiry lag max ms", "LAG MAX", CacheStats::expiryLagMaxMillis);
+
+        /** A read counter, or "off" while the cache does not count reads (its statistics setting). */
+        private static Object counted(CacheStats s, Object figure) {
+            return s.statisticsEnabled() ? figure : "off";
+        }
 
         final String label;
         final String heading;

@@ -30,7 +30,7 @@ import io.lapse.impl.engine.TimeSource;
 class CacheCommandsTest {
 
     private final TimeSource time = new TimeSource(Clock.system());
-    private final CacheTable sessions = new CacheTable("sessions", new CacheSettings(3, 0, true, 0, null), time,
+    private final CacheTable sessions = new CacheTable("sessions", new CacheSettings(3, 0, true, 0, null).withStatistics(true), time,
         TableListener.NONE);
     private final CacheTable counters = new CacheTable("counters", new CacheSettings(2, 0, true, 0, 0L), time,
         TableListener.NONE);
@@ -96,6 +96,7 @@ class CacheCommandsTest {
         String one = commands.stats("sessions");
         assertTrue(one.startsWith("name               sessions\nsize               1\nslots              8\n"), one);
         assertTrue(one.contains("\nhits               1\n"), one);
+        assertTrue(commands.stats("counters").contains("\nhits               off\n"), "counters counts no reads");
         String all = commands.stats();
         assertTrue(all.startsWith("NAME      ITEMS  SLOTS"), all);
         assertTrue(all.contains("\nsessions  1      8  "), all);
