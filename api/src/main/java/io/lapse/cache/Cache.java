@@ -194,16 +194,19 @@ public interface Cache extends Iterable<CacheEntry> {
      * gets the default TTL; an existing one follows {@code updateexpire}.
      *
      * <p><b>Warning:</b> the function runs under the slot lock, which every write to the keys of
-     * that slot waits for: keep it short. It must not write to this cache; a write to the same
-     * slot is refused with {@link IllegalStateException}, and a write to another slot can
-     * deadlock against a thread doing the reverse. It may read this cache.
+     * that slot waits for: keep it short. It may read single keys of this cache ({@link #get},
+     * {@link #getEntry}, {@link #containsKey}). It must not write to this cache: a write to the
+     * same slot, and any whole-cache operation (size, counts, matches, iteration, statistics,
+     * clear), are refused with {@link IllegalStateException}, and a write to another slot can
+     * deadlock against a thread doing the reverse.
      *
      * @param key the key
      * @param function computes the new value from the current one
      * @return the value now stored, or {@code null} if there is none
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if the key, or the value returned, breaks the rules
-     * @throws IllegalStateException if called from inside another compute of the same slot
+     * @throws IllegalStateException if called from inside another compute of the same slot, or
+     *     thrown by the function for a refused operation
      */
     Object compute(String key, BiFunction<? super String, Object, Object> function);
 

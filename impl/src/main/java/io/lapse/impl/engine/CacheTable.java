@@ -233,30 +233,28 @@ public final class CacheTable implements Cache {
 
     // --------------------------------------------------------------------------------- writes
 
-    /** Locks the segment of a hash, looking again if a change of size moved it. */
+    /**
+     * Locks the segment of a hash, looking again if a change of size moved it. A segment retired
+     * by {@link #close()} makes this throw; {@code closed} is read only then, off the fast path.
+     *
+     * @throws IllegalStateException if the cache is closed, or a compute function of the calling
+     *     thread holds the segment (see {@link Segment#beforeWaiting()})
+     */
     private Segment lock(int h) {
         for (;;) {
-            if (closed) {
-                throw new IllegalStateException("cache '" + name + "' has been closed");
-            }
             Segment[] segs = segments;
             Segment s = segs[segmentIndex(h, segs.length)];
-            s.lock();
+            try {
+                s.lock();
+            } catch (IllegalStateException selfWait) {
+                throw new IllegalStateException("cache '" + name + "': " + selfWait.getMessage(), selfWait);
+            }
             if (!s.retired) {
                 return s;
             }
             s.unlock();
+            checkOpen();
         }
-    }
-
-    private Segment lockForWrite(int h) {
-        Segment s = lock(h);
-        if (s.computing) {
-            s.unlock();
-            throw new IllegalStateException(
-                "cache '" + name + "': a compute function must not write to the cache it computes in");
-        }
-        return s;
     }
 
     @Override
@@ -277,7 +275,7 @@ public final class CacheTable implements Cache {
         CacheSettings st = settings;
         long now = time.coarseNow();
         Node expired = null;
-        Segment s = lockForWrite(h);
+        Segment s = lock(h);
         try {
             Node n = s.findLocked(key, h);
             expired = takeIfExpired(s, n);
@@ -285,8 +283,7 @@ public final class CacheTable implements Cache {
                 n = null;
             }
             if (n == null) {
-                Values.checkKey(name, key);
-                s.insert(newNode(h, key, v, ttlMillis == KEEP ? st.ttlMillis : ttlMillis, now, st));
+                insertNew(s, h, key, v, ttlMillis == KEEP ? st.ttlMillis : ttlMillis, now, st);
             } else {
                 update(s, n, v, ttlMillis, now, st);
             }
@@ -315,7 +312,7 @@ public final class CacheTable implements Cache {
         long now = time.coarseNow();
         Node expired = null;
         Object existing = null;
-        Segment s = lockForWrite(h);
+        Segment s = lock(h);
         try {
             Node n = s.findLocked(key, h);
             expired = takeIfExpired(s, n);
@@ -323,8 +320,7 @@ public final class CacheTable implements Cache {
                 n = null;
             }
             if (n == null) {
-                Values.checkKey(name, key);
-                s.insert(newNode(h, key, v, ttlMillis == KEEP ? st.ttlMillis : ttlMillis, now, st));
+                insertNew(s, h, key, v, ttlMillis == KEEP ? st.ttlMillis : ttlMillis, now, st);
                 s.puts++;
             } else {
                 existing = n.exportValue();
@@ -342,7 +338,7 @@ public final class CacheTable implements Cache {
         int h = spread(key.hashCode());
         Node expired = null;
         Node removed = null;
-        Segment s = lockForWrite(h);
+        Segment s = lock(h);
         try {
             Node n = s.findLocked(key, h);
             expired = takeIfExpired(s, n);
@@ -370,7 +366,7 @@ public final class CacheTable implements Cache {
         long now = time.coarseNow();
         Node expired = null;
         long result;
-        Segment s = lockForWrite(h);
+        Segment s = lock(h);
         try {
             Node n = s.findLocked(key, h);
             expired = takeIfExpired(s, n);
@@ -408,7 +404,7 @@ public final class CacheTable implements Cache {
         long now = time.coarseNow();
         Node expired = null;
         boolean found = false;
-        Segment s = lockForWrite(h);
+        Segment s = lock(h);
         try {
             Node n = s.findLocked(key, h);
             expired = takeIfExpired(s, n);
@@ -437,7 +433,7 @@ public final class CacheTable implements Cache {
         Node expired = null;
         Node removed = null;
         Object stored;
-        Segment s = lockForWrite(h);
+        Segment s = lock(h);
         try {
             Node n = s.findLocked(key, h);
             expired = takeIfExpired(s, n);
@@ -445,11 +441,11 @@ public final class CacheTable implements Cache {
                 n = null;
             }
             Object result;
-            s.computing = true;
+            s.computing = Thread.currentThread();
             try {
                 result = function.apply(key, n == null ? null : n.exportValue());
             } finally {
-                s.computing = false;
+                s.computing = null;
             }
             if (result == null) {
                 stored = null;
@@ -481,6 +477,12 @@ public final class CacheTable implements Cache {
         return ttlMillis == 0 ? Node.NEVER : now + ttlMillis;
     }
 
+    /** Checks a key no entry holds and stores it; caller holds the segment's lock. */
+    private void insertNew(Segment s, int h, String key, Object v, long ttlMillis, long now, CacheSettings st) {
+        Values.checkKey(name, key);
+        s.insert(newNode(h, key, v, ttlMillis, now, st));
+    }
+
     private static Node newNode(int h, String key, Object v, long ttlMillis, long now, CacheSettings st) {
         long d = deadline(ttlMillis, now);
         return st.idleMillis > 0 ? new IdleNode(h, key, v, d, now, st.idleMillis) : new Node(h, key, v, d);
@@ -492,6 +494,25 @@ public final class CacheTable implements Cache {
      * @param ttlMillis an explicit TTL, or {@link #KEEP} to follow {@code updateexpire}
      */
     private void update(Segment s, Node n, Object v, long ttlMillis, long now, CacheSettings st) {
+        if (ttlMillis == KEEP && st.updateExpire && st.idleMillis == 0 && !n.idles()
+            && (v instanceof byte[]) == n.holdsBytes()) {
+            // The common rewrite, kept small enough to be inlined into the write: a value of the
+            // same kind, the default TTL restarted, no idle expiry. A later deadline leaves the
+            // node in its wheel bucket (see Segment.deadlineChanged).
+            n.value(v);
+            long d = deadline(st.ttlMillis, now);
+            long before = n.deadline();
+            if (d != before) {
+                n.deadline(d);
+                s.deadlineChanged(n, before);
+            }
+            return;
+        }
+        rewrite(s, n, v, ttlMillis, now, st);
+    }
+
+    /** {@link #update} in every other case: an explicit TTL, a kept deadline, idle expiry, a change of kind. */
+    private static void rewrite(Segment s, Node n, Object v, long ttlMillis, long now, CacheSettings st) {
         long writeDeadline;
         if (ttlMillis != KEEP) {
             writeDeadline = deadline(ttlMillis, now);
@@ -548,6 +569,7 @@ public final class CacheTable implements Cache {
     }
 
     private long removeMatching(Predicate<Node> matches) {
+        refuseInsideCompute();
         long total = 0;
         List<Node> out = new ArrayList<>();
         layout.readLock().lock();
@@ -598,6 +620,7 @@ public final class CacheTable implements Cache {
     }
 
     private long countMatching(Predicate<Node> matches) {
+        refuseInsideCompute();
         long[] total = new long[1];
         layout.readLock().lock();
         try {
@@ -623,6 +646,7 @@ public final class CacheTable implements Cache {
 
     @Override
     public long clear() {
+        refuseInsideCompute();
         long total = 0;
         List<Node> expired = new ArrayList<>();
         layout.readLock().lock();
@@ -672,6 +696,7 @@ public final class CacheTable implements Cache {
 
     @Override
     public Iterator<CacheEntry> iterator() {
+        refuseInsideCompute();
         checkOpen();
         return new EntryIterator();
     }
@@ -717,6 +742,10 @@ public final class CacheTable implements Cache {
 
         /** @return the live entries not returned yet, or {@code null} if the segment was retired */
         private List<CacheEntry> copy(Segment s) {
+            if (s.computing == Thread.currentThread()) {
+                // an iterator made before a compute and walked inside it would wait for itself
+                refuseInsideCompute();
+            }
             List<CacheEntry> copy = new ArrayList<>();
             s.lock();
             try {
@@ -796,6 +825,7 @@ public final class CacheTable implements Cache {
 
     /** What {@link #stats()} and {@link #size()} count, after expiring what is due. */
     private Figures figures(boolean counters) {
+        refuseInsideCompute();
         Figures f = new Figures();
         List<Node> expired = new ArrayList<>();
         layout.readLock().lock();
@@ -930,6 +960,7 @@ public final class CacheTable implements Cache {
 
     @Override
     public void resetStats() {
+        refuseInsideCompute();
         layout.readLock().lock();
         try {
             checkOpen();
@@ -1067,6 +1098,22 @@ public final class CacheTable implements Cache {
      */
     public boolean isClosed() {
         return closed;
+    }
+
+    /**
+     * Refuses a whole-table operation from inside a compute function: it would wait for the slot
+     * the function holds, or for a change of size that waits for that slot. Whole-table
+     * operations cost in proportion to the slots anyway, so looking at each is cheap here.
+     */
+    private void refuseInsideCompute() {
+        Thread current = Thread.currentThread();
+        for (Segment s : segments) {
+            if (s.computing == current) {
+                throw new IllegalStateException("cache '" + name + "': a compute function may read single keys of "
+                    + "the cache it computes in, but not run whole-cache operations (size, counts, matches, "
+                    + "iteration, statistics, clear)");
+            }
+        }
     }
 
     private void checkOpen() {

@@ -46,8 +46,12 @@ final class Segment extends SlotLock {
     volatile long nextDue = Long.MAX_VALUE;
     /** Set once the segment's nodes have moved elsewhere; writers must look again. */
     boolean retired;
-    /** Set while a compute function runs under this lock. */
-    boolean computing;
+    /**
+     * The thread running a compute function under this lock, or {@code null}; written by the
+     * holder. Another thread may read it without the lock: it can only ever see itself there if
+     * it wrote it.
+     */
+    Thread computing;
 
     long puts;
     long removals;
@@ -84,6 +88,17 @@ final class Segment extends SlotLock {
         // A miss holds only if no relinking began: relinking replaces the entry first, and the
         // acquiring loads of the walk order this read after any relinked link the walk saw.
         return TABLES.getAcquire(tables, index) == tab ? null : MOVING;
+    }
+
+    /**
+     * Refuses the wait of a compute function for its own slot: a write to a key of the slot it
+     * computes in, which would otherwise wait for ever.
+     */
+    @Override
+    void beforeWaiting() {
+        if (computing == Thread.currentThread()) {
+            throw new IllegalStateException("a compute function must not write to the cache it computes in");
+        }
     }
 
     /** Publishes this segment's bucket array to readers; caller holds the lock. */

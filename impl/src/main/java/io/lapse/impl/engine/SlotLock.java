@@ -6,11 +6,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The lock of one slot, kept in the slot object itself: a reentrant mutual-exclusion lock that
- * costs an uncontended write one compare-and-set to take and one atomic exchange to release, on
- * the cache line the write touches anyway. A {@code ReentrantLock} keeps its state in an object
- * of its own and releases with a volatile store and a fence; with a thousand slots per cache,
- * that object was one more cache miss per write.
+ * The lock of one slot, kept in the slot object itself: a mutual-exclusion lock that costs an
+ * uncontended write one compare-and-set to take and one atomic exchange to release, on the cache
+ * line the write touches anyway. A {@code ReentrantLock} keeps its state in an object of its own
+ * and releases with a volatile store and a fence; with a thousand slots per cache, that object
+ * was one more cache miss per write.
  *
  * <p>Protocol: {@code state} is free, held, or held with threads possibly waiting. A thread that
  * finds the lock held spins briefly, then puts itself in the wait queue <em>before</em> marking
@@ -19,9 +19,10 @@ import java.util.concurrent.locks.LockSupport;
  * contended again if it loses, so no release can miss a waiter. Waiters are woken in the order
  * they came.
  *
- * <p>Reentrant, as a compute function may read the whole cache (whose size and matches lock each
- * slot in turn) while its own slot is held. Not interruptible, like {@code synchronized}: an
- * interrupt while waiting is kept and restored once the lock is taken.
+ * <p>Not reentrant, and it keeps no owner: that would cost every write a look at the current
+ * thread. A thread that could be waiting for itself is stopped by {@link #beforeWaiting()},
+ * which the slot overrides. Not interruptible, like {@code synchronized}: an interrupt while
+ * waiting is kept and restored once the lock is taken.
  */
 abstract class SlotLock {
 
@@ -50,44 +51,34 @@ abstract class SlotLock {
     }
 
     private volatile int state;
-    /** The thread holding the lock, written only by it. */
-    private Thread owner;
-    /** Acquisitions beyond the first by the owner. */
-    private int holds;
     /** Created at the first contention. */
     private volatile ConcurrentLinkedQueue<Waiter> waiters;
 
     /** Takes the lock, waiting as long as it takes. */
     final void lock() {
-        Thread current = Thread.currentThread();
-        if (STATE.compareAndSet(this, FREE, HELD)) {
-            owner = current;
-            return;
+        if (!STATE.compareAndSet(this, FREE, HELD)) {
+            lockContended();
         }
-        if (owner == current) {
-            holds++;
-            return;
-        }
-        lockContended(current);
     }
 
     /** Releases the lock; the caller holds it. */
     final void unlock() {
-        if (holds > 0) {
-            holds--;
-            return;
-        }
-        owner = null;
         if ((int) STATE.getAndSet(this, FREE) == CONTENDED) {
             wakeOne();
         }
     }
 
-    private void lockContended(Thread current) {
+    /**
+     * Called by a thread that found the lock held, before it waits; may throw to refuse a wait
+     * that would never end, as when the thread holds the lock itself. Nothing has changed then.
+     */
+    abstract void beforeWaiting();
+
+    private void lockContended() {
+        beforeWaiting();
         for (int i = 0; i < SPINS; i++) {
             Thread.onSpinWait();
             if (state == FREE && STATE.compareAndSet(this, FREE, HELD)) {
-                owner = current;
                 return;
             }
         }
@@ -106,9 +97,8 @@ abstract class SlotLock {
                 interrupted |= Thread.interrupted();
             }
         }
-        owner = current;
         if (interrupted) {
-            current.interrupt();
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -75,7 +75,12 @@ public final class TimeSource {
      * @return {@code true} if the deadline is at or before now
      */
     boolean passed(long deadline) {
-        return deadline <= horizon && deadline != Node.NEVER && deadline <= clock.millis();
+        // Small enough to be inlined into every read and write: beyond the horizon, one compare.
+        return deadline <= horizon && passedByTheClock(deadline);
+    }
+
+    private boolean passedByTheClock(long deadline) {
+        return deadline != Node.NEVER && deadline <= clock.millis();
     }
 
     /**

@@ -504,6 +504,27 @@ class CacheTableTest {
         assertNull(table.get(target));
     }
 
+    @Test
+    void computeIsRefusedWholeCacheOperationsInsteadOfWaitingForItself() {
+        table = table(new CacheSettings(2, 0, true, 0, null));
+        table.put("k", "v");
+        table.put("other", "x");
+        Iterator<CacheEntry> before = table.iterator();
+        List<Runnable> refused = List.of(table::size, table::stats, table::clear, table::resetStats,
+            () -> table.countKeys(Match.prefix("o")), () -> table.removeValues(Match.prefix("x")),
+            () -> table.iterator(), () -> before.forEachRemaining(e -> { }));
+        for (Runnable op : refused) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> table.compute("k", (k, v) -> {
+                    op.run();
+                    return "never";
+                }));
+            assertTrue(e.getMessage().contains("may read single keys"), e.getMessage());
+        }
+        assertEquals("v", table.get("k"), "every refused compute changed nothing");
+        assertEquals(2, table.size());
+    }
+
     private static boolean sameSlot(CacheTable t, String a, String b) {
         int ha = a.hashCode() ^ (a.hashCode() >>> 16);
         int hb = b.hashCode() ^ (b.hashCode() >>> 16);

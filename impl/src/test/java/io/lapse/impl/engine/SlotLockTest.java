@@ -2,6 +2,7 @@ package io.lapse.impl.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -15,10 +16,14 @@ import org.junit.jupiter.api.Test;
 
 class SlotLockTest {
 
-    private static final class Slot extends SlotLock {
+    private static class Slot extends SlotLock {
         /** Guarded by the lock; plain on purpose, so a lapse in exclusion loses increments. */
         long count;
         int inside;
+
+        @Override
+        void beforeWaiting() {
+        }
     }
 
     @Test
@@ -66,11 +71,20 @@ class SlotLockTest {
     }
 
     @Test
-    void isReentrantForItsOwnerOnly() throws Exception {
-        Slot slot = new Slot();
+    void aThreadFindingTheLockHeldAsksBeforeWaitingAndMayBeRefused() throws Exception {
+        Thread[] holder = new Thread[1];
+        Slot slot = new Slot() {
+            @Override
+            void beforeWaiting() {
+                if (holder[0] == Thread.currentThread()) {
+                    throw new IllegalStateException("would wait for itself");
+                }
+            }
+        };
         slot.lock();
-        slot.lock();
-        slot.unlock();
+        holder[0] = Thread.currentThread();
+        IllegalStateException e = assertThrows(IllegalStateException.class, slot::lock);
+        assertEquals("would wait for itself", e.getMessage());
         AtomicInteger took = new AtomicInteger();
         Thread other = new Thread(() -> {
             slot.lock();
@@ -79,11 +93,12 @@ class SlotLockTest {
         });
         other.start();
         other.join(200);
-        assertTrue(other.isAlive(), "the lock is still held once, so the other thread must wait");
+        assertTrue(other.isAlive(), "the refusal left the lock held, so another thread waits");
         assertEquals(0, took.get());
+        holder[0] = null;
         slot.unlock();
         other.join(TimeUnit.SECONDS.toMillis(10));
-        assertEquals(1, took.get(), "the last release lets the waiting thread in");
+        assertEquals(1, took.get(), "the release lets the waiting thread in");
     }
 
     @Test
