@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -58,7 +59,7 @@ public final class RunAll {
         }
         long started = System.nanoTime();
         Report report = new Report(command, smoke, Machine.describe(),
-            ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+            ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         JmhSections jmh = new JmhSections(smoke);
         if (sections.contains("A")) {
             report.throughput = jmh.throughput();

@@ -20,33 +20,19 @@ import io.lapse.impl.engine.TimeSource;
  */
 public enum Subject {
 
-    /** Lapse with a default TTL (autoexpire), its sweeper running as in production. */
+    /** Lapse with its defaults and a default TTL (autoexpire), its sweeper running as in production. */
     LAPSE {
         @Override
         Store create() {
-            TimeSource time = new TimeSource(Clock.system());
-            Sweeper sweeper = new Sweeper(time, "bench-sweeper-", (t, e) -> { });
-            CacheTable table = new CacheTable("bench", new CacheSettings(10, TTL.toMillis(), true, 0, null), time,
-                TableListener.NONE);
-            sweeper.add(table);
-            sweeper.start();
-            return new Store() {
-                @Override
-                public Object get(String key) {
-                    return table.get(key);
-                }
+            return lapse(false);
+        }
+    },
 
-                @Override
-                public void put(String key, Object value) {
-                    table.put(key, value);
-                }
-
-                @Override
-                public void close() {
-                    sweeper.close();
-                    table.close();
-                }
-            };
+    /** The same with statistics on: every read counted. */
+    LAPSE_STATS {
+        @Override
+        Store create() {
+            return lapse(true);
         }
     },
 
@@ -93,6 +79,32 @@ public enum Subject {
     static final Duration TTL = Duration.ofHours(1);
 
     abstract Store create();
+
+    private static Store lapse(boolean statistics) {
+        TimeSource time = new TimeSource(Clock.system());
+        Sweeper sweeper = new Sweeper(time, "bench-sweeper-", (t, e) -> { });
+        CacheTable table = new CacheTable("bench",
+            new CacheSettings(10, TTL.toMillis(), true, 0, null).withStatistics(statistics), time, TableListener.NONE);
+        sweeper.add(table);
+        sweeper.start();
+        return new Store() {
+            @Override
+            public Object get(String key) {
+                return table.get(key);
+            }
+
+            @Override
+            public void put(String key, Object value) {
+                table.put(key, value);
+            }
+
+            @Override
+            public void close() {
+                sweeper.close();
+                table.close();
+            }
+        };
+    }
 
     private static Store caffeine(com.github.benmanes.caffeine.cache.Cache<String, Object> cache) {
         return new Store() {

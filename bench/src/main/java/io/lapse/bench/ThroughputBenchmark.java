@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class ThroughputBenchmark {
 
-    @Param({"LAPSE", "CHM", "CAFFEINE_EAW", "CAFFEINE_VAR"})
+    @Param({"LAPSE", "LAPSE_STATS", "CHM", "CAFFEINE_EAW", "CAFFEINE_VAR"})
     Subject subject;
 
     private Subject.Store store;
