@@ -5,7 +5,7 @@ package io.lapse.cache;
  *
  * <p>Counters run from the cache's creation or the last {@link Cache#resetStats()}. Hits and
  * misses are counted only while the cache's {@code statistics} setting is on (it is off by
- * default, as in JCache: counting costs every read a fifth of its time); the other counters
+ * default, as in JCache: counting costs every read about a sixth of its time); the other counters
  * always run. The slot
  * figures are htable's {@code htable.stats}: how many slots (lock stripes) the cache has and the
  * most and fewest live entries any one slot holds. The expiry lateness figures tell how long

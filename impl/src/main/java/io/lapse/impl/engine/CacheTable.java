@@ -70,7 +70,7 @@ public final class CacheTable implements Cache {
 
     /**
      * Hits and misses, while {@code statistics} is on; {@code null} otherwise, so that a read
-     * pays for counting (a fifth of its time) only when asked to.
+     * pays for counting (about a sixth of its time) only when asked to.
      */
     private volatile ReadCounters reads;
     private final LongAdder eventsPosted = new LongAdder();

@@ -8,10 +8,11 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Exact hit and miss counts for the read path, without an atomic instruction per read.
  *
- * <p>An atomic add costs a read about a fifth of its time, contended or not, since it drains the
- * core's store buffer. Here each reading thread claims a cell of its own (one compare-and-set,
- * once) and from then on counts with a plain load and store: exact, because nobody else writes
- * that cell. Cells lie two cache lines apart, so threads never share a line. A thread finds its
+ * <p>An atomic add drains the core's store buffer and makes threads on two cores fight over a
+ * cache line. Here each reading thread claims a cell of its own (one compare-and-set, once) and
+ * from then on counts with a plain load and store: exact, because nobody else writes that cell.
+ * Finding the cell (the current thread, its id, a probe) still costs a read about a sixth of its
+ * time, which is why a cache counts reads only while its statistics are on. Cells lie two cache lines apart, so threads never share a line. A thread finds its
  * cell by hashing its id and probing a few cells on; a thread that finds none free counts in a
  * shared {@link LongAdder}, still exactly. Cells of threads that have ended are taken back (their
  * counts kept) when statistics are read and, now and then, when a thread finds no free cell.

@@ -49,7 +49,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Statistics",
         description = "Count hits and misses (CacheHits, CacheMisses, CacheGets, CacheHitPercentage). Off by "
-            + "default, as in JCache: exact counting costs every read about a fifth of its time. Puts, removals, "
+            + "default, as in JCache: exact counting costs every read about a sixth of its time. Puts, removals, "
             + "expirations and evictions are always counted. Turning it on counts from zero; turning it off drops "
             + "the counts. true/false or 1/0.")
     boolean statistics() default false;
