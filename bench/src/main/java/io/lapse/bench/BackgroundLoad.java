@@ -8,20 +8,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class BackgroundLoad implements AutoCloseable {
 
-    /** The operations the load uses. */
-    interface Target {
-        Object get(String key);
-
-        void put(String key, Object value);
-    }
-
     private final Thread thread;
     private final AtomicLong operations = new AtomicLong();
     private final long startNanos = System.nanoTime();
     private volatile boolean stop;
     private volatile long stopNanos;
 
-    BackgroundLoad(Target target, ZipfKeys keys) {
+    BackgroundLoad(Subject.Store target, ZipfKeys keys) {
         for (int i = 0; i < keys.keys.length; i++) {
             target.put(keys.keys[i], keys.values[i]);
         }

@@ -124,7 +124,7 @@ final class EventLateness {
         Scale scale, boolean loaded) throws Exception {
         try (LapseRun run = new LapseRun(felix, configAdmin, loaded ? "loaded" : "idle")) {
             Cache cache = run.cache;
-            BackgroundLoad load = loaded ? new BackgroundLoad(loadTarget(cache), new ZipfKeys(7)) : null;
+            BackgroundLoad load = loaded ? new BackgroundLoad(Subject.service(cache), new ZipfKeys(7)) : null;
             try {
                 long start = LatenessRecorder.epochMicros();
                 for (int i = 0; i < scale.entries; i++) {
@@ -141,20 +141,6 @@ final class EventLateness {
             f.loadOpsPerSecond = load == null ? 0 : load.opsPerSecond();
             return f;
         }
-    }
-
-    private static BackgroundLoad.Target loadTarget(Cache cache) {
-        return new BackgroundLoad.Target() {
-            @Override
-            public Object get(String key) {
-                return cache.get(key);
-            }
-
-            @Override
-            public void put(String key, Object value) {
-                cache.put(key, value);
-            }
-        };
     }
 
     /**
@@ -232,17 +218,7 @@ final class EventLateness {
         }
         com.github.benmanes.caffeine.cache.Cache<Object, Object> cache = builder.build();
         Policy.VarExpiration<Object, Object> expiry = cache.policy().expireVariably().orElseThrow();
-        BackgroundLoad load = loaded ? new BackgroundLoad(new BackgroundLoad.Target() {
-            @Override
-            public Object get(String key) {
-                return cache.getIfPresent(key);
-            }
-
-            @Override
-            public void put(String key, Object value) {
-                cache.put(key, value);
-            }
-        }, new ZipfKeys(7)) : null;
+        BackgroundLoad load = loaded ? new BackgroundLoad(Subject.caffeine(cache), new ZipfKeys(7)) : null;
         try {
             long start = LatenessRecorder.epochMicros();
             for (int i = 0; i < scale.entries; i++) {

@@ -2,6 +2,8 @@ package io.lapse.bench;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
@@ -41,17 +43,7 @@ public enum Subject {
         @Override
         Store create() {
             ConcurrentHashMap<String, Object> map = new ConcurrentHashMap<>();
-            return new Store() {
-                @Override
-                public Object get(String key) {
-                    return map.get(key);
-                }
-
-                @Override
-                public void put(String key, Object value) {
-                    map.put(key, value);
-                }
-            };
+            return store(map::get, map::put, () -> { });
         }
     },
 
@@ -87,35 +79,37 @@ public enum Subject {
             new CacheSettings(10, TTL.toMillis(), true, 0, null).withStatistics(statistics), time, TableListener.NONE);
         sweeper.add(table);
         sweeper.start();
+        return store(table::get, table::put, () -> {
+            sweeper.close();
+            table.close();
+        });
+    }
+
+    /** The two operations over a Caffeine cache. */
+    static Store caffeine(com.github.benmanes.caffeine.cache.Cache<? super String, Object> cache) {
+        return store(cache::getIfPresent, cache::put, () -> { });
+    }
+
+    /** The two operations over a Lapse cache as an OSGi service serves it. */
+    static Store service(io.lapse.cache.Cache cache) {
+        return store(cache::get, cache::put, () -> { });
+    }
+
+    private static Store store(Function<String, Object> get, BiConsumer<String, Object> put, Runnable close) {
         return new Store() {
             @Override
             public Object get(String key) {
-                return table.get(key);
+                return get.apply(key);
             }
 
             @Override
             public void put(String key, Object value) {
-                table.put(key, value);
+                put.accept(key, value);
             }
 
             @Override
             public void close() {
-                sweeper.close();
-                table.close();
-            }
-        };
-    }
-
-    private static Store caffeine(com.github.benmanes.caffeine.cache.Cache<String, Object> cache) {
-        return new Store() {
-            @Override
-            public Object get(String key) {
-                return cache.getIfPresent(key);
-            }
-
-            @Override
-            public void put(String key, Object value) {
-                cache.put(key, value);
+                close.run();
             }
         };
     }
@@ -127,7 +121,6 @@ public enum Subject {
         void put(String key, Object value);
 
         @Override
-        default void close() {
-        }
+        void close();
     }
 }
