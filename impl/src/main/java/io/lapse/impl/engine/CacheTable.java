@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import io.lapse.cache.Cache;
@@ -80,6 +81,12 @@ public final class CacheTable implements Cache {
     private final AtomicLong retiredRemovals = new AtomicLong();
     private final AtomicLong retiredExpirations = new AtomicLong();
     private final LagHistogram lag = new LagHistogram();
+    /**
+     * Told of every change before it is applied, for a store that writes through; {@code null}
+     * otherwise, so that a write pays one field read and a null check for it. Written under every
+     * slot lock and read under one, so the lock orders it: no volatile needed.
+     */
+    private WriteThrough writeThrough;
 
     /**
      * Creates an empty table.
@@ -108,12 +115,12 @@ public final class CacheTable implements Cache {
         return segs;
     }
 
-    private static int spread(int h) {
+    static int spread(int h) {
         return h ^ (h >>> 16);
     }
 
     /** Segment of a hash: the top bits of a multiplicative hash, independent of the bucket bits. */
-    private static int segmentIndex(int hash, int segmentCount) {
+    static int segmentIndex(int hash, int segmentCount) {
         return (hash * SPREAD) >>> -Integer.numberOfTrailingZeros(segmentCount);
     }
 
@@ -282,6 +289,10 @@ public final class CacheTable implements Cache {
             if (expired != null) {
                 n = null;
             }
+            WriteThrough w = writeThrough;
+            if (w != null) {
+                writeThrough(w, n, key, v, ttlMillis, now, st);
+            }
             if (n == null) {
                 insertNew(s, h, key, v, ttlMillis == KEEP ? st.ttlMillis : ttlMillis, now, st);
             } else {
@@ -320,6 +331,10 @@ public final class CacheTable implements Cache {
                 n = null;
             }
             if (n == null) {
+                WriteThrough w = writeThrough;
+                if (w != null) {
+                    writeThrough(w, null, key, v, ttlMillis, now, st);
+                }
                 insertNew(s, h, key, v, ttlMillis == KEEP ? st.ttlMillis : ttlMillis, now, st);
                 s.puts++;
             } else {
@@ -343,6 +358,10 @@ public final class CacheTable implements Cache {
             Node n = s.findLocked(key, h);
             expired = takeIfExpired(s, n);
             if (n != null && expired == null) {
+                WriteThrough w = writeThrough;
+                if (w != null) {
+                    removeThrough(w, key);
+                }
                 s.unlink(n);
                 s.removals++;
                 removed = n;
@@ -377,6 +396,10 @@ public final class CacheTable implements Cache {
                 Values.checkKey(name, key);
                 long start = st.initval == null ? 0L : st.initval;
                 result = Math.addExact(start, delta);
+                WriteThrough w = writeThrough;
+                if (w != null) {
+                    writeThrough(w, null, key, result, KEEP, now, st);
+                }
                 s.insert(newNode(h, key, result, st.ttlMillis, now, st));
             } else {
                 Object current = n.value();
@@ -385,6 +408,10 @@ public final class CacheTable implements Cache {
                         + (current instanceof String ? "String" : "byte[]") + ", which cannot be incremented");
                 }
                 result = Math.addExact((Long) current, delta);
+                WriteThrough w = writeThrough;
+                if (w != null) {
+                    writeThrough(w, n, key, result, KEEP, now, st);
+                }
                 update(s, n, result, KEEP, now, st);
             }
             s.puts++;
@@ -409,6 +436,10 @@ public final class CacheTable implements Cache {
             Node n = s.findLocked(key, h);
             expired = takeIfExpired(s, n);
             if (n != null && expired == null) {
+                WriteThrough w = writeThrough;
+                if (w != null) {
+                    writeThrough(w, n, key, n.value(), ttlMillis, now, st);
+                }
                 long before = n.deadline();
                 n.setWriteDeadline(deadline(ttlMillis, now), now, st.idleMillis);
                 s.deadlineChanged(n, before);
@@ -447,15 +478,22 @@ public final class CacheTable implements Cache {
             } finally {
                 s.computing = null;
             }
+            WriteThrough w = writeThrough;
             if (result == null) {
                 stored = null;
                 if (n != null) {
+                    if (w != null) {
+                        removeThrough(w, key);
+                    }
                     s.unlink(n);
                     s.removals++;
                     removed = n;
                 }
             } else {
                 stored = Values.store(name, result);
+                if (w != null) {
+                    writeThrough(w, n, key, stored, KEEP, now, st);
+                }
                 if (n == null) {
                     s.insert(newNode(h, key, stored, st.ttlMillis, now, st));
                 } else {
@@ -554,6 +592,68 @@ public final class CacheTable implements Cache {
         return n;
     }
 
+    /**
+     * Hands a put to the write-through store before the table applies it, with the deadline the
+     * write will give the entry; caller holds the key's slot lock. Kept out of the write methods,
+     * which only test the hook for null.
+     *
+     * @param n the live node the write updates, or {@code null} for a new entry
+     * @param ttlMillis an explicit TTL, or {@link #KEEP} to follow the settings
+     */
+    private void writeThrough(WriteThrough w, Node n, String key, Object v, long ttlMillis, long now,
+        CacheSettings st) {
+        long d;
+        if (n == null) {
+            // a new key is checked before the store sees it, as insertNew would
+            Values.checkKey(name, key);
+            d = deadline(ttlMillis == KEEP ? st.ttlMillis : ttlMillis, now);
+        } else if (ttlMillis != KEEP) {
+            d = deadline(ttlMillis, now);
+        } else if (st.updateExpire) {
+            d = deadline(st.ttlMillis, now);
+        } else {
+            d = n.writeDeadline();
+        }
+        try {
+            w.put(key, v, time.toEpochMillis(d));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw storeFailed(e);
+        }
+    }
+
+    /** Hands a removal to the write-through store; caller holds the key's slot lock. */
+    private void removeThrough(WriteThrough w, String key) {
+        try {
+            w.remove(key);
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw storeFailed(e);
+        }
+    }
+
+    /** Hands the removal of a slot's keys to the write-through store; caller holds the slot lock. */
+    private void removeThrough(WriteThrough w, List<Node> nodes) {
+        List<String> keys = new ArrayList<>(nodes.size());
+        for (Node n : nodes) {
+            keys.add(n.key);
+        }
+        try {
+            w.removeAll(keys);
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw storeFailed(e);
+        }
+    }
+
+    /** A store that broke its contract by throwing something else: still the caller's IllegalStateException. */
+    private IllegalStateException storeFailed(RuntimeException e) {
+        return new IllegalStateException("cache '" + name + "': its store failed: " + e, e);
+    }
+
     // ----------------------------------------------------------------------- whole-table work
 
     @Override
@@ -581,6 +681,10 @@ public final class CacheTable implements Cache {
                 s.lock();
                 try {
                     now = time.now();
+                    WriteThrough w = writeThrough;
+                    if (w != null) {
+                        removeMatchingThrough(w, s, now, matches);
+                    }
                     s.removeIf(n -> n.deadline() <= now || matches.test(n), out);
                     for (Node n : out) {
                         if (n.deadline() <= now) {
@@ -605,6 +709,22 @@ public final class CacheTable implements Cache {
             layout.readLock().unlock();
         }
         return total;
+    }
+
+    /**
+     * Hands the live entries of a slot that a match will remove to the write-through store;
+     * caller holds the slot lock, so the removal that follows finds the same entries.
+     */
+    private void removeMatchingThrough(WriteThrough w, Segment s, long now, Predicate<Node> matches) {
+        List<Node> live = new ArrayList<>();
+        s.forEach(n -> {
+            if (n.deadline() > now && matches.test(n)) {
+                live.add(n);
+            }
+        });
+        if (!live.isEmpty()) {
+            removeThrough(w, live);
+        }
     }
 
     @Override
@@ -648,6 +768,7 @@ public final class CacheTable implements Cache {
     public long clear() {
         refuseInsideCompute();
         long total = 0;
+        boolean completed = false;
         List<Node> expired = new ArrayList<>();
         layout.readLock().lock();
         try {
@@ -659,7 +780,13 @@ public final class CacheTable implements Cache {
                 s.lock();
                 try {
                     now = time.now();
-                    for (Node n : collect(s)) {
+                    Node[] nodes = collect(s);
+                    WriteThrough w = writeThrough;
+                    if (w != null && nodes.length > 0) {
+                        // expired ones too: their rows go with the rest
+                        removeThrough(w, List.of(nodes));
+                    }
+                    for (Node n : nodes) {
                         if (n.deadline() <= now) {
                             expired.add(n);
                         } else {
@@ -675,10 +802,14 @@ public final class CacheTable implements Cache {
                 total += live;
                 reportExpired(expired, now);
             }
+            completed = true;
         } finally {
             layout.readLock().unlock();
+            // also when a write-through store refused a slot midway: the slots before it are cleared
+            if (completed || total > 0) {
+                report(EventKind.CLEARED, total);
+            }
         }
-        report(EventKind.CLEARED, total);
         return total;
     }
 
@@ -1057,6 +1188,166 @@ public final class CacheTable implements Cache {
             }
         }
         reportExpired(expired, now);
+    }
+
+    // ------------------------------------------------------------------------------- stores
+
+    /**
+     * Starts new contents for {@link #replace}, with slots of the table's current kind. Takes no
+     * lock: a loader fills them off-line while the table serves as before.
+     *
+     * @return empty contents for this table
+     */
+    public Contents newContents() {
+        Node[][] tabs = new Node[1 << settings.sizeBits][];
+        return new Contents(this, settings, time, tabs, newSegments(tabs, time.now()));
+    }
+
+    /**
+     * Replaces every entry with the given contents in one step, for a load or reload from a store.
+     *
+     * <p>The swap happens under the layout write lock and every slot lock: a read sees either the
+     * old contents or the new ones, never a mix, and a write either lands in the old contents
+     * (and is replaced) or in the new. Old entries whose deadline had passed raise their
+     * {@link EventKind#EXPIRED} report, once, after the locks are released; the others are
+     * dropped without a report. The caller reports {@link EventKind#LOADED} with
+     * {@link #loaded(long)} when it is ready to.
+     *
+     * <p><b>Warning:</b> {@code underLocks} runs while every slot is locked, so that it can bring
+     * the new contents up to date with changes made while they were built (a write-through
+     * store's journal) without any change slipping past; it must be quick and must not touch the
+     * table.
+     *
+     * @param fresh contents made by {@link #newContents()} of this table, not used before
+     * @param underLocks runs under the locks just before the swap, given {@code fresh}; or {@code null}
+     * @return how many entries the table holds after the swap
+     * @throws IllegalArgumentException if the contents belong to another table
+     * @throws IllegalStateException if the table is closed, or the contents were used already
+     */
+    public long replace(Contents fresh, Consumer<Contents> underLocks) {
+        if (fresh.table() != this) {
+            throw new IllegalArgumentException("cache '" + name + "': the contents were made for another cache");
+        }
+        List<Node> expired = new ArrayList<>();
+        long now;
+        layout.writeLock().lock();
+        try {
+            checkOpen();
+            Segment[] old = segments;
+            int locked = 0;
+            try {
+                for (Segment s : old) {
+                    s.lock();
+                    locked++;
+                }
+                fresh.checkUnused();
+                now = time.now();
+                if (fresh.segments().length != old.length) {
+                    // size changed while the contents were built
+                    Node[][] tabs = new Node[old.length][];
+                    fresh.spreadOver(old.length, tabs, newSegments(tabs, now));
+                }
+                if (underLocks != null) {
+                    underLocks.accept(fresh);
+                }
+                fresh.use();
+                for (Segment s : old) {
+                    s.retire();
+                    // the wheel hands over exactly the nodes whose deadline passed
+                    s.expire(now, expired);
+                    s.dropAll();
+                    retiredPuts.addAndGet(s.puts);
+                    retiredRemovals.addAndGet(s.removals);
+                    retiredExpirations.addAndGet(s.expirations);
+                }
+                tables = fresh.tables();
+                segments = fresh.segments();
+                dues.resetAll();
+            } finally {
+                for (int i = 0; i < locked; i++) {
+                    old[i].unlock();
+                }
+            }
+        } finally {
+            layout.writeLock().unlock();
+        }
+        reportExpired(expired, now);
+        return fresh.size();
+    }
+
+    /**
+     * Reports that a load or reload finished, for {@link EventKind#LOADED}.
+     *
+     * @param count how many entries it loaded
+     */
+    public void loaded(long count) {
+        report(EventKind.LOADED, count);
+    }
+
+    /**
+     * Sets or removes the write-through hook, under every lock: a change in flight finishes
+     * with the hook it started with, every later one sees the new.
+     *
+     * @param hook told of every change before it is applied, or {@code null} for none
+     * @throws IllegalStateException if the table is closed
+     */
+    public void writeThrough(WriteThrough hook) {
+        layout.writeLock().lock();
+        try {
+            checkOpen();
+            Segment[] segs = segments;
+            int locked = 0;
+            try {
+                for (Segment s : segs) {
+                    s.lock();
+                    locked++;
+                }
+                writeThrough = hook;
+            } finally {
+                for (int i = 0; i < locked; i++) {
+                    segs[i].unlock();
+                }
+            }
+        } finally {
+            layout.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Closes the table, as {@link #close()}, and returns the entries that were live at that
+     * instant, for a store's write-back: no write can slip in between the copy and the close.
+     *
+     * @return copies of the live entries, in no particular order, each with the deadline writes
+     *     gave it (with idle expiry it may have been due earlier)
+     * @throws IllegalStateException if the table was closed already
+     */
+    public List<CacheEntry> drain() {
+        List<CacheEntry> live = new ArrayList<>();
+        layout.writeLock().lock();
+        try {
+            checkOpen();
+            closed = true;
+            long now = time.now();
+            for (Segment s : segments) {
+                s.lock();
+                try {
+                    s.forEach(n -> {
+                        if (n.deadline() > now) {
+                            // the deadline writes gave it, as write-through stores it: idle time
+                            // is not saved, and restarts at the next load
+                            live.add(new CacheEntry(n.key, n.value(), time.toEpochMillis(n.writeDeadline())));
+                        }
+                    });
+                    s.retire();
+                    s.dropAll();
+                } finally {
+                    s.unlock();
+                }
+            }
+        } finally {
+            layout.writeLock().unlock();
+        }
+        return live;
     }
 
     /**

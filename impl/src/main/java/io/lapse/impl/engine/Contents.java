@@ -1,0 +1,141 @@
+package io.lapse.impl.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The new contents of a {@link CacheTable}, built off-line (no lock of the table is held) and
+ * then swapped in whole by {@link CacheTable#replace}: what a load or reload from a store fills.
+ * The slots are the table's kind, so the swap only exchanges arrays.
+ *
+ * <p>Not thread-safe: one thread fills it, then hands it to {@code replace}; after that it must
+ * not be used again.
+ */
+public final class Contents {
+
+    /** A deadline for {@link #put}: the cache's default TTL ({@code autoexpire}), counted from now. */
+    public static final long DEFAULT_TTL = -1;
+
+    private final CacheTable table;
+    private final CacheSettings settings;
+    private final TimeSource time;
+    private Node[][] tables;
+    private Segment[] segments;
+    private long count;
+    private boolean used;
+
+    Contents(CacheTable table, CacheSettings settings, TimeSource time, Node[][] tables, Segment[] segments) {
+        this.table = table;
+        this.settings = settings;
+        this.time = time;
+        this.tables = tables;
+        this.segments = segments;
+    }
+
+    /**
+     * Adds an entry, replacing one of the same key added before.
+     *
+     * @param key the key
+     * @param value a String, an integral number or a byte[], as {@link io.lapse.cache.Cache#put}
+     *     accepts
+     * @param expiresAtMillis the deadline in epoch ms, 0 for none, or {@link #DEFAULT_TTL}
+     * @return {@code false} if the deadline has passed already, so the entry was left out
+     * @throws NullPointerException if the key or value is null
+     * @throws IllegalArgumentException if the key or value breaks the rules of a cache; nothing is
+     *     added
+     * @throws IllegalStateException if these contents were handed to {@code replace} already
+     */
+    public boolean put(String key, Object value, long expiresAtMillis) {
+        checkUnused();
+        Values.checkKey(table.name(), key);
+        Object v = Values.store(table.name(), value);
+        long now = time.now();
+        long deadline;
+        if (expiresAtMillis == DEFAULT_TTL) {
+            deadline = settings.ttlMillis == 0 ? Node.NEVER : now + settings.ttlMillis;
+        } else {
+            deadline = time.fromEpochMillis(expiresAtMillis);
+            if (deadline <= now) {
+                return false;
+            }
+        }
+        int h = CacheTable.spread(key.hashCode());
+        Segment s = segments[CacheTable.segmentIndex(h, segments.length)];
+        Node old = s.findLocked(key, h);
+        if (old != null) {
+            s.unlink(old);
+            count--;
+        }
+        s.insert(settings.idleMillis > 0 ? new IdleNode(h, key, v, deadline, now, settings.idleMillis)
+            : new Node(h, key, v, deadline));
+        count++;
+        return true;
+    }
+
+    /**
+     * Removes an entry added before, if there is one.
+     *
+     * @param key the key
+     * @throws IllegalStateException if these contents were handed to {@code replace} already
+     */
+    public void remove(String key) {
+        checkUnused();
+        int h = CacheTable.spread(key.hashCode());
+        Segment s = segments[CacheTable.segmentIndex(h, segments.length)];
+        Node old = s.findLocked(key, h);
+        if (old != null) {
+            s.unlink(old);
+            count--;
+        }
+    }
+
+    /**
+     * Returns how many entries were added (and not replaced or removed since).
+     *
+     * @return the count
+     */
+    public long size() {
+        return count;
+    }
+
+    /** @return the table these contents are for */
+    CacheTable table() {
+        return table;
+    }
+
+    Node[][] tables() {
+        return tables;
+    }
+
+    Segment[] segments() {
+        return segments;
+    }
+
+    /** Marks the contents as swapped in; called by the table under its locks. */
+    void use() {
+        checkUnused();
+        used = true;
+    }
+
+    /**
+     * Moves every node to another number of slots, when the table's {@code size} changed while
+     * these contents were built; called under the table's locks, where nobody else reaches them.
+     */
+    void spreadOver(int count, Node[][] freshTables, Segment[] fresh) {
+        for (Segment s : segments) {
+            List<Node> nodes = new ArrayList<>(s.count);
+            s.forEach(nodes::add);
+            for (Node n : nodes) {
+                fresh[CacheTable.segmentIndex(n.hash, count)].adopt(n);
+            }
+        }
+        tables = freshTables;
+        segments = fresh;
+    }
+
+    void checkUnused() {
+        if (used) {
+            throw new IllegalStateException("cache '" + table.name() + "': these contents were swapped in already");
+        }
+    }
+}
