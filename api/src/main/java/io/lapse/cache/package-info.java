@@ -5,7 +5,8 @@
  * registered as its own {@link io.lapse.cache.Cache} service with the service property
  * {@value io.lapse.cache.CacheService#CACHE_NAME}. When entries expire, are removed, or a cache is
  * cleared, loaded or created, events are posted to OSGi EventAdmin under the topics of
- * {@link io.lapse.cache.CacheEvents}.
+ * {@link io.lapse.cache.CacheEvents}. A cache configured with a database table also has a
+ * {@link io.lapse.cache.CacheStore} service, which reloads it.
  */
 @Export
 @Version("1.0.0")

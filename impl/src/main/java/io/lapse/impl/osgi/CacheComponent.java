@@ -2,7 +2,9 @@ package io.lapse.impl.osgi;
 
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -39,7 +41,18 @@ import io.lapse.impl.engine.CacheTable;
  * next valid update of the configuration creates it), the current settings and entries if there
  * was one. Activation never fails, so a configuration can always be fixed in place.
  *
- * <p>Concurrency: SCR calls the lifecycle methods one at a time; the cache itself is safe for
+ * <h2>A cache with a store</h2>
+ * When the configuration names a table ({@code dbtable}), a {@link StoreHandle} loads it on a
+ * thread of its own; the cache is registered (and found by {@code CacheService}) only once that
+ * load is over, with its {@code CacheStore} service, and then reports {@code cache/created} and
+ * {@code cache/loaded}. When the component stops, the cache is closed with its entries taken out
+ * in one step and, with {@code dbmode = on-stop}, written back. A change of the store settings
+ * ends the old store (writing back as at a stop) and loads from the new one; the cache stays
+ * registered meanwhile, serving its current entries until the new ones are swapped in.
+ *
+ * <p>Concurrency: SCR calls the lifecycle methods one at a time; a store's load thread calls
+ * {@link #loaded} concurrently. {@link #lock} guards the name, the registration, the store handle
+ * and {@code closed}; nothing waits for a thread while holding it. The cache itself is safe for
  * any number of threads.
  */
 @Component(
@@ -64,12 +77,17 @@ public final class CacheComponent {
     private volatile LoggerFactory loggers;
 
     private final ComponentLog log = new ComponentLog(() -> loggers, CacheComponent.class);
+    private final Object lock = new Object();
     private BundleContext context;
     private String pid;
-    private String name;
     private CacheTable table;
     private EventPublisher publisher;
+
+    // guarded by lock
+    private String name;
     private ServiceRegistration<Cache> registration;
+    private StoreHandle store;
+    private boolean closed;
 
     @Activate
     void activate(BundleContext bundleContext, Map<String, Object> properties) {
@@ -94,25 +112,48 @@ public final class CacheComponent {
         config.warnings.forEach(w -> log.warn("Cache configuration " + pid + ": " + w));
         if (table == null) {
             create(config);
-        } else if (!config.name.equals(name) && !rename(config.name)) {
             return;
-        } else {
-            table.reconfigure(config.settings);
+        }
+        String current;
+        synchronized (lock) {
+            current = name;
+        }
+        if (!config.name.equals(current) && !rename(config.name)) {
+            return;
+        }
+        table.reconfigure(config.settings);
+        StoreHandle old;
+        synchronized (lock) {
+            old = store;
+        }
+        Object wanted = storeOf(config);
+        if (!Objects.equals(old == null ? null : old.configuration(), wanted)) {
+            replaceStore(old, config);
         }
     }
 
     private void refuse(String problem) {
+        String current;
+        synchronized (lock) {
+            current = name;
+        }
         log.error("Cache configuration " + pid + ": " + problem + (table == null
             ? "; the cache was not created (it will be when the configuration is fixed)"
-            : "; cache '" + name + "' keeps its current settings"), null);
+            : "; cache '" + current + "' keeps its current settings"), null);
+    }
+
+    /** What a store is made of, to tell whether a change touches it: {@code null} for no store. */
+    private static Object storeOf(CacheConfiguration config) {
+        return config.store == null ? null : List.of(config.database, config.store);
     }
 
     private void create(CacheConfiguration config) {
         EventPublisher created = new EventPublisher(config.name, events);
         CacheTable fresh = new CacheTable(config.name, config.settings, sweeps.time(), created);
         created.bind(fresh);
+        boolean stored = config.store != null;
         try {
-            directory.claim(config.name, pid, fresh);
+            directory.claim(config.name, pid, fresh, !stored);
         } catch (IllegalArgumentException e) {
             fresh.close();
             refuse(e.getMessage());
@@ -120,27 +161,94 @@ public final class CacheComponent {
         }
         publisher = created;
         table = fresh;
-        name = config.name;
+        synchronized (lock) {
+            name = config.name;
+        }
         sweeps.add(table);
-        registration = context.registerService(Cache.class, table, serviceProperties(name));
-        table.announce();
+        if (stored) {
+            StoreHandle handle = new StoreHandle(context, pid, table, config.database, config.store, log, storeOf(config));
+            synchronized (lock) {
+                store = handle;
+            }
+            handle.startLoad(count -> loaded(handle, count));
+        } else {
+            loaded(null, -1);
+        }
+    }
+
+    /**
+     * Registers the cache once it is ready (at once without a store; after the load at start with
+     * one), then reports {@code cache/created} and, after a load that succeeded, {@code cache/loaded}.
+     * Called on the SCR thread or a store's load thread.
+     *
+     * @param handle the store whose load finished, or {@code null} for a cache without one
+     * @param count how many entries the load left in the cache, or -1 if there was no load or it failed
+     */
+    private void loaded(StoreHandle handle, long count) {
+        boolean registered = false;
+        synchronized (lock) {
+            if (closed || store != handle) {
+                return;
+            }
+            if (registration == null) {
+                directory.show(name, table);
+                registration = context.registerService(Cache.class, table, serviceProperties(name));
+                registered = true;
+            }
+        }
+        if (registered) {
+            table.announce();
+        }
+        if (count >= 0) {
+            table.loaded(count);
+        }
+    }
+
+    /** Ends the old store, if any, and starts the new one, if any; the cache stays registered. */
+    private void replaceStore(StoreHandle old, CacheConfiguration config) {
+        synchronized (lock) {
+            store = null;
+        }
+        if (old != null) {
+            old.detach();
+            log.info("Cache '" + config.name + "': its store settings changed; the old store is closed");
+        }
+        if (config.store != null) {
+            StoreHandle handle = new StoreHandle(context, pid, table, config.database, config.store, log, storeOf(config));
+            synchronized (lock) {
+                store = handle;
+            }
+            handle.startLoad(count -> loaded(handle, count));
+        }
     }
 
     private boolean rename(String newName) {
+        String old;
+        boolean visible;
+        synchronized (lock) {
+            old = name;
+            visible = registration != null;
+        }
         try {
-            directory.claim(newName, pid, table);
+            directory.claim(newName, pid, table, visible);
         } catch (IllegalArgumentException e) {
-            log.error("Cache configuration " + pid + ": " + e.getMessage() + "; cache '" + name
+            log.error("Cache configuration " + pid + ": " + e.getMessage() + "; cache '" + old
                 + "' keeps its name and settings", null);
             return false;
         }
-        String old = name;
         directory.release(old, table);
-        name = newName;
         table.rename(newName);
         publisher.rename(newName);
-        // Last, so that whoever sees the service move also finds the directory updated.
-        registration.setProperties(serviceProperties(newName));
+        synchronized (lock) {
+            name = newName;
+            if (store != null) {
+                store.rename(newName);
+            }
+            // Last, so that whoever sees the service move also finds the directory updated.
+            if (registration != null) {
+                registration.setProperties(serviceProperties(newName));
+            }
+        }
         log.info("Cache '" + old + "' is now named '" + newName + "'");
         return true;
     }
@@ -157,12 +265,32 @@ public final class CacheComponent {
         if (table == null) {
             return;
         }
-        // The name goes first, so that whoever sees the service gone also finds the directory
-        // without it (the reverse of create).
-        directory.release(name, table);
-        registration.unregister();
+        StoreHandle handle;
+        synchronized (lock) {
+            closed = true;
+            handle = store;
+            store = null;
+        }
+        if (handle != null) {
+            // joins the load thread, which may be waiting for the lock in loaded()
+            handle.stopLoading();
+        }
+        synchronized (lock) {
+            // The name goes first, so that whoever sees the service gone also finds the directory
+            // without it (the reverse of create).
+            directory.release(name, table);
+            if (registration != null) {
+                registration.unregister();
+                registration = null;
+            }
+        }
         sweeps.remove(table);
-        table.close();
+        if (handle == null) {
+            table.close();
+        } else {
+            // taken out and closed in one step: no write slips in between the copy and the close
+            handle.close(table.drain());
+        }
         table = null;
     }
 }

@@ -3,6 +3,7 @@ package io.lapse.impl.osgi;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /**
  * The configuration of one cache, factory PID {@code io.lapse.cache}, as the Metatype service
@@ -53,4 +54,85 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "expirations and evictions are always counted. Turning it on counts from zero; turning it off drops "
             + "the counts. true/false or 1/0.")
     boolean statistics() default false;
+
+    // ---- the store (htable's dbtable); the method names' "__" is "_" in the property names
+
+    @AttributeDefinition(name = "Table", required = false,
+        description = "htable's dbtable: the database table the cache loads at start and on reload (schema.table "
+            + "allowed). Empty for a cache without a store; when set, exactly one of db_url and db_datasource "
+            + "says where the table is.")
+    String dbtable() default "";
+
+    @AttributeDefinition(name = "JDBC URL", required = false,
+        description = "The database, reached through the DataSourceFactory service of its driver (the H2 and "
+            + "PostgreSQL bundles register one), e.g. jdbc:h2:./data/h2/lapse or jdbc:postgresql://127.0.0.1/app.")
+    String db__url() default "";
+
+    @AttributeDefinition(name = "JDBC driver", required = false,
+        description = "The driver class, the osgi.jdbc.driver.class of the DataSourceFactory to use. Empty to "
+            + "derive it from db_url for H2 (org.h2.Driver) and PostgreSQL (org.postgresql.Driver).")
+    String db__driver() default "";
+
+    @AttributeDefinition(name = "Database user", required = false,
+        description = "The user db_url is opened as; empty for none.")
+    String db__user() default "";
+
+    @AttributeDefinition(name = "Database password", type = AttributeType.PASSWORD, required = false,
+        description = "The password of db_user; never logged or shown.")
+    String db__password() default "";
+
+    @AttributeDefinition(name = "DataSource filter", required = false,
+        description = "Instead of db_url: an LDAP filter choosing a javax.sql.DataSource service, as pax-jdbc "
+            + "registers them, e.g. (dataSourceName=app).")
+    String db__datasource() default "";
+
+    @AttributeDefinition(name = "Wait for the database",
+        description = "How long the load at start waits for the DataSourceFactory or DataSource service to appear "
+            + "before it fails: seconds, or 500ms, 30s, 5m. Default 30s.")
+    String db__wait() default "30s";
+
+    @AttributeDefinition(name = "Write mode",
+        options = {
+            @Option(label = "none: only read the table", value = "none"),
+            @Option(label = "on-stop: replace the table's rows with the cache's when it stops (htable dbmode=1)",
+                value = "on-stop"),
+            @Option(label = "write-through: commit each change before the call returns", value = "write-through")},
+        description = "htable's dbmode: none (0), on-stop (1), or write-through, which needs db_expires = true.")
+    String dbmode() default "none";
+
+    @AttributeDefinition(name = "Deadlines in the table",
+        description = "htable's db_expires: load each row's deadline from expires_column (epoch seconds, 0 for "
+            + "none; rows past it are skipped) and save it when writing. When false, loaded entries get autoexpire.")
+    boolean db__expires() default false;
+
+    @AttributeDefinition(name = "Key column", description = "htable's key_name_column.")
+    String key__name__column() default "key_name";
+
+    @AttributeDefinition(name = "Key type column",
+        description = "htable's key_type_column: 0 a key, 1 an array element (key[0], key[1], ... and the count in "
+            + "key + array_size_suffix).")
+    String key__type__column() default "key_type";
+
+    @AttributeDefinition(name = "Value type column",
+        description = "htable's value_type_column: 0 a string, 1 an integer.")
+    String value__type__column() default "value_type";
+
+    @AttributeDefinition(name = "Value column", description = "htable's key_value_column.")
+    String key__value__column() default "key_value";
+
+    @AttributeDefinition(name = "Deadline column", description = "htable's expires_column, read with db_expires.")
+    String expires__column() default "expires";
+
+    @AttributeDefinition(name = "Packed columns", required = false,
+        description = "htable's cols: the key column, then value columns whose values are joined with ',' into one "
+            + "string, comma-separated. Such a cache cannot write back: dbmode is then none.")
+    String cols() default "";
+
+    @AttributeDefinition(name = "Fetch size", min = "1", max = "1000000",
+        description = "htable's fetch_rows: rows fetched per round trip while loading. Default 1000.")
+    int fetch__rows() default 1000;
+
+    @AttributeDefinition(name = "Array size suffix",
+        description = "htable's array_size_suffix: the key of an array's element count is the array's key and this.")
+    String array__size__suffix() default "::size";
 }

@@ -1,6 +1,7 @@
 package io.lapse.impl.osgi;
 
 import java.lang.reflect.Array;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -8,8 +9,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
+
 import io.lapse.impl.engine.CacheSettings;
 import io.lapse.impl.engine.Durations;
+import io.lapse.impl.store.StoreSettings;
+import io.lapse.impl.store.WriteMode;
 
 /**
  * One cache configuration (factory PID {@code io.lapse.cache}), read from its raw properties
@@ -21,15 +27,26 @@ final class CacheConfiguration {
     /** Default of {@code size}: 2^10 slots. */
     static final int DEFAULT_SIZE = 10;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final Pattern DRIVER = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
+
+    /** Default of {@code db_wait}. */
+    static final long DEFAULT_DB_WAIT_MILLIS = 30_000;
 
     final String name;
     final CacheSettings settings;
+    /** Where the table is, or {@code null} for a cache without a store. */
+    final DatabaseConfig database;
+    /** The table and how to use it, or {@code null} for a cache without a store. */
+    final StoreSettings store;
     /** Notes for the log about values that were adjusted rather than refused. */
     final List<String> warnings;
 
-    private CacheConfiguration(String name, CacheSettings settings, List<String> warnings) {
+    private CacheConfiguration(String name, CacheSettings settings, DatabaseConfig database, StoreSettings store,
+        List<String> warnings) {
         this.name = name;
         this.settings = settings;
+        this.database = database;
+        this.store = store;
         this.warnings = warnings;
     }
 
@@ -69,8 +86,140 @@ final class CacheConfiguration {
             initval = integer("initval", rawInit);
         }
         boolean statistics = bool(properties, "statistics", false);
-        return new CacheConfiguration(name,
-            new CacheSettings(size, ttl, updateExpire, idle, initval).withStatistics(statistics), warnings);
+        CacheSettings settings = new CacheSettings(size, ttl, updateExpire, idle, initval).withStatistics(statistics);
+        String table = optional(properties, "dbtable");
+        String url = optional(properties, "db_url");
+        String dataSource = optional(properties, "db_datasource");
+        if (table == null) {
+            if (url != null || dataSource != null) {
+                throw new IllegalArgumentException("property '" + (url != null ? "db_url" : "db_datasource")
+                    + "' is set but 'dbtable' is not: name the table to load, or remove the database");
+            }
+            return new CacheConfiguration(name, settings, null, null, warnings);
+        }
+        return new CacheConfiguration(name, settings, database(properties, table, url, dataSource),
+            store(properties, table, warnings), warnings);
+    }
+
+    private static DatabaseConfig database(Map<String, ?> properties, String table, String url, String dataSource) {
+        if (url == null && dataSource == null) {
+            throw new IllegalArgumentException("property 'dbtable' = '" + table + "' needs 'db_url' or 'db_datasource' "
+                + "to say which database holds it");
+        }
+        if (url != null && dataSource != null) {
+            throw new IllegalArgumentException("properties 'db_url' and 'db_datasource' are both set: use one");
+        }
+        Object rawWait = single(properties, "db_wait");
+        long waitMillis = rawWait == null || rawWait.toString().isBlank() ? DEFAULT_DB_WAIT_MILLIS
+            : duration(properties, "db_wait");
+        Duration wait = Duration.ofMillis(waitMillis);
+        if (dataSource != null) {
+            try {
+                FrameworkUtil.createFilter(dataSource);
+            } catch (InvalidSyntaxException e) {
+                throw new IllegalArgumentException("property 'db_datasource' = '" + dataSource + "' is not an LDAP filter: "
+                    + e.getMessage());
+            }
+            return DatabaseConfig.dataSource(dataSource, wait);
+        }
+        if (!url.startsWith("jdbc:")) {
+            throw new IllegalArgumentException("property 'db_url' = '" + url + "' is not a JDBC URL (jdbc:...)");
+        }
+        String driver = optional(properties, "db_driver");
+        if (driver == null) {
+            driver = knownDriver(url);
+            if (driver == null) {
+                throw new IllegalArgumentException("property 'db_driver' is needed for 'db_url' = '" + url + "': name the "
+                    + "driver class its DataSourceFactory is registered with (osgi.jdbc.driver.class)");
+            }
+        } else if (!DRIVER.matcher(driver).matches()) {
+            throw new IllegalArgumentException("property 'db_driver' = '" + driver + "' is not a class name");
+        }
+        Object password = single(properties, "db_password");
+        String secret = password == null || password.toString().isEmpty() ? null : password.toString();
+        return DatabaseConfig.url(driver, url, optional(properties, "db_user"), secret, wait);
+    }
+
+    /** The driver of the databases whose bundles are known to register a DataSourceFactory. */
+    private static String knownDriver(String url) {
+        if (url.startsWith("jdbc:h2:")) {
+            return "org.h2.Driver";
+        }
+        if (url.startsWith("jdbc:postgresql:")) {
+            return "org.postgresql.Driver";
+        }
+        return null;
+    }
+
+    private static StoreSettings store(Map<String, ?> properties, String table, List<String> warnings) {
+        WriteMode mode = WriteMode.NONE;
+        String rawMode = optional(properties, "dbmode");
+        if (rawMode != null) {
+            try {
+                mode = WriteMode.parse(rawMode);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("property 'dbmode': " + e.getMessage());
+            }
+        }
+        List<String> cols = list(properties, "cols");
+        if (!cols.isEmpty() && mode != WriteMode.NONE) {
+            warnings.add("property 'cols' packs several columns into one value, which cannot be written back: "
+                + "'dbmode' = '" + mode + "' is ignored and the table is only read");
+            mode = WriteMode.NONE;
+        }
+        int fetchRows = StoreSettings.FETCH_ROWS;
+        Object rawFetch = single(properties, "fetch_rows");
+        if (rawFetch != null && !rawFetch.toString().isBlank()) {
+            long parsed = integer("fetch_rows", rawFetch);
+            fetchRows = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, parsed));
+        }
+        String suffix = optional(properties, "array_size_suffix");
+        return new StoreSettings(table,
+            orDefault(properties, "key_name_column", StoreSettings.KEY_NAME),
+            orDefault(properties, "key_type_column", StoreSettings.KEY_TYPE),
+            orDefault(properties, "value_type_column", StoreSettings.VALUE_TYPE),
+            orDefault(properties, "key_value_column", StoreSettings.KEY_VALUE),
+            orDefault(properties, "expires_column", StoreSettings.EXPIRES),
+            cols, fetchRows, bool(properties, "db_expires", false),
+            suffix == null ? StoreSettings.ARRAY_SIZE_SUFFIX : suffix, mode);
+    }
+
+    /** A text property, {@code null} when missing or blank. */
+    private static String optional(Map<String, ?> properties, String key) {
+        String value = text(properties, key);
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    private static String orDefault(Map<String, ?> properties, String key, String fallback) {
+        String value = optional(properties, key);
+        return value == null ? fallback : value;
+    }
+
+    /** A list property: several values, or one value of comma-separated items; empty when missing. */
+    private static List<String> list(Map<String, ?> properties, String key) {
+        Object value = properties.get(key);
+        List<String> items = new ArrayList<>();
+        if (value == null) {
+            return items;
+        }
+        List<Object> raw = new ArrayList<>();
+        if (value.getClass().isArray()) {
+            for (int i = 0; i < Array.getLength(value); i++) {
+                raw.add(Array.get(value, i));
+            }
+        } else if (value instanceof Collection) {
+            raw.addAll((Collection<?>) value);
+        } else {
+            raw.add(value);
+        }
+        for (Object r : raw) {
+            for (String item : String.valueOf(r).split(",")) {
+                if (!item.isBlank()) {
+                    items.add(item.strip());
+                }
+            }
+        }
+        return items;
     }
 
     private static Object single(Map<String, ?> properties, String key) {

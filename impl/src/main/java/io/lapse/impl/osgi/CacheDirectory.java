@@ -26,14 +26,19 @@ public final class CacheDirectory implements CacheService {
 
     private final ConcurrentMap<String, Claim> caches = new ConcurrentHashMap<>();
 
-    /** Who holds a name: the configuration's PID and its cache. */
+    /**
+     * Who holds a name: the configuration's PID and its cache, and whether lookups find it yet (a
+     * cache with a store is found only once its load at start has finished).
+     */
     private static final class Claim {
         final String pid;
         final Cache cache;
+        volatile boolean visible;
 
-        Claim(String pid, Cache cache) {
+        Claim(String pid, Cache cache, boolean visible) {
             this.pid = pid;
             this.cache = cache;
+            this.visible = visible;
         }
     }
 
@@ -43,13 +48,22 @@ public final class CacheDirectory implements CacheService {
      * @param name the cache name
      * @param pid the PID of the cache's configuration, for messages
      * @param cache the cache
+     * @param visible whether {@link #find} and {@link #names} show it now, or only after {@link #show}
      * @throws IllegalArgumentException if another configuration holds the name
      */
-    void claim(String name, String pid, Cache cache) {
-        Claim held = caches.putIfAbsent(name, new Claim(pid, cache));
+    void claim(String name, String pid, Cache cache, boolean visible) {
+        Claim held = caches.putIfAbsent(name, new Claim(pid, cache, visible));
         if (held != null && held.cache != cache) {
             throw new IllegalArgumentException("the cache name '" + name + "' is already used by configuration "
                 + held.pid + "; give one of them another name");
+        }
+    }
+
+    /** Lets lookups find a cache claimed as not visible yet. */
+    void show(String name, Cache cache) {
+        Claim held = caches.get(name);
+        if (held != null && held.cache == cache) {
+            held.visible = true;
         }
     }
 
@@ -62,17 +76,23 @@ public final class CacheDirectory implements CacheService {
     public Optional<Cache> find(String name) {
         Objects.requireNonNull(name, "name");
         Claim claim = caches.get(name);
-        return claim == null ? Optional.empty() : Optional.of(claim.cache);
+        return claim == null || !claim.visible ? Optional.empty() : Optional.of(claim.cache);
     }
 
     @Override
     public Cache get(String name) {
         return find(name).orElseThrow(() -> new NoSuchElementException(
-            "no cache named '" + name + "'; the caches are " + (caches.isEmpty() ? "none" : names())));
+            "no cache named '" + name + "'; the caches are " + (names().isEmpty() ? "none" : names())));
     }
 
     @Override
     public SortedSet<String> names() {
-        return Collections.unmodifiableSortedSet(new TreeSet<>(caches.keySet()));
+        TreeSet<String> names = new TreeSet<>();
+        caches.forEach((name, claim) -> {
+            if (claim.visible) {
+                names.add(name);
+            }
+        });
+        return Collections.unmodifiableSortedSet(names);
     }
 }

@@ -5,12 +5,14 @@ import java.util.function.Supplier;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
+import io.lapse.impl.store.StoreLog;
+
 /**
  * Logs through the OSGi Log Service when one is present (Felix Log, Karaf's Pax Logging) and
  * through the JDK's {@link System.Logger} otherwise, so a message is never lost for want of a
  * log service. Safe for use by any number of threads.
  */
-final class ComponentLog {
+final class ComponentLog implements StoreLog {
 
     private final Supplier<LoggerFactory> factory;
     private final Class<?> owner;
@@ -20,7 +22,8 @@ final class ComponentLog {
         this.owner = owner;
     }
 
-    void info(String message) {
+    @Override
+    public void info(String message) {
         LoggerFactory f = factory.get();
         if (f != null) {
             f.getLogger(owner).info(message);
@@ -29,7 +32,8 @@ final class ComponentLog {
         }
     }
 
-    void warn(String message) {
+    @Override
+    public void warn(String message) {
         LoggerFactory f = factory.get();
         if (f != null) {
             f.getLogger(owner).warn(message);
@@ -38,7 +42,8 @@ final class ComponentLog {
         }
     }
 
-    void error(String message, Throwable cause) {
+    @Override
+    public void error(String message, Throwable cause) {
         LoggerFactory f = factory.get();
         if (f != null) {
             Logger logger = f.getLogger(owner);

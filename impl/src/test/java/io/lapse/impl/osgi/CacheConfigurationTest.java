@@ -87,4 +87,75 @@ class CacheConfigurationTest {
         assertTrue(refused("name", "t", "initval", "1.5").contains("'initval' = '1.5' is not an integer"));
         assertTrue(refused("name", new String[] {"a", "b"}).contains("'name' must have one value, not 2"));
     }
+
+    @Test
+    void aCacheWithoutATableHasNoStoreEvenWithTheMetatypeDefaultsFilledIn() {
+        CacheConfiguration c = CacheConfiguration.parse(config("name", "plain", "dbtable", "", "db_url", " ",
+            "dbmode", "none", "key_name_column", "key_name", "fetch_rows", 1000, "db_wait", "30s"));
+        assertNull(c.store);
+        assertNull(c.database);
+    }
+
+    @Test
+    void readsAStoreWithHtablesDefaultsAndDerivesTheDriver() {
+        CacheConfiguration c = CacheConfiguration.parse(config("name", "s", "dbtable", "htable",
+            "db_url", "jdbc:postgresql://127.0.0.1/test?password=secret", "db_user", "postgres", "db_password", "s3 cret",
+            "dbmode", "1", "db_expires", "true", "cols", "", "fetch_rows", "5000"));
+        assertEquals("org.postgresql.Driver", c.database.driver);
+        assertEquals("s3 cret", c.database.password);
+        assertEquals(30_000, c.database.wait.toMillis());
+        assertEquals("jdbc:postgresql://127.0.0.1/test?password=***", c.database.describe());
+        assertFalse(c.database.toString().contains("secret"));
+        assertEquals(io.lapse.impl.store.WriteMode.ON_STOP, c.store.mode());
+        assertEquals("htable", c.store.table());
+        assertEquals(new io.lapse.impl.store.StoreSettings("htable", "key_name", "key_type", "value_type", "key_value",
+            "expires", List.of(), 5000, true, "::size", io.lapse.impl.store.WriteMode.ON_STOP), c.store,
+            "htable's column names by default");
+    }
+
+    @Test
+    void aDataSourceIsChosenByAFilter() {
+        CacheConfiguration c = CacheConfiguration.parse(config("name", "s", "dbtable", "t", "db_datasource",
+            "(dataSourceName=app)", "db_wait", "0"));
+        assertEquals("DataSource (dataSourceName=app)", c.database.describe());
+        assertEquals(0, c.database.wait.toMillis());
+    }
+
+    @Test
+    void refusesStoreMistakesNamingThePropertyAndValue() {
+        assertEquals("property 'db_url' is set but 'dbtable' is not: name the table to load, or remove the database",
+            refused("name", "s", "db_url", "jdbc:h2:mem:x"));
+        assertEquals("property 'dbtable' = 't' needs 'db_url' or 'db_datasource' to say which database holds it",
+            refused("name", "s", "dbtable", "t"));
+        assertEquals("properties 'db_url' and 'db_datasource' are both set: use one",
+            refused("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x", "db_datasource", "(a=b)"));
+        assertEquals("property 'db_url' = 'h2:mem:x' is not a JDBC URL (jdbc:...)",
+            refused("name", "s", "dbtable", "t", "db_url", "h2:mem:x"));
+        assertTrue(refused("name", "s", "dbtable", "t", "db_url", "jdbc:oracle:thin:@x")
+            .startsWith("property 'db_driver' is needed for 'db_url' = 'jdbc:oracle:thin:@x'"));
+        assertTrue(refused("name", "s", "dbtable", "t", "db_datasource", "(broken")
+            .startsWith("property 'db_datasource' = '(broken' is not an LDAP filter"));
+        assertEquals("property 'dbmode': 'sometimes' is not a write mode: use none (0), on-stop (1) or write-through",
+            refused("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x", "dbmode", "sometimes"));
+        assertTrue(refused("name", "s", "dbtable", "t x", "db_url", "jdbc:h2:mem:x")
+            .startsWith("property 'dbtable' = 't x' is not a table name"));
+        assertTrue(refused("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x", "key_value_column", "v;--")
+            .startsWith("property 'key_value_column' = 'v;--' is not a column name"));
+        assertTrue(refused("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x", "dbmode", "write-through")
+            .startsWith("property 'dbmode' = 'write-through' needs 'db_expires' = true"));
+        assertEquals("property 'fetch_rows' = 0 is outside 1..1000000",
+            refused("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x", "fetch_rows", "0"));
+        assertFalse(refused("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x", "db_password", "hunter2",
+            "dbmode", "x").contains("hunter2"), "the password is never in a message");
+    }
+
+    @Test
+    void packedColumnsTurnWriteBackOffWithAWarning() {
+        CacheConfiguration c = CacheConfiguration.parse(config("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x",
+            "cols", new String[] {"prefix", "gw,weight"}, "dbmode", "on-stop"));
+        assertEquals(io.lapse.impl.store.WriteMode.NONE, c.store.mode());
+        assertTrue(c.store.packsColumns());
+        assertEquals(List.of("property 'cols' packs several columns into one value, which cannot be written back: "
+            + "'dbmode' = 'on-stop' is ignored and the table is only read"), c.warnings);
+    }
 }

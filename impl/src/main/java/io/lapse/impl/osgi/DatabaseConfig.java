@@ -1,0 +1,74 @@
+package io.lapse.impl.osgi;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a cache reaches its database: a JDBC URL through the {@code DataSourceFactory} service of
+ * its driver, or a {@code DataSource} service chosen by a filter. Immutable. The password is kept
+ * for the factory and never appears in {@link #describe()} or {@link #toString()}.
+ */
+final class DatabaseConfig {
+
+    /** The driver class that selects the {@code DataSourceFactory} ({@code osgi.jdbc.driver.class}); null with a filter. */
+    final String driver;
+    /** The JDBC URL; null with a filter. */
+    final String url;
+    final String user;
+    final String password;
+    /** The LDAP filter on {@code DataSource} services; null with a URL. */
+    final String dataSourceFilter;
+    /** How long a load waits for the service to appear. */
+    final Duration wait;
+
+    private DatabaseConfig(String driver, String url, String user, String password, String dataSourceFilter,
+        Duration wait) {
+        this.driver = driver;
+        this.url = url;
+        this.user = user;
+        this.password = password;
+        this.dataSourceFilter = dataSourceFilter;
+        this.wait = wait;
+    }
+
+    static DatabaseConfig url(String driver, String url, String user, String password, Duration wait) {
+        return new DatabaseConfig(driver, url, user, password, null, wait);
+    }
+
+    static DatabaseConfig dataSource(String filter, Duration wait) {
+        return new DatabaseConfig(null, null, null, null, filter, wait);
+    }
+
+    /**
+     * Describes the database without its password (a {@code password=} in the URL is masked).
+     *
+     * @return e.g. {@code jdbc:h2:./data/h2/lapse} or {@code DataSource (dataSourceName=lapse)}
+     */
+    String describe() {
+        if (url == null) {
+            return "DataSource " + dataSourceFilter;
+        }
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof DatabaseConfig)) {
+            return false;
+        }
+        DatabaseConfig d = (DatabaseConfig) o;
+        return Objects.equals(driver, d.driver) && Objects.equals(url, d.url) && Objects.equals(user, d.user)
+            && Objects.equals(password, d.password) && Objects.equals(dataSourceFilter, d.dataSourceFilter)
+            && wait.equals(d.wait);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(driver, url, user, password, dataSourceFilter, wait);
+    }
+
+    @Override
+    public String toString() {
+        return describe() + (driver == null ? "" : " (driver " + driver + ")");
+    }
+}

@@ -1,0 +1,308 @@
+package io.lapse.impl.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.lapse.cache.CacheEntry;
+import io.lapse.impl.engine.CacheTable;
+import io.lapse.impl.engine.Contents;
+import io.lapse.impl.engine.WriteThrough;
+
+/**
+ * The store of one cache: its table in a database, loaded at start and on reload, written back
+ * on stop or written through, as its {@link StoreSettings} say. Plain Java over JDBC: the bundle
+ * gives it a {@link Database} that finds the OSGi service.
+ *
+ * <h2>Load and reload</h2>
+ * {@link #load} reads the whole table into new contents, off every lock of the cache, then swaps
+ * them in at once ({@link CacheTable#replace}): reads see the old contents until then, the new
+ * ones after. If the database or the table fails, the old contents stay and the caller gets an
+ * {@link IllegalStateException} naming the cache, the database, the table and the cause. With
+ * write-through, rows whose deadline has passed are deleted and array rows rewritten in flat
+ * form, in the transaction of the read, so the table holds exactly what the cache does.
+ *
+ * <h2>Write-back</h2>
+ * {@link #writeBack} replaces the table's rows with the live entries in one transaction (delete,
+ * then batched inserts, then commit): a crash leaves the table as it was or as it is after, never
+ * half written. After a load at start failed ({@link #suspend()}), write-back is skipped until a
+ * reload succeeds, so an empty cache never wipes the table.
+ *
+ * <h2>Concurrency</h2>
+ * {@link #lock} serializes loads, reloads and the write-back; a second reload waits for the
+ * first. The write-through hook has a lock of its own (see {@link JdbcWriteThrough}).
+ * {@link #cancel()} may be called from any thread.
+ */
+public final class TableStore implements AutoCloseable {
+
+    /** Malformed rows logged one by one per load; the rest are counted. */
+    static final int LOGGED_ROWS = 10;
+    private static final int BATCH = 1000;
+
+    private final CacheTable table;
+    private final StoreSettings settings;
+    private final Database database;
+    private final Duration wait;
+    private final StoreLog log;
+    private final Sql sql;
+    private final JdbcWriteThrough writeThrough;
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile RowReader reading;
+    private volatile boolean suspended;
+
+    /**
+     * Creates the store of a table; nothing is read or written until asked.
+     *
+     * @param table the cache
+     * @param settings the table and how to use it
+     * @param database where connections come from
+     * @param wait how long a load waits for the database's service to appear
+     * @param log where loads, skipped rows and failures are reported
+     */
+    public TableStore(CacheTable table, StoreSettings settings, Database database, Duration wait, StoreLog log) {
+        this.table = table;
+        this.settings = settings;
+        this.database = database;
+        this.wait = wait;
+        this.log = log;
+        this.sql = new Sql(settings);
+        this.writeThrough = settings.mode == WriteMode.WRITE_THROUGH
+            ? new JdbcWriteThrough(settings, sql, database, table::name) : null;
+    }
+
+    /**
+     * Returns the hook to give the cache ({@link CacheTable#writeThrough}).
+     *
+     * @return the hook, or {@code null} unless the mode is write-through
+     */
+    public WriteThrough writeThroughHook() {
+        return writeThrough;
+    }
+
+    /**
+     * Describes the store: database, table, mode; never a password.
+     *
+     * @return one line
+     */
+    public String describe() {
+        return database.describe() + " table " + settings.table + " (dbmode " + settings.mode
+            + (settings.loadExpires ? ", deadlines saved" : "") + ")";
+    }
+
+    /** @return the settings */
+    public StoreSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Replaces the cache's contents with the table's rows, as described above, and reports
+     * {@code cache/loaded} with the count unless told not to.
+     *
+     * @param report whether to report the load to the cache's listener now
+     * @return how many entries the cache holds after the load
+     * @throws IllegalStateException if the table cannot be read; the contents are unchanged
+     */
+    public long load(boolean report) {
+        lock.lock();
+        try {
+            long started = System.nanoTime();
+            AtomicLong logged = new AtomicLong();
+            RowReader reader = new RowReader(settings, sql, table.name(), message -> {
+                if (logged.incrementAndGet() <= LOGGED_ROWS) {
+                    log.warn(message);
+                }
+            });
+            Contents contents = table.newContents();
+            RowReader.Result result;
+            if (writeThrough != null) {
+                writeThrough.startJournal();
+            }
+            try (Connection c = database.connect(wait)) {
+                reading = reader;
+                c.setAutoCommit(false);
+                try {
+                    if (writeThrough != null) {
+                        deleteExpired(c);
+                    }
+                    result = reader.read(c, contents, writeThrough != null);
+                    if (writeThrough != null && !result.fromArrays.isEmpty()) {
+                        flatten(c, result.fromArrays);
+                    }
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    rollback(c);
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (writeThrough != null) {
+                    writeThrough.dropJournal();
+                }
+                throw new IllegalStateException("cache '" + table.name() + "': load from " + database.describe()
+                    + " table " + settings.table + " failed, so the contents are unchanged: " + describe(e), e);
+            } finally {
+                reading = null;
+            }
+            long count = table.replace(contents, writeThrough == null ? null : writeThrough::applyJournal);
+            suspended = false;
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            if (result.malformed > LOGGED_ROWS) {
+                log.warn("cache '" + table.name() + "': table " + settings.table + ": " + result.malformed
+                    + " malformed rows skipped in all (the first " + LOGGED_ROWS + " are logged above)");
+            }
+            log.info("cache '" + table.name() + "': loaded " + count + " entries from " + database.describe() + " table "
+                + settings.table + " in " + millis + " ms (" + result.rows + " rows, " + result.expired
+                + " past their deadline, " + result.malformed + " malformed)");
+            if (report) {
+                table.loaded(count);
+            }
+            return count;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void deleteExpired(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.deleteExpired)) {
+            ps.setLong(1, System.currentTimeMillis() / 1000);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Rewrites array rows as the flat rows write-through keeps, in the load's transaction. */
+    private void flatten(Connection c, List<CacheEntry> entries) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.executeUpdate(sql.deleteArrays);
+        }
+        insertAll(c, entries, new ArrayList<>());
+    }
+
+    /**
+     * Marks write-back as suspended: the load at start failed, so the cache does not hold what the
+     * table does. A successful {@link #load} lifts it.
+     */
+    public void suspend() {
+        suspended = true;
+    }
+
+    /** @return whether write-back is suspended */
+    public boolean suspended() {
+        return suspended;
+    }
+
+    /**
+     * Replaces the table's rows with the given entries in one transaction, if the mode is
+     * {@link WriteMode#ON_STOP} and write-back is not suspended; logs what it did or why not. A
+     * byte[] value, which a row cannot hold, is left out with a warning naming its key.
+     *
+     * @param entries the live entries, as {@link CacheTable#drain()} returns them
+     * @return whether the table was written
+     */
+    public boolean writeBack(List<CacheEntry> entries) {
+        if (settings.mode != WriteMode.ON_STOP) {
+            return false;
+        }
+        if (suspended) {
+            log.warn("cache '" + table.name() + "': no write-back to " + database.describe() + " table " + settings.table
+                + ": the load at start failed and no reload has succeeded since, so the table is left as it was");
+            return false;
+        }
+        lock.lock();
+        try (Connection c = database.connect(Duration.ZERO)) {
+            long started = System.nanoTime();
+            c.setAutoCommit(false);
+            List<String> refused = new ArrayList<>();
+            try {
+                try (Statement st = c.createStatement()) {
+                    st.executeUpdate(sql.deleteAll);
+                }
+                insertAll(c, entries, refused);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollback(c);
+                throw e;
+            }
+            if (!refused.isEmpty()) {
+                log.warn("cache '" + table.name() + "': " + refused.size() + " entries hold a byte[], which table "
+                    + settings.table + " cannot hold, and were not written: " + refused.subList(0, Math.min(10,
+                    refused.size())) + (refused.size() > 10 ? "..." : ""));
+            }
+            log.info("cache '" + table.name() + "': wrote " + (entries.size() - refused.size()) + " entries to "
+                + database.describe() + " table " + settings.table + " in "
+                + (System.nanoTime() - started) / 1_000_000 + " ms");
+            return true;
+        } catch (SQLException e) {
+            log.error("cache '" + table.name() + "': write-back to " + database.describe() + " table " + settings.table
+                + " failed and was rolled back, so the table is left as it was: " + describe(e), e);
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void insertAll(Connection c, List<CacheEntry> entries, List<String> refused) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.insert)) {
+            int pending = 0;
+            for (CacheEntry e : entries) {
+                Object value = e.value();
+                if (value instanceof byte[]) {
+                    refused.add(e.key());
+                    continue;
+                }
+                ps.setString(1, e.key());
+                Row.bind(ps, 2, table.name(), settings.table, e.key(), value, e.expiresAtMillis(), settings.loadExpires);
+                ps.addBatch();
+                if (++pending == BATCH) {
+                    ps.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                ps.executeBatch();
+            }
+        }
+    }
+
+    /** Cancels a load under way, from another thread (the component is stopping); does nothing if none is. */
+    public void cancel() {
+        RowReader r = reading;
+        if (r != null) {
+            r.cancel();
+        }
+    }
+
+    /** Closes the write-through connection; later changes of a write-through cache fail. */
+    @Override
+    public void close() {
+        if (writeThrough != null) {
+            writeThrough.close();
+        }
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException | RuntimeException ignored) {
+            // the connection is closed next, which ends the transaction anyway
+        }
+    }
+
+    /** A database failure on one line: its message, its SQL state, and the causes' messages. */
+    static String describe(SQLException e) {
+        StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()).strip());
+        if (e.getSQLState() != null) {
+            text.append(" (SQL state ").append(e.getSQLState()).append(')');
+        }
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause.getMessage() != null && !text.toString().contains(cause.getMessage())) {
+                text.append(" <- ").append(cause.getMessage().strip());
+            }
+        }
+        return text.toString().replace("\r", " ").replace("\n", " ");
+    }
+}
