@@ -65,7 +65,10 @@ public final class JmxExporter {
     static final ObjectName MANAGER = objectName(DOMAIN + ":type=CacheManager");
 
     private final MBeanServer platform;
-    private final Reloader reloader = Reloader.NO_STORES;
+
+    /** How reload() finds a cache's store; the bundle's {@code StoreDirectory}. */
+    @Reference
+    private Reloader reloader = Reloader.NO_STORES;
     private final Object lock = new Object();
 
     /** The caches by name, for the manager MBean; read without {@link #lock}. */

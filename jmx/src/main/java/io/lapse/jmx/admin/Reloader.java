@@ -6,10 +6,9 @@ import io.lapse.cache.Cache;
  * Reloads a cache from its store: what {@code reload()} in JMX and {@code cache:reload} in the
  * shell call.
  *
- * <p>This is the seam for persistence: stores do not exist yet, so the management components use
- * {@link #NO_STORES}. Persistence plugs in here by giving the components another
- * {@code Reloader} that finds the store of the cache by its name (for example the store service
- * carrying the same {@code cache.name}) and falls back to the same error when a cache has none.
+ * <p>In the bundle this is {@link StoreDirectory}, a service private to the bundle, which finds
+ * the {@code CacheStore} service carrying the cache's {@code cache.name}; a cache without one
+ * answers as {@link #NO_STORES} does.
  *
  * <p>Implementations must be safe for use by any number of threads.
  */

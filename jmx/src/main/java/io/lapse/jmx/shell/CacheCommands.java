@@ -58,7 +58,9 @@ public final class CacheCommands {
     private static final String RESET = "cache:reset <cache>";
     private static final String RM = "cache:rm <cache> (--key <regex> | --value <regex> | --prefix <prefix>)";
 
-    private final Reloader reloader = Reloader.NO_STORES;
+    /** How cache:reload finds a cache's store; the bundle's {@code StoreDirectory}. */
+    @Reference
+    private Reloader reloader = Reloader.NO_STORES;
 
     @Reference
     private CacheService caches;
