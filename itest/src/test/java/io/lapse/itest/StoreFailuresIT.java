@@ -1,0 +1,163 @@
+package io.lapse.itest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.Map;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.RuntimeMBeanException;
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.osgi.framework.ServiceRegistration;
+
+import io.lapse.cache.Cache;
+import io.lapse.cache.CacheEvents;
+
+/**
+ * What a cache with a store does when things go wrong, in a real framework over H2: a database
+ * that is down or a table that lost a column at reload (the contents stay, the caller is told
+ * why), a load at start that fails (the cache comes up empty and does not wipe the table when it
+ * stops), malformed rows (logged with their key and skipped); and a database given as a
+ * {@code DataSource} service chosen by a filter.
+ */
+class StoreFailuresIT {
+
+    private static final MBeanServer JMX = ManagementFactory.getPlatformMBeanServer();
+
+    @RegisterExtension
+    static final FelixExtension FELIX = new FelixExtension();
+
+    private final Caches caches = FELIX.caches();
+
+    private Cache create(TestDatabase db, String table, Object... more) throws Exception {
+        List<Object> properties = new java.util.ArrayList<>(List.of("name", table, "dbtable", table));
+        properties.addAll(db.properties());
+        properties.addAll(List.of(more));
+        caches.configure(table, properties.toArray());
+        return caches.cache(table);
+    }
+
+    private static String reloadFailure(String cache) throws Exception {
+        ObjectName bean = new ObjectName("io.lapse:type=Cache,name=" + cache);
+        Await.until("the cache's MBean", () -> JMX.isRegistered(bean));
+        RuntimeMBeanException e = assertThrows(RuntimeMBeanException.class, () -> JMX.invoke(bean, "reload", null, null));
+        assertTrue(e.getCause() instanceof IllegalStateException, String.valueOf(e.getCause()));
+        return e.getCause().getMessage();
+    }
+
+    @Test
+    void aReloadWithTheDatabaseDownKeepsTheContentsAndSaysWhy() throws Exception {
+        try (TestDatabase.H2 db = new TestDatabase.H2()) {
+            String t = TestDatabase.freshTable();
+            db.htable(t);
+            db.sql("INSERT INTO " + t + " VALUES ('k', 0, 0, 'v', 0)");
+            Cache c = create(db, t, "dbmode", "on-stop");
+            c.put("mine", "kept too");
+            db.stopServer();
+
+            String message = reloadFailure(t);
+            assertTrue(message.startsWith("cache '" + t + "': load from " + db.url() + " table " + t + " failed, so the "
+                + "contents are unchanged: "), message);
+            assertTrue(message.contains("Connection is broken") || message.contains("onnection refused"), message);
+            assertEquals("v", c.get("k"));
+            assertEquals("kept too", c.get("mine"));
+            assertEquals(2, c.size());
+            caches.delete(t);
+            caches.awaitGone(t);
+        }
+    }
+
+    @Test
+    void aReloadOfATableThatLostAColumnKeepsTheContentsAndSaysWhy() throws Exception {
+        try (TestDatabase.H2 db = new TestDatabase.H2()) {
+            String t = TestDatabase.freshTable();
+            db.htable(t);
+            db.sql("INSERT INTO " + t + " VALUES ('k', 0, 1, '5', 0)");
+            Cache c = create(db, t);
+            db.sql("ALTER TABLE " + t + " DROP COLUMN value_type");
+            String message = reloadFailure(t);
+            assertTrue(message.startsWith("cache '" + t + "': load from " + db.url() + " table " + t + " failed, so the "
+                + "contents are unchanged: Column \"VALUE_TYPE\" not found"), message);
+            assertEquals(5L, c.get("k"));
+            caches.delete(t);
+            caches.awaitGone(t);
+        }
+    }
+
+    @Test
+    void aLoadAtStartThatFailsComesUpEmptyAndNeverOverwritesTheTable() throws Exception {
+        try (TestDatabase.H2 db = new TestDatabase.H2(); LogCapture log = new LogCapture(FELIX.felix())) {
+            String t = TestDatabase.freshTable();
+            db.sql("CREATE TABLE " + t + " (key_name VARCHAR(50), key_value VARCHAR(50))",
+                "INSERT INTO " + t + " VALUES ('precious', 'row')");
+            Cache c = create(db, t, "dbmode", "on-stop");
+            String error = log.await("Cache configuration io.lapse.cache~" + t, "load from " + db.url() + " table " + t
+                + " failed", "the cache comes up empty");
+            assertTrue(error.contains("KEY_TYPE"), "the cause: " + error);
+            assertEquals(0, c.size());
+            c.put("new", "entry");
+
+            caches.delete(t);
+            caches.awaitGone(t);
+            log.await("cache '" + t + "': no write-back");
+            assertEquals(List.of("precious|row"), db.rows("SELECT key_name, key_value FROM " + t),
+                "the empty cache did not replace the table's rows");
+        }
+    }
+
+    @Test
+    void malformedRowsAreLoggedWithTheirKeyAndTheRestLoads() throws Exception {
+        try (TestDatabase.H2 db = new TestDatabase.H2(); LogCapture log = new LogCapture(FELIX.felix());
+            Recorder loaded = Recorder.on(FELIX.felix(), CacheEvents.TOPIC_LOADED)) {
+            String t = TestDatabase.freshTable();
+            db.htable(t);
+            db.sql("INSERT INTO " + t + " VALUES ('good', 0, 1, '1', 0)", "INSERT INTO " + t + " VALUES ('bad', 0, 1, "
+                + "'one', 0)", "INSERT INTO " + t + " VALUES ('odd', 0, 9, 'x', 0)");
+            Cache c = create(db, t);
+            assertEquals(1L, c.get("good"));
+            assertNull(c.get("bad"));
+            log.await("cache '" + t + "': table " + t + ": row with key_name 'bad' skipped: value_type 1 (integer) but "
+                + "key_value 'one' is not an integer");
+            log.await("row with key_name 'odd' skipped: unknown value_type 9");
+            Await.until("cache/loaded with the count", () -> loaded.of(CacheEvents.TOPIC_LOADED, t).size() == 1
+                && loaded.of(CacheEvents.TOPIC_LOADED, t).get(0).count() == 1L);
+            caches.delete(t);
+            caches.awaitGone(t);
+        }
+    }
+
+    @Test
+    void aDataSourceServiceChosenByAFilterServesTheTable() throws Exception {
+        try (TestDatabase.H2 db = new TestDatabase.H2()) {
+            String t = TestDatabase.freshTable();
+            db.htable(t);
+            db.sql("INSERT INTO " + t + " VALUES ('from', 0, 0, 'a DataSource', 0)");
+            org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
+            ds.setURL(db.url());
+            ds.setUser("sa");
+            ds.setPassword("it-secret");
+            ServiceRegistration<DataSource> registration = FELIX.felix().register(DataSource.class, ds,
+                Map.of("dataSourceName", "it-" + t));
+            try {
+                caches.configure(t, "name", t, "dbtable", t, "db_datasource", "(dataSourceName=it-" + t + ")",
+                    "dbmode", "write-through", "db_expires", "true");
+                Cache c = caches.cache(t);
+                assertEquals("a DataSource", c.get("from"));
+                c.put("to", "the table");
+                assertEquals(List.of("to|the table"), db.rows("SELECT key_name, key_value FROM " + t + " WHERE key_name = 'to'"));
+                caches.delete(t);
+                caches.awaitGone(t);
+            } finally {
+                registration.unregister();
+            }
+        }
+    }
+}
