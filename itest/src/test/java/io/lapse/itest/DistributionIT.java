@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * The runnable distribution, started as the README says in a JVM of its own and driven from
  * outside by real JMX clients over RMI: the JDK's remote API, and jmxterm typing the README's
  * session. It checks the example bundle's expiry lines, File Install creating and reconfiguring
- * caches from {@code etc/}, and the Gogo shell's {@code cache:*} commands.
+ * caches from {@code etc/}, the Gogo shell's {@code cache:*} commands, and the demo cache that loads
+ * its table from the embedded H2 database.
  *
  * <p>The distribution runs from a copy under {@code target/} on a free port (the README's
  * command plus {@code -Dcom.sun.management.jmxremote.port} and {@code .rmi.port}, which override
@@ -178,6 +179,22 @@ class DistributionIT {
         felix.type("cache:get sessions no-such-key");
         felix.awaitOutput("cache:get: cache 'sessions' has no live entry for key 'no-such-key'", Await.TIMEOUT);
         assertFalse(felix.output().contains("\tat io.lapse"), "no stack trace of ours on the console");
+    }
+
+    @Test
+    void theDemoCacheLoadsItsEmbeddedTableAtStartAndReloadsIt() throws Exception {
+        ObjectName routes = cache("routes");
+        Await.until("the routes cache, once its table is loaded", STARTUP, () -> registered(routes));
+        assertEquals("gw-london", invoke(routes, "get", "4420"));
+        assertEquals("gw-paris", invoke(routes, "get", "gateways[1]"));
+        assertEquals("2", invoke(routes, "get", "gateways::size"));
+        assertEquals("100", invoke(routes, "get", "max_calls"));
+        assertTrue(Files.isRegularFile(home.resolve("data/h2/lapse.mv.db")), "the database lives under data/");
+        invoke(routes, "sets", "it:not-in-the-table", "x");
+        assertEquals(7L, server.invoke(routes, "reload", null, null));
+        assertNull(invoke(routes, "get", "it:not-in-the-table"), "a reload replaces the contents with the table's");
+        felix.type("cache:reload routes");
+        felix.awaitOutput("loaded 7 entries", Await.TIMEOUT);
     }
 
     @Test
