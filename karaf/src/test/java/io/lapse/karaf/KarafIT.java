@@ -317,6 +317,27 @@ class KarafIT {
     }
 
     @Test
+    void aCacheWithAStoreLoadsItsTableThroughTheJdbcFeatureAndReloads() throws Exception {
+        // an H2 database in memory, its table made and filled by H2 itself when first opened
+        Path cfg = karaf.etc("io.lapse.cache-stored.cfg");
+        Files.writeString(cfg, "name = stored\ndbtable = kv\ndb_url = jdbc:h2:mem:karaf;DB_CLOSE_DELAY=-1;"
+            + "INIT=CREATE TABLE IF NOT EXISTS kv (key_name VARCHAR(50), key_type INT, value_type INT, "
+            + "key_value VARCHAR(50), expires BIGINT)\\\\;MERGE INTO kv KEY (key_name) VALUES ('from-h2', 0, 1, '42', 0)\n",
+            StandardCharsets.UTF_8);
+        ObjectName stored = objectName("io.lapse:type=Cache,name=stored");
+        try {
+            Poll.until("the stored cache, once its table is loaded", SOON, () -> admin.server().isRegistered(stored));
+            assertEquals("42", admin.invoke(stored, "get", "from-h2"));
+            admin.invoke(stored, "sets", "not-in-the-table", "x");
+            assertEquals(1L, admin.invoke(stored, "reload"));
+            assertNull(admin.invoke(stored, "get", "not-in-the-table"), "a reload replaces the contents");
+        } finally {
+            Files.delete(cfg);
+        }
+        Poll.until("the stored cache to go with its file", SOON, () -> !admin.server().isRegistered(stored));
+    }
+
+    @Test
     @Order(Integer.MAX_VALUE)
     void uninstallingTheFeaturesLeavesNoMBeanServiceOrThread() throws Exception {
         Framework framework = new Framework(admin);
