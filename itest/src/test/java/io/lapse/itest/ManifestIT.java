@@ -98,6 +98,14 @@ class ManifestIT {
     }
 
     @Test
+    void implNeedsNoJdbcPackageToResolve() throws IOException {
+        ManifestHeaders.Clause jdbc = ManifestHeaders.find(header(IMPL, Constants.IMPORT_PACKAGE), "org.osgi.service.jdbc");
+        assertNotNull(jdbc, "impl does not import the JDBC service package its stores use");
+        assertEquals("optional", jdbc.directives().get(Constants.RESOLUTION_DIRECTIVE),
+            "caches without a store must not need org.osgi.service.jdbc");
+    }
+
+    @Test
     void implDeclaresItsComponents() throws IOException {
         String components = header(IMPL, "Service-Component");
         assertNotNull(components, "impl has no Service-Component header: no DS component was built into it");

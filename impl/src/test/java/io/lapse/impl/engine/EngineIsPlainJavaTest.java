@@ -14,19 +14,27 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The engine stays free of OSGi, so it runs and is tested as plain Java; the DS components in
- * {@code io.lapse.impl.osgi} adapt it.
+ * The engine and the stores stay free of OSGi, so they run and are tested as plain Java; the DS
+ * components in {@code io.lapse.impl.osgi} adapt them.
  */
 class EngineIsPlainJavaTest {
 
     @Test
     void noEngineSourceImportsOsgi() throws IOException {
-        Path engine = Paths.get("src/main/java/io/lapse/impl/engine");
+        assertNoOsgi(Paths.get("src/main/java/io/lapse/impl/engine"));
+    }
+
+    @Test
+    void noStoreSourceImportsOsgi() throws IOException {
+        assertNoOsgi(Paths.get("src/main/java/io/lapse/impl/store"));
+    }
+
+    private static void assertNoOsgi(Path folder) throws IOException {
         List<Path> sources;
-        try (Stream<Path> files = Files.list(engine)) {
+        try (Stream<Path> files = Files.list(folder)) {
             sources = files.filter(f -> f.toString().endsWith(".java")).collect(Collectors.toList());
         }
-        assertFalse(sources.isEmpty(), "no engine sources under " + engine.toAbsolutePath());
+        assertFalse(sources.isEmpty(), "no sources under " + folder.toAbsolutePath());
         List<String> offenders = sources.stream().filter(f -> {
             try {
                 return Files.readString(f).contains("org.osgi");
@@ -34,6 +42,6 @@ class EngineIsPlainJavaTest {
                 throw new java.io.UncheckedIOException(e);
             }
         }).map(f -> f.getFileName().toString()).collect(Collectors.toList());
-        assertEquals(List.of(), offenders, "engine sources that mention org.osgi");
+        assertEquals(List.of(), offenders, "sources under " + folder + " that mention org.osgi");
     }
 }
