@@ -190,6 +190,30 @@ abstract class StoreScenarios {
     }
 
     @Test
+    void aFrameworkThatStopsWritesBackAndTheNextOneLoadsIt() throws Exception {
+        String t = table();
+        insert(t, row("kept", 0, 0, "k", 0));
+        List<Object> properties = new ArrayList<>(List.of("name", t, "dbtable", t, "dbmode", "on-stop"));
+        properties.addAll(database().properties());
+        // frameworks of their own: stopping one stops every bundle, the drivers included (the
+        // PostgreSQL bundle, installed after impl, stops before it)
+        try (Felix first = Felix.start()) {
+            Caches caches = new Caches(first);
+            caches.configure(t, properties.toArray());
+            caches.cache(t).put("added", "before the stop");
+        }
+        assertEquals(List.of("added|before the stop", "kept|k"), sorted(database().rows("SELECT key_name, key_value FROM "
+            + t)));
+        try (Felix second = Felix.start()) {
+            Caches caches = new Caches(second);
+            caches.configure(t, properties.toArray());
+            Cache again = caches.cache(t);
+            assertEquals("before the stop", again.get("added"));
+            assertEquals(2, again.size());
+        }
+    }
+
+    @Test
     void writeThroughIsInTheTableBeforeTheCallReturns() throws Exception {
         String t = table();
         insert(t, row("a", 0, 0, "1", 0));

@@ -21,8 +21,9 @@ import io.lapse.impl.store.Database;
  * from construction to {@link #close()}; a connection waits for it at most as long as asked.
  *
  * <p>When the service goes while the framework stops (a driver bundle may stop before this one),
- * the data source last made is used for what remains, a final write-back: its classes stay
- * loadable until the framework is gone.
+ * the connections last used serve what remains, a final write-back: for a URL they come from the
+ * driver itself, not from {@code DriverManager}, and its classes stay loadable until the
+ * framework is gone.
  *
  * <p>Thread safety: the tracker is thread-safe; the data source last made is replaced atomically.
  */
