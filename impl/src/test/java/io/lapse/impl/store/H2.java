@@ -19,8 +19,8 @@ final class H2 implements Database {
     final String url;
     /** While set, every connection is refused, as by a database that is down. */
     final AtomicBoolean down = new AtomicBoolean();
-    /** Runs when a connection is made for a load (one that may wait for the service). */
-    volatile Runnable onLoadConnect = () -> { };
+    /** Runs whenever a connection is asked for. */
+    volatile Runnable onConnect = () -> { };
 
     private H2(String url) {
         this.url = url;
@@ -41,9 +41,7 @@ final class H2 implements Database {
         if (down.get()) {
             throw new SQLException("Connection refused: the test took the database down", "08001");
         }
-        if (!wait.isZero()) {
-            onLoadConnect.run();
-        }
+        onConnect.run();
         return DriverManager.getConnection(url, "sa", "");
     }
 

@@ -335,6 +335,40 @@ class TableStoreTest {
     }
 
     @Test
+    void concurrentReloadsOfOneCacheRunOneAtATime() throws Exception {
+        db.htable("kv");
+        db.sql("INSERT INTO kv VALUES ('k', 0, 0, 'v', 0)");
+        store(WriteMode.NONE, false);
+        java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        db.onConnect = () -> {
+            most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+            // stay inside long enough for the other threads to try to come in
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+            inside.decrementAndGet();
+        };
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < 4; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    assertEquals(1, store.load(true));
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+        assertEquals(List.of(), failures);
+        assertEquals(1, most.get(), "two reloads ran at once");
+        assertEquals(List.of(1L, 1L, 1L, 1L), recorded.loaded);
+    }
+
+    @Test
     void settingsRefuseWhatCouldNotBeAnIdentifierAndWriteThroughWithoutDeadlines() {
         IllegalArgumentException table = assertThrows(IllegalArgumentException.class,
             () -> StoreSettings.defaults("kv; DROP TABLE x", WriteMode.NONE, false));
