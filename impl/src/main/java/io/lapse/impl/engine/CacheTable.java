@@ -34,6 +34,12 @@ import io.lapse.cache.Match;
  * (see {@link Segment#find}); whether a deadline passed is decided against the coarse time of
  * the {@link TimeSource} and, only near the deadline, the precise clock.</li>
  * <li>The {@link TableListener} is called only after every lock is released.</li>
+ * <li>The {@link WriteThrough} hook of a store that writes through is the one exception: it is
+ * called under the key's slot lock, before the change, so that the store's order of changes per
+ * key is the table's and a store failure leaves the table unchanged. It is a plain field written
+ * under every slot lock ({@link #writeThrough(WriteThrough)}) and read under one.</li>
+ * <li>{@link #replace} builds nothing under a lock: the new slots are filled off-line
+ * ({@link Contents}) and swapped in under the layout write lock and every slot lock.</li>
  * </ul>
  *
  * <h2>Expiry</h2>
