@@ -6,14 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
-import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +18,8 @@ import io.lapse.cache.Cache;
 
 /**
  * The {@code cache:*} commands as a user runs them: typed lines parsed and run by Gogo's
- * {@link CommandProcessor} in a real framework, quoting and all.
+ * {@code CommandProcessor} in a real framework, quoting and all, their output printed to the
+ * session.
  */
 class ShellIT {
 
@@ -33,19 +29,16 @@ class ShellIT {
     private static final List<String> FUNCTIONS = List.of("list", "get", "set", "seti", "delete", "dump", "stats",
         "reload", "reset", "rm");
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private CommandSession session;
+    private GogoSession session;
     private Cache cache;
 
     @BeforeEach
     void open() throws Exception {
         cache = FELIX.caches().create("shell", "size", "3");
-        CommandProcessor processor = FELIX.felix().service(CommandProcessor.class, null, Felix.DEFAULT_TIMEOUT);
-        session = processor.createSession(new ByteArrayInputStream(new byte[0]), out, err);
+        session = new GogoSession(FELIX.felix());
         Await.until("the cache:* commands", () -> {
             try {
-                session.execute("cache:list");
+                session.run("cache:list");
                 return true;
             } catch (Exception notYet) {
                 return false;
@@ -63,24 +56,24 @@ class ShellIT {
     @Test
     void everyCommandIsRegisteredWithItsUsage() throws Exception {
         for (String function : FUNCTIONS) {
-            Object help = session.execute("cache:" + function + " --help");
-            assertTrue(String.valueOf(help).startsWith("usage: cache:" + function), function + ": " + help);
+            String help = session.run("cache:" + function + " --help");
+            assertTrue(help.startsWith("usage: cache:" + function), function + ": " + help);
         }
     }
 
     @Test
     void setGetDeleteAndListAsTyped() throws Exception {
-        assertNull(session.execute("cache:set shell 'two words' 'hello world'"));
-        assertNull(session.execute("cache:seti shell hits 41"));
-        assertNull(session.execute("cache:set shell short v 500ms"));
+        assertEquals("", session.run("cache:set shell 'two words' 'hello world'"));
+        assertEquals("", session.run("cache:seti shell hits 41"));
+        assertEquals("", session.run("cache:set shell short v 500ms"));
         assertEquals("hello world", cache.get("two words"));
         assertEquals(41L, cache.get("hits"));
         assertTrue(cache.getEntry("short").expiresAtMillis() > 0);
-        assertEquals("hello world", session.execute("cache:get shell 'two words'"));
-        String list = (String) session.execute("cache:list");
+        assertEquals("hello world\n", session.run("cache:get shell 'two words'"));
+        String list = session.run("cache:list");
         assertTrue(list.startsWith("NAME"), list);
         assertTrue(list.contains("\nshell  3\n"), list);
-        assertEquals("removed 'hits'", session.execute("cache:delete shell hits"));
+        assertEquals("removed 'hits'\n", session.run("cache:delete shell hits"));
         assertFalse(cache.containsKey("hits"));
     }
 
@@ -90,19 +83,19 @@ class ShellIT {
             cache.put("user:" + i, i < 3 ? "old" : "new");
         }
         cache.put("bytes", new byte[] {1, 2, 3}, Duration.ofHours(1));
-        String dump = (String) session.execute("cache:dump shell 0 3");
+        String dump = session.run("cache:dump shell 0 3");
         assertEquals(5, dump.split("\n").length, dump);
         assertTrue(dump.endsWith("-- entries 0..2 of 7; next page: cache:dump shell 3 3\n"), dump);
-        assertTrue(((String) session.execute("cache:dump shell")).contains("base64:AQID"));
-        String stats = (String) session.execute("cache:stats shell");
+        assertTrue(session.run("cache:dump shell").contains("base64:AQID"));
+        String stats = session.run("cache:stats shell");
         assertTrue(stats.contains("size               7\n"), stats);
-        assertTrue(((String) session.execute("cache:stats")).contains("\nshell "));
+        assertTrue(session.run("cache:stats").contains("\nshell "));
 
         // a regex with $ must be quoted, or Gogo expands it as a variable
-        assertEquals("removed 3 entries", session.execute("cache:rm shell --value '^old$'"));
-        assertEquals("removed 1 entries", session.execute("cache:rm shell -k 'user:[4]$'"));
-        assertEquals("removed 2 entries", session.execute("cache:rm shell --prefix user:"));
-        assertEquals("removed 1 entries", session.execute("cache:reset shell"));
+        assertEquals("removed 3 entries\n", session.run("cache:rm shell --value '^old$'"));
+        assertEquals("removed 1 entries\n", session.run("cache:rm shell -k 'user:[4]$'"));
+        assertEquals("removed 2 entries\n", session.run("cache:rm shell --prefix user:"));
+        assertEquals("removed 1 entries\n", session.run("cache:reset shell"));
         assertEquals(0, cache.size());
     }
 
@@ -120,11 +113,11 @@ class ShellIT {
         assertOneLine("cache:reload: cache 'shell' has no store to reload from", "cache:reload shell");
         assertEquals("me", cache.get("keep"));
         assertEquals(1, cache.size());
-        assertEquals("", err.toString(StandardCharsets.UTF_8), "nothing printed besides the exception");
+        assertEquals("", session.errors(), "nothing printed besides the exception");
     }
 
     private void assertOneLine(String start, String line) {
-        Exception e = assertThrows(Exception.class, () -> session.execute(line));
+        Exception e = assertThrows(Exception.class, () -> session.run(line));
         assertTrue(e instanceof IllegalArgumentException || e instanceof IllegalStateException, line + ": " + e);
         assertTrue(e.getMessage().startsWith(start), line + ": " + e.getMessage());
         assertFalse(e.getMessage().contains("\n"), line + ": " + e.getMessage());

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,8 +13,6 @@ import java.util.List;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
-import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
@@ -146,10 +142,8 @@ abstract class StoreScenarios {
             assertNull(c.get("written"), "a reload replaces the contents");
 
             insert(t, row("d", 0, 0, "4", 0));
-            CommandProcessor processor = felix().felix().service(CommandProcessor.class, null, Felix.DEFAULT_TIMEOUT);
-            try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]),
-                new ByteArrayOutputStream(), new ByteArrayOutputStream())) {
-                assertEquals("loaded 3 entries", session.execute("cache:reload " + t));
+            try (GogoSession shell = new GogoSession(felix().felix())) {
+                assertEquals("loaded 3 entries\n", shell.run("cache:reload " + t));
             }
             assertEquals("4", c.get("d"));
             Await.until("two cache/loaded events", () -> loaded.of(CacheEvents.TOPIC_LOADED).size() == 2);

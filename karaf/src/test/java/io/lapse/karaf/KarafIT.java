@@ -286,6 +286,16 @@ class KarafIT {
     }
 
     @Test
+    void aCommandGivenToTheClientAsAnArgumentPrintsItsOutput() throws Exception {
+        admin.invoke(SESSIONS, "sets", "exec:user", "carol");
+        KarafShell shell = shell(ADMIN);
+        String list = shell.exec(SHELL, "cache:list");
+        assertTrue(LISTED_SESSIONS.matcher(list).find(), "bin/client 'cache:list' prints the caches:\n" + list);
+        String value = shell.exec(SHELL, "cache:get sessions exec:user");
+        assertTrue(value.contains("carol\n"), "bin/client 'cache:get ...' prints the value:\n" + value);
+    }
+
+    @Test
     void theShellHidesValuesAndChangesFromAViewer() throws Exception {
         admin.invoke(SESSIONS, "sets", "viewer:shell", "hidden");
         String out = shell(VIEWER).run(SHELL, List.of(

@@ -6,18 +6,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * Karaf's shell as a person uses it: {@code bin/client} logs in over SSH as a user and gets an
- * interactive session, and the commands are typed into it one line after another, then
- * {@code logout}.
+ * Karaf's shell as a person uses it: {@code bin/client} logs in over SSH as a user and either
+ * gets an interactive session, into which the commands are typed one line after another, then
+ * {@code logout} ({@link #run}), or runs one command given as its argument, SSH "exec"
+ * ({@link #exec}), as a script does.
  *
- * <p>Interactive, because in the client's other mode (commands as arguments, SSH "exec") Karaf
- * prints nothing that a command returns, and the {@code cache:*} commands return their output.
- * The client's stdin stays open until it has logged out: at the end of its input the client
+ * <p>The client's stdin stays open until it has finished: at the end of its input the client
  * loses output or hangs.
  */
 final class KarafShell {
@@ -51,10 +51,31 @@ final class KarafShell {
      * @throws AssertionError if the client does not finish within the timeout, or fails
      */
     String run(Duration timeout, List<String> commands) throws IOException, InterruptedException {
+        List<String> typed = new ArrayList<>(commands);
+        typed.add("logout");
+        return client(timeout, List.of(), typed);
+    }
+
+    /**
+     * Runs one command line as the client's argument (SSH exec), where Karaf prints only what a
+     * command prints itself and drops what it returns.
+     *
+     * @return everything the client printed, cleaned as by {@link #run}
+     * @throws AssertionError if the client does not finish within the timeout, or fails
+     */
+    String exec(Duration timeout, String command) throws IOException, InterruptedException {
+        return client(timeout, List.of(command), List.of());
+    }
+
+    private String client(Duration timeout, List<String> arguments, List<String> commands)
+        throws IOException, InterruptedException {
         Path output = Files.createTempFile(karaf.home(), "client-", ".log");
-        ProcessBuilder builder = new ProcessBuilder(karaf.home().resolve("bin/client").toString(),
+        List<String> line = new ArrayList<>(List.of(karaf.home().resolve("bin/client").toString(),
             "-h", "127.0.0.1", "-a", Integer.toString(karaf.sshPort()), "-u", user, "-p", password,
-            "-r", "10", "-d", "1")
+            "-r", "10", "-d", "1"));
+        line.addAll(arguments);
+        List<String> what = arguments.isEmpty() ? commands : arguments;
+        ProcessBuilder builder = new ProcessBuilder(line)
             .directory(karaf.home().toFile())
             .redirectErrorStream(true)
             .redirectOutput(output.toFile());
@@ -65,16 +86,15 @@ final class KarafShell {
             for (String command : commands) {
                 stdin.write((command + "\n").getBytes(StandardCharsets.UTF_8));
             }
-            stdin.write("logout\n".getBytes(StandardCharsets.UTF_8));
             stdin.flush();
             boolean ended = client.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             String printed = clean(Files.readString(output, StandardCharsets.UTF_8));
             if (!ended) {
-                throw new AssertionError("bin/client did not finish " + commands + " within " + timeout.toSeconds()
+                throw new AssertionError("bin/client did not finish " + what + " within " + timeout.toSeconds()
                     + " s; it printed:\n" + printed);
             }
             if (client.exitValue() != 0) {
-                throw new AssertionError("bin/client ended with " + client.exitValue() + " running " + commands
+                throw new AssertionError("bin/client ended with " + client.exitValue() + " running " + what
                     + "; it printed:\n" + printed);
             }
             return printed;

@@ -1,11 +1,13 @@
 package io.lapse.jmx.shell;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Component;
@@ -24,6 +26,11 @@ import io.lapse.jmx.admin.Reloader;
  * The {@code cache:*} shell commands, after htable's RPC commands: a Gogo command service
  * (service properties {@code osgi.command.scope=cache} and one {@code osgi.command.function}
  * per command), which Felix Gogo and Karaf's shell both run.
+ *
+ * <p>Like Karaf's own commands, a command prints its output to {@code System.out}, which Gogo's
+ * and Karaf's shells route to the calling session (or into a pipe), and returns nothing: Karaf
+ * drops what a command returns when it runs over SSH as {@code bin/client 'cache:list'}. A
+ * command that only changes something prints nothing.
  *
  * <p>Each command takes its arguments as strings and checks them itself, so that a wrong
  * call answers with its usage rather than Gogo's "cannot coerce"; {@code -h} or {@code --help}
@@ -65,18 +72,23 @@ public final class CacheCommands {
     @Reference
     private CacheService caches;
 
-    /** For SCR. */
+    /** Where a command prints: read at each call, because the shell gives each session its own. */
+    private final Supplier<PrintStream> out;
+
+    /** For SCR: commands that print to {@code System.out}, which the shell routes to the session. */
     public CacheCommands() {
+        this.out = () -> System.out;
     }
 
-    /** For tests: commands over the given caches. */
-    CacheCommands(CacheService caches) {
+    /** For tests: commands over the given caches that print to {@code out}. */
+    CacheCommands(CacheService caches, PrintStream out) {
         this.caches = caches;
+        this.out = () -> out;
     }
 
     @Descriptor("Lists the caches and their sizes. Usage: " + LIST)
-    public String list(@Descriptor("none") String... args) {
-        return run(LIST, args, 0, 0, a -> {
+    public void list(@Descriptor("none") String... args) {
+        print(LIST, args, 0, 0, a -> {
             TextTable table = new TextTable().row("NAME", "SIZE");
             for (String name : caches.names()) {
                 Optional<Cache> cache = caches.find(name);
@@ -89,8 +101,8 @@ public final class CacheCommands {
     }
 
     @Descriptor("Prints the value of a live entry (a byte[] as base64:...). Usage: " + GET)
-    public String get(@Descriptor("<cache> <key>") String... args) {
-        return run(GET, args, 2, 2, a -> {
+    public void get(@Descriptor("<cache> <key>") String... args) {
+        print(GET, args, 2, 2, a -> {
             String value = admin(a[0]).get(a[1]);
             if (value == null) {
                 throw new IllegalArgumentException("cache '" + a[0] + "' has no live entry for key '" + a[1] + "'");
@@ -101,8 +113,8 @@ public final class CacheCommands {
 
     @Descriptor("Stores a String value, under the cache's autoexpire or the TTL given (30, 500ms, 5m, 0 = never)."
         + " Usage: " + SET)
-    public String set(@Descriptor("<cache> <key> <value> [<ttl>]") String... args) {
-        return run(SET, args, 3, 4, a -> {
+    public void set(@Descriptor("<cache> <key> <value> [<ttl>]") String... args) {
+        print(SET, args, 3, 4, a -> {
             CacheAdmin admin = admin(a[0]);
             if (a.length == 4) {
                 admin.set(a[1], a[2], Ttl.parse(a[3]));
@@ -114,8 +126,8 @@ public final class CacheCommands {
     }
 
     @Descriptor("Stores an integer (Long) value, under the cache's autoexpire or the TTL given. Usage: " + SETI)
-    public String seti(@Descriptor("<cache> <key> <integer> [<ttl>]") String... args) {
-        return run(SETI, args, 3, 4, a -> {
+    public void seti(@Descriptor("<cache> <key> <integer> [<ttl>]") String... args) {
+        print(SETI, args, 3, 4, a -> {
             long value;
             try {
                 value = Long.parseLong(a[2]);
@@ -133,16 +145,16 @@ public final class CacheCommands {
     }
 
     @Descriptor("Removes a key. Usage: " + DELETE)
-    public String delete(@Descriptor("<cache> <key>") String... args) {
-        return run(DELETE, args, 2, 2, a -> admin(a[0]).delete(a[1])
+    public void delete(@Descriptor("<cache> <key>") String... args) {
+        print(DELETE, args, 2, 2, a -> admin(a[0]).delete(a[1])
             ? "removed '" + TextTable.printable(a[1]) + "'"
             : "no live entry for '" + TextTable.printable(a[1]) + "'");
     }
 
     @Descriptor("Prints a page of live entries (default offset 0, limit " + DEFAULT_DUMP_LIMIT
         + "; at most 1000 rows and 1 MiB). Usage: " + DUMP)
-    public String dump(@Descriptor("<cache> [<offset> [<limit>]]") String... args) {
-        return run(DUMP, args, 1, 3, a -> {
+    public void dump(@Descriptor("<cache> [<offset> [<limit>]]") String... args) {
+        print(DUMP, args, 1, 3, a -> {
             long offset = a.length > 1 ? number("offset", a[1]) : 0;
             // beyond an int, a limit is served as the row cap anyway
             int limit = a.length > 2 ? (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, number("limit", a[2])))
@@ -165,24 +177,24 @@ public final class CacheCommands {
     }
 
     @Descriptor("Prints the statistics of one cache, or a row per cache. Usage: " + STATS)
-    public String stats(@Descriptor("[<cache>]") String... args) {
-        return run(STATS, args, 0, 1, a -> a.length == 1 ? oneCache(admin(a[0]).cache()) : everyCache());
+    public void stats(@Descriptor("[<cache>]") String... args) {
+        print(STATS, args, 0, 1, a -> a.length == 1 ? oneCache(admin(a[0]).cache()) : everyCache());
     }
 
     @Descriptor("Reloads a cache from its store. Usage: " + RELOAD)
-    public String reload(@Descriptor("<cache>") String... args) {
-        return run(RELOAD, args, 1, 1, a -> "loaded " + admin(a[0]).reload() + " entries");
+    public void reload(@Descriptor("<cache>") String... args) {
+        print(RELOAD, args, 1, 1, a -> "loaded " + admin(a[0]).reload() + " entries");
     }
 
     @Descriptor("Removes every entry of a cache. Usage: " + RESET)
-    public String reset(@Descriptor("<cache>") String... args) {
-        return run(RESET, args, 1, 1, a -> "removed " + admin(a[0]).reset() + " entries");
+    public void reset(@Descriptor("<cache>") String... args) {
+        print(RESET, args, 1, 1, a -> "removed " + admin(a[0]).reset() + " entries");
     }
 
     @Descriptor("Removes the entries whose key matches a regex (RE2, found anywhere), whose value matches a regex,"
         + " or whose key starts with a prefix; quote a regex holding $ { } ( ) | or ;. Usage: " + RM)
-    public String rm(@Descriptor("<cache> (--key <regex> | --value <regex> | --prefix <prefix>)") String... args) {
-        return run(RM, args, 3, 3, a -> {
+    public void rm(@Descriptor("<cache> (--key <regex> | --value <regex> | --prefix <prefix>)") String... args) {
+        print(RM, args, 3, 3, a -> {
             CacheAdmin admin = admin(a[0]);
             long removed;
             switch (a[1]) {
@@ -205,8 +217,18 @@ public final class CacheCommands {
         });
     }
 
+    /** Runs a command and prints what it has to say, if anything, ending with a line break. */
+    private void print(String usage, String[] args, int min, int max, Function<String[], String> body) {
+        String text = run(usage, args, min, max, body);
+        if (text != null) {
+            PrintStream stream = out.get();
+            stream.print(text.endsWith("\n") ? text : text + "\n");
+            stream.flush();
+        }
+    }
+
     /**
-     * Runs a command: prints its usage for {@code -h}/{@code --help}, checks the number of
+     * Runs a command: answers its usage for {@code -h}/{@code --help}, checks the number of
      * arguments, and turns every failure into one line starting with the command's name.
      */
     private static String run(String usage, String[] args, int min, int max, Function<String[], String> body) {

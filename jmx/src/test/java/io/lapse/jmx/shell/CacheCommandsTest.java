@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.NoSuchElementException;
@@ -34,7 +37,9 @@ class CacheCommandsTest {
         TableListener.NONE);
     private final CacheTable counters = new CacheTable("counters", new CacheSettings(2, 0, true, 0, 0L), time,
         TableListener.NONE);
-    private final CacheCommands commands = new CacheCommands(new Directory(sessions, counters));
+    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    private final CacheCommands commands = new CacheCommands(new Directory(sessions, counters),
+        new PrintStream(printed, true, StandardCharsets.UTF_8));
 
     @AfterEach
     void close() {
@@ -44,17 +49,17 @@ class CacheCommandsTest {
 
     @Test
     void setGetDeleteAndList() {
-        assertNull(commands.set("sessions", "u1", "alice"));
-        assertNull(commands.set("sessions", "u2", "bob", "500ms"));
-        assertNull(commands.seti("counters", "hits", "41"));
-        assertEquals("alice", commands.get("sessions", "u1"));
-        assertEquals("41", commands.get("counters", "hits"));
+        assertEquals("", output(() -> commands.set("sessions", "u1", "alice")));
+        assertEquals("", output(() -> commands.set("sessions", "u2", "bob", "500ms")));
+        assertEquals("", output(() -> commands.seti("counters", "hits", "41")));
+        assertEquals("alice\n", output(() -> commands.get("sessions", "u1")));
+        assertEquals("41\n", output(() -> commands.get("counters", "hits")));
         assertEquals(41L, counters.get("hits"));
         assertTrue(sessions.getEntry("u2").expiresAtMillis() > 0, "the TTL given applies");
         assertEquals(0, sessions.getEntry("u1").expiresAtMillis());
-        assertEquals("NAME      SIZE\ncounters  1\nsessions  2\n", commands.list());
-        assertEquals("removed 'u1'", commands.delete("sessions", "u1"));
-        assertEquals("no live entry for 'u1'", commands.delete("sessions", "u1"));
+        assertEquals("NAME      SIZE\ncounters  1\nsessions  2\n", output(() -> commands.list()));
+        assertEquals("removed 'u1'\n", output(() -> commands.delete("sessions", "u1")));
+        assertEquals("no live entry for 'u1'\n", output(() -> commands.delete("sessions", "u1")));
     }
 
     @Test
@@ -64,16 +69,16 @@ class CacheCommandsTest {
         }
         sessions.put("line", "a\nb", Duration.ofMinutes(5));
         sessions.put("bytes", new byte[] {1, 2, 3});
-        String all = commands.dump("sessions");
+        String all = output(() -> commands.dump("sessions"));
         assertTrue(all.startsWith("KEY    TYPE    EXPIRES IN  VALUE\n"), all);
         assertTrue(all.contains("\nline   String  "), all);
         assertTrue(all.contains("a\\nb\n"), "a line break in a value prints as an escape: " + all);
         assertTrue(all.contains("bytes  byte[]  never       base64:AQID\n"), all);
         assertTrue(all.endsWith("-- entries 0..6 of 7\n"), all);
-        String first = commands.dump("sessions", "0", "2");
+        String first = output(() -> commands.dump("sessions", "0", "2"));
         assertEquals(4, first.split("\n").length, first);
         assertTrue(first.endsWith("-- entries 0..1 of 7; next page: cache:dump sessions 2 2\n"), first);
-        assertTrue(commands.dump("sessions", "99").endsWith("-- no entries from offset 99 (7 in all)\n"));
+        assertTrue(output(() -> commands.dump("sessions", "99")).endsWith("-- no entries from offset 99 (7 in all)\n"));
     }
 
     @Test
@@ -82,10 +87,10 @@ class CacheCommandsTest {
             sessions.put("user:" + i, i < 3 ? "old" : "new");
         }
         sessions.put("admin", "new");
-        assertEquals("removed 3 entries", commands.rm("sessions", "--value", "^old$"));
-        assertEquals("removed 1 entries", commands.rm("sessions", "-k", "4$"));
-        assertEquals("removed 2 entries", commands.rm("sessions", "--prefix", "user:"));
-        assertEquals("removed 1 entries", commands.reset("sessions"));
+        assertEquals("removed 3 entries\n", output(() -> commands.rm("sessions", "--value", "^old$")));
+        assertEquals("removed 1 entries\n", output(() -> commands.rm("sessions", "-k", "4$")));
+        assertEquals("removed 2 entries\n", output(() -> commands.rm("sessions", "--prefix", "user:")));
+        assertEquals("removed 1 entries\n", output(() -> commands.reset("sessions")));
         assertEquals(0, sessions.size());
     }
 
@@ -93,11 +98,11 @@ class CacheCommandsTest {
     void statsOfOneCacheAndOfAll() {
         sessions.put("a", "1");
         sessions.get("a");
-        String one = commands.stats("sessions");
+        String one = output(() -> commands.stats("sessions"));
         assertTrue(one.startsWith("name               sessions\nsize               1\nslots              8\n"), one);
         assertTrue(one.contains("\nhits               1\n"), one);
-        assertTrue(commands.stats("counters").contains("\nhits               off\n"), "counters counts no reads");
-        String all = commands.stats();
+        assertTrue(output(() -> commands.stats("counters")).contains("\nhits               off\n"), "counters counts no reads");
+        String all = output(() -> commands.stats());
         assertTrue(all.startsWith("NAME      ITEMS  SLOTS"), all);
         assertTrue(all.contains("\nsessions  1      8  "), all);
         assertEquals(3, all.split("\n").length);
@@ -130,8 +135,8 @@ class CacheCommandsTest {
     @Test
     void helpPrintsTheUsage() {
         assertEquals("usage: cache:rm <cache> (--key <regex> | --value <regex> | --prefix <prefix>)\n",
-            commands.rm("--help"));
-        assertEquals("usage: cache:get <cache> <key>\n", commands.get("-h"));
+            output(() -> commands.rm("--help")));
+        assertEquals("usage: cache:get <cache> <key>\n", output(() -> commands.get("-h")));
     }
 
     @Test
@@ -145,11 +150,21 @@ class CacheCommandsTest {
         assertEquals("12m", Ttl.remaining(12 * 60_000 + 5));
     }
 
-    private static void assertFails(String message, Executable call) {
+    /** What the command printed. */
+    private String output(Runnable command) {
+        printed.reset();
+        command.run();
+        return printed.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The call fails with exactly this one-line message, no cause, and prints nothing. */
+    private void assertFails(String message, Executable call) {
+        printed.reset();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         assertEquals(message, e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
         assertNull(e.getCause());
+        assertEquals("", printed.toString(StandardCharsets.UTF_8));
     }
 
     /** A CacheService over fixed caches. */
