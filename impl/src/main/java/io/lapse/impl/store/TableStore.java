@@ -139,12 +139,17 @@ public final class TableStore implements AutoCloseable {
                     rollback(c);
                     throw e;
                 }
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
+                // a journal left open would keep every key written through until the next load
                 if (writeThrough != null) {
                     writeThrough.dropJournal();
                 }
+                if (e instanceof RuntimeException) {
+                    throw (RuntimeException) e;
+                }
                 throw new IllegalStateException("cache '" + table.name() + "': load from " + database.describe()
-                    + " table " + settings.table + " failed, so the contents are unchanged: " + describe(e), e);
+                    + " table " + settings.table + " failed, so the contents are unchanged: "
+                    + describe((SQLException) e), e);
             } finally {
                 reading = null;
             }
