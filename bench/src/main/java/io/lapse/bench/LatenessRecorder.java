@@ -22,11 +22,21 @@ class LatenessRecorder {
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong early = new AtomicLong();
     private final AtomicLong lastArrivalMicros = new AtomicLong();
+    private volatile GcPauses gcAtBegin = GcPauses.now();
 
     /** Now, in microseconds since the epoch: the resolution of the JDK's system clock on Linux. */
     static long epochMicros() {
         Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+
+    /**
+     * Starts a run: collects the garbage earlier runs left, so that it is not this run's to pay
+     * for, then counts the collections from here. Called before the entries are written.
+     */
+    void begin() {
+        System.gc();
+        gcAtBegin = GcPauses.now();
     }
 
     /**
@@ -77,8 +87,12 @@ class LatenessRecorder {
      * @return the figures
      */
     LatenessFigures figures(String name, long expected) {
-        return new LatenessFigures(name, expected, delivered.get(), duplicates.get(), early.get(),
+        GcPauses gcAtEnd = GcPauses.now();
+        LatenessFigures f = new LatenessFigures(name, expected, delivered.get(), duplicates.get(), early.get(),
             lateness.getValueAtPercentile(50) / 1000.0, lateness.getValueAtPercentile(99) / 1000.0,
             lateness.getMaxValue() / 1000.0, lastArrivalMicros.get());
+        f.gcPauses = gcAtEnd.countSince(gcAtBegin);
+        f.gcPauseMillis = gcAtEnd.millisSince(gcAtBegin);
+        return f;
     }
 }

@@ -1,5 +1,6 @@
 package io.lapse.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,6 +15,8 @@ import io.lapse.impl.engine.MemoryFootprint;
  */
 final class Report {
 
+    /** The design's bound on how late the 99th percentile of expiry events may be. */
+    private static final double P99_TARGET_MILLIS = 20;
     private static final String[] SUBJECTS = {"LAPSE", "LAPSE_STATS", "CHM", "CAFFEINE_EAW", "CAFFEINE_VAR"};
     private static final String[] SUBJECT_NAMES = {"Lapse", "Lapse, statistics on", "ConcurrentHashMap",
         "Caffeine expireAfterWrite", "Caffeine variable expiry"};
@@ -116,7 +119,7 @@ final class Report {
                 row(t, "events p50 ≤ 2 ms, p99 ≤ 20 ms late, all delivered once: " + f.name.substring(7),
                     "p50 " + fmt(f.p50Millis, 2) + " ms, p99 " + fmt(f.p99Millis, 2) + " ms, " + f.delivered + "/"
                         + f.expected + (f.duplicates > 0 ? ", " + f.duplicates + " twice" : ""),
-                    f.p50Millis <= 2 && f.p99Millis <= 20 && f.allDeliveredOnce());
+                    f.p50Millis <= 2 && f.p99Millis <= P99_TARGET_MILLIS && f.allDeliveredOnce());
             }
         }
         if (memory != null) {
@@ -214,19 +217,27 @@ final class Report {
             + "`EventHandler` subscribes to `cache/expired`. The lateness is the handler's wall clock minus the "
             + "event's `cache.expires`. \"Loaded\" adds a thread of reads and writes on the same cache. Caffeine "
             + "is measured the same way through a removal listener, its deadline taken when the entry is "
-            + "written.\n\n");
-        md.append("| run | delivered | twice | early | p50 | p99 | max | load, ops/s | storm drain, events/s |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|\n");
+            + "written. Where a run was repeated, p99 and the storm's drain rate are those of the median "
+            + "repetition, followed by every repetition's in brackets, in the order they ran; the counts add up "
+            + "the repetitions and the max is the largest. Each run starts with a full collection, so that it does not pay for the garbage of the "
+            + "runs before it; the collector's pauses during the run (from its MXBeans) are in the last column, "
+            + "because a pause holds up the sweeper and the handler alike.\n\n");
+        md.append("| run | delivered | twice | early | p50 | p99 | max | load, ops/s | storm drain, events/s "
+            + "| GC pauses, ms in all |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (LatenessFigures f : lateness) {
             md.append("| ").append(f.name).append(" | ").append(f.delivered).append(" of ").append(f.expected)
                 .append(" | ").append(f.duplicates).append(" | ").append(f.early).append(" | ")
                 .append(f.delivered == 0 ? "–" : fmt(f.p50Millis, 2)).append(" | ")
-                .append(f.delivered == 0 ? "–" : fmt(f.p99Millis, 2)).append(" | ")
+                .append(f.delivered == 0 ? "–" : fmt(f.p99Millis, 2) + (f.name.endsWith("storm") ? ""
+                    : repetitions(f, 2))).append(" | ")
                 .append(f.delivered == 0 ? "–" : fmt(f.maxMillis, 2)).append(" | ")
                 .append(f.loadOpsPerSecond == 0 ? "–" : String.format(Locale.ROOT, "%,.0f", f.loadOpsPerSecond))
-                .append(" | ").append(f.drainPerSecond == 0 ? "–" : String.format(Locale.ROOT, "%,.0f", f.drainPerSecond))
+                .append(" | ").append(f.drainPerSecond == 0 ? "–" : fmt(f.drainPerSecond, 0) + repetitions(f, 0))
+                .append(" | ").append(f.gcPauses).append(" (").append(f.gcPauseMillis).append(")")
                 .append(" |\n");
         }
+        renderSlowRepetitions(md);
         LatenessFigures guarded = find("Lapse, EventAdmin defaults, storm");
         LatenessFigures exempt = find("Lapse, handler exempt from the timeout, storm");
         if (guarded != null && exempt != null && guarded.drainPerSecond > 0) {
@@ -248,6 +259,52 @@ final class Report {
                     + "Lapse's sweeper sleeps until the next deadline, so the lateness is the thread's wake-up.\n");
         }
         md.append('\n');
+    }
+
+    /**
+     * Names every repetition whose p99 missed the target, so that the median never hides one,
+     * and says when they were all the first of their run: the ones right after the framework
+     * started.
+     */
+    private void renderSlowRepetitions(StringBuilder md) {
+        List<String> slow = new ArrayList<>();
+        boolean allFirst = true;
+        for (LatenessFigures f : lateness) {
+            if (!f.name.startsWith("Lapse") || f.name.endsWith("storm")) {
+                continue;
+            }
+            for (int i = 0; i < f.repetitions.size(); i++) {
+                if (f.repetitions.get(i) > P99_TARGET_MILLIS) {
+                    slow.add(f.name.substring(7) + ", repetition " + (i + 1) + ": p99 " + fmt(f.repetitions.get(i), 2)
+                        + " ms");
+                    allFirst &= i == 0;
+                }
+            }
+        }
+        if (slow.isEmpty()) {
+            return;
+        }
+        md.append("\nRepetitions whose p99 was over the target of ").append(fmt(P99_TARGET_MILLIS, 0))
+            .append(" ms: ").append(String.join("; ", slow)).append('.');
+        if (allFirst) {
+            md.append(" Each was the first of its kind, run within seconds of the framework's start, and the "
+                + "repetitions after it, in the same framework, met the target: most likely the cost of a framework "
+                + "just started, whose event path (EventAdmin's and Lapse's) is still being loaded and compiled on "
+                + "the same two cores.");
+        }
+        md.append(" The target is judged on the median repetition.\n");
+    }
+
+    /** The figure of every repetition, after the median: " [1.20; 1.52; 3.10]"; nothing for one run. */
+    private static String repetitions(LatenessFigures f, int digits) {
+        if (f.repetitions.isEmpty()) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder(" [");
+        for (double r : f.repetitions) {
+            text.append(text.length() > 2 ? "; " : "").append(fmt(r, digits));
+        }
+        return text.append(']').toString();
     }
 
     private LatenessFigures find(String name) {
