@@ -1162,12 +1162,7 @@ public final class CacheTable implements Cache {
         Segment[] old = segments;
         List<Node> expired = new ArrayList<>();
         long now = time.now();
-        int locked = 0;
-        try {
-            for (Segment s : old) {
-                s.lock();
-                locked++;
-            }
+        underEveryLock(old, () -> {
             // The new segments are published only at the end, so nobody else can reach them.
             Node[][] freshTables = new Node[count][];
             Segment[] fresh = newSegments(freshTables, now);
@@ -1188,12 +1183,28 @@ public final class CacheTable implements Cache {
             tables = freshTables;
             segments = fresh;
             dues.resetAll();
+        });
+        reportExpired(expired, now);
+    }
+
+    /**
+     * Runs {@code body} holding the lock of every segment given, taken in order; releases the
+     * ones taken however it ends. Caller holds the layout write lock, so no other thread takes
+     * more than one segment lock at a time and the order cannot deadlock.
+     */
+    private static void underEveryLock(Segment[] segs, Runnable body) {
+        int locked = 0;
+        try {
+            for (Segment s : segs) {
+                s.lock();
+                locked++;
+            }
+            body.run();
         } finally {
             for (int i = 0; i < locked; i++) {
-                old[i].unlock();
+                segs[i].unlock();
             }
         }
-        reportExpired(expired, now);
     }
 
     // ------------------------------------------------------------------------------- stores
@@ -1235,23 +1246,18 @@ public final class CacheTable implements Cache {
             throw new IllegalArgumentException("cache '" + name + "': the contents were made for another cache");
         }
         List<Node> expired = new ArrayList<>();
-        long now;
+        long[] now = new long[1];
         layout.writeLock().lock();
         try {
             checkOpen();
             Segment[] old = segments;
-            int locked = 0;
-            try {
-                for (Segment s : old) {
-                    s.lock();
-                    locked++;
-                }
+            underEveryLock(old, () -> {
                 fresh.checkUnused();
-                now = time.now();
+                now[0] = time.now();
                 if (fresh.segments().length != old.length) {
                     // size changed while the contents were built
                     Node[][] tabs = new Node[old.length][];
-                    fresh.spreadOver(old.length, tabs, newSegments(tabs, now));
+                    fresh.spreadOver(old.length, tabs, newSegments(tabs, now[0]));
                 }
                 if (underLocks != null) {
                     underLocks.accept(fresh);
@@ -1260,7 +1266,7 @@ public final class CacheTable implements Cache {
                 for (Segment s : old) {
                     s.retire();
                     // the wheel hands over exactly the nodes whose deadline passed
-                    s.expire(now, expired);
+                    s.expire(now[0], expired);
                     s.dropAll();
                     retiredPuts.addAndGet(s.puts);
                     retiredRemovals.addAndGet(s.removals);
@@ -1269,15 +1275,11 @@ public final class CacheTable implements Cache {
                 tables = fresh.tables();
                 segments = fresh.segments();
                 dues.resetAll();
-            } finally {
-                for (int i = 0; i < locked; i++) {
-                    old[i].unlock();
-                }
-            }
+            });
         } finally {
             layout.writeLock().unlock();
         }
-        reportExpired(expired, now);
+        reportExpired(expired, now[0]);
         return fresh.size();
     }
 
@@ -1301,19 +1303,7 @@ public final class CacheTable implements Cache {
         layout.writeLock().lock();
         try {
             checkOpen();
-            Segment[] segs = segments;
-            int locked = 0;
-            try {
-                for (Segment s : segs) {
-                    s.lock();
-                    locked++;
-                }
-                writeThrough = hook;
-            } finally {
-                for (int i = 0; i < locked; i++) {
-                    segs[i].unlock();
-                }
-            }
+            underEveryLock(segments, () -> writeThrough = hook);
         } finally {
             layout.writeLock().unlock();
         }
