@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.lapse.cache.Match;
+import io.lapse.impl.Await;
 import io.lapse.impl.engine.CacheSettings;
 import io.lapse.impl.engine.CacheTable;
 import io.lapse.impl.engine.Clock;
@@ -237,7 +238,7 @@ class TableStoreTest {
         table.put("n", 7L, Duration.ofHours(1));
         table.put("gone", "x", Duration.ofMillis(1));
         table.put("bytes", new byte[] {1});
-        Thread.sleep(5);
+        Await.until("the entry with a 1 ms TTL to expire", () -> !table.containsKey("gone"));
         assertTrue(store.writeBack(table.drain()));
         List<String> rows = db.rows("SELECT key_name, key_type, value_type, key_value, expires > 0 FROM kv ORDER BY 1");
         assertEquals(List.of("arr::size|0|1|1|FALSE", "arr[0]|0|0|a|FALSE", "n|0|1|7|TRUE", "s|0|0|text|FALSE"), rows);

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -17,6 +18,8 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.lapse.impl.Await;
 
 /**
  * Write-back is one transaction: a JVM killed with {@code kill -9} in the middle of it leaves the
@@ -48,10 +51,11 @@ class WriteBackCrashTest {
             long lastCommitted;
             boolean midBatch;
             try {
-                // Once a batch has committed, the next is under way: kill within a batch's time.
+                // Once a batch has committed, the next is under way: kill at a random moment within
+                // a batch's time. This pause picks when the kill lands; it waits for nothing.
                 Matcher first = awaitCommit(child, output, committedBefore);
                 long batchMillis = Long.parseLong(first.group(2));
-                Thread.sleep(random.nextInt((int) Math.max(1, batchMillis)));
+                TimeUnit.MILLISECONDS.sleep(random.nextInt((int) Math.max(1, batchMillis)));
                 child.destroyForcibly();
                 assertTrue(child.waitFor(WAIT_MILLIS, TimeUnit.MILLISECONDS), "the child did not die");
                 List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
@@ -98,8 +102,7 @@ class WriteBackCrashTest {
 
     /** Waits for the first commit after {@code before}, failing with the child's output if it dies. */
     private static Matcher awaitCommit(Process child, Path output, long before) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
-        while (System.nanoTime() < deadline) {
+        return Await.until("a commit after generation " + before, Duration.ofMillis(WAIT_MILLIS), () -> {
             for (String line : Files.readAllLines(output, StandardCharsets.UTF_8)) {
                 Matcher m = COMMITTED.matcher(line);
                 if (m.matches() && Long.parseLong(m.group(1)) > before) {
@@ -109,8 +112,7 @@ class WriteBackCrashTest {
             if (!child.isAlive()) {
                 throw new AssertionError("the child ended:\n" + Files.readString(output, StandardCharsets.UTF_8));
             }
-            Thread.sleep(5);
-        }
-        throw new AssertionError("no commit within " + WAIT_MILLIS + " ms:\n" + Files.readString(output));
+            return null;
+        });
     }
 }
