@@ -1324,22 +1324,13 @@ public final class CacheTable implements Cache {
             checkOpen();
             closed = true;
             long now = time.now();
-            for (Segment s : segments) {
-                s.lock();
-                try {
-                    s.forEach(n -> {
-                        if (n.deadline() > now) {
-                            // the deadline writes gave it, as write-through stores it: idle time
-                            // is not saved, and restarts at the next load
-                            live.add(new CacheEntry(n.key, n.value(), time.toEpochMillis(n.writeDeadline())));
-                        }
-                    });
-                    s.retire();
-                    s.dropAll();
-                } finally {
-                    s.unlock();
+            retireEverySegment(s -> s.forEach(n -> {
+                if (n.deadline() > now) {
+                    // the deadline writes gave it, as write-through stores it: idle time
+                    // is not saved, and restarts at the next load
+                    live.add(new CacheEntry(n.key, n.value(), time.toEpochMillis(n.writeDeadline())));
                 }
-            }
+            }));
         } finally {
             layout.writeLock().unlock();
         }
@@ -1364,17 +1355,26 @@ public final class CacheTable implements Cache {
                 return;
             }
             closed = true;
-            for (Segment s : segments) {
-                s.lock();
-                try {
-                    s.retire();
-                    s.dropAll();
-                } finally {
-                    s.unlock();
-                }
-            }
+            retireEverySegment(s -> { });
         } finally {
             layout.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Takes every segment out of use and drops its nodes, one segment at a time under its lock,
+     * after {@code last} has seen it; caller holds the layout write lock.
+     */
+    private void retireEverySegment(Consumer<Segment> last) {
+        for (Segment s : segments) {
+            s.lock();
+            try {
+                last.accept(s);
+                s.retire();
+                s.dropAll();
+            } finally {
+                s.unlock();
+            }
         }
     }
 
