@@ -1,5 +1,6 @@
 package io.lapse.cache;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -21,11 +22,27 @@ import java.util.Objects;
  * complex to compile safely: counted repetitions multiply through their nesting, so that
  * {@code ((a{1000}){1000}){1000}} would expand to a billion steps; a pattern whose repetitions
  * expand past 5,000 steps is refused.
+ *
+ * <h2>Budget</h2>
+ * A linear-time engine still costs time in proportion to the text times the size of the
+ * pattern's program, and a cache may hold millions of entries and values of megabytes. So every
+ * call that matches runs under a budget of time, {@link #DEFAULT_BUDGET} unless
+ * {@link #within(Duration)} gives another. The cache matches outside its slot locks, a bounded
+ * chunk of entries at a time, so a match never holds up reads, writes or expiry however long it
+ * runs; past its budget, or before a single text whose size the pattern could not get through
+ * within what is left of it, the call stops with {@link IllegalStateException} saying how far it
+ * got. What a remove did until then stays done, and is reported.
  */
 public final class Match {
 
     /** The longest pattern accepted, in characters. */
     public static final int MAX_PATTERN_LENGTH = 1024;
+
+    /** How long a call may spend matching when the match gives no budget of its own: 10 seconds. */
+    public static final Duration DEFAULT_BUDGET = Duration.ofSeconds(10);
+
+    /** The longest budget accepted: an hour. */
+    public static final Duration MAX_BUDGET = Duration.ofHours(1);
 
     /** The kinds of match. */
     public enum Kind {
@@ -39,8 +56,9 @@ public final class Match {
 
     private final Kind kind;
     private final String pattern;
+    private final Duration budget;
 
-    private Match(Kind kind, String pattern) {
+    private Match(Kind kind, String pattern, Duration budget) {
         Objects.requireNonNull(pattern, "pattern");
         if (pattern.length() > MAX_PATTERN_LENGTH) {
             throw new IllegalArgumentException(kind.name().toLowerCase() + " pattern of " + pattern.length()
@@ -48,6 +66,11 @@ public final class Match {
         }
         this.kind = kind;
         this.pattern = pattern;
+        this.budget = budget;
+    }
+
+    private Match(Kind kind, String pattern) {
+        this(kind, pattern, DEFAULT_BUDGET);
     }
 
     /**
@@ -104,18 +127,45 @@ public final class Match {
         return pattern;
     }
 
+    /**
+     * Returns this match with another budget: how long a call may spend matching it.
+     *
+     * @param time the budget, more than zero and at most {@link #MAX_BUDGET}
+     * @return a match of the same kind and pattern with that budget
+     * @throws NullPointerException if {@code time} is null
+     * @throws IllegalArgumentException if it is zero, negative or longer than {@link #MAX_BUDGET}
+     */
+    public Match within(Duration time) {
+        Objects.requireNonNull(time, "budget");
+        if (time.isNegative() || time.isZero() || time.compareTo(MAX_BUDGET) > 0) {
+            throw new IllegalArgumentException("match budget " + time + " is outside (0, " + MAX_BUDGET + "]");
+        }
+        return new Match(kind, pattern, time);
+    }
+
+    /**
+     * Returns how long a call may spend matching.
+     *
+     * @return the budget, {@link #DEFAULT_BUDGET} unless {@link #within} set another
+     */
+    public Duration budget() {
+        return budget;
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof Match && ((Match) o).kind == kind && ((Match) o).pattern.equals(pattern);
+        return o instanceof Match && ((Match) o).kind == kind && ((Match) o).pattern.equals(pattern)
+            && ((Match) o).budget.equals(budget);
     }
 
     @Override
     public int hashCode() {
-        return kind.hashCode() * 31 + pattern.hashCode();
+        return (kind.hashCode() * 31 + pattern.hashCode()) * 31 + budget.hashCode();
     }
 
     @Override
     public String toString() {
-        return kind.name().toLowerCase() + " '" + pattern + "'";
+        return kind.name().toLowerCase() + " '" + pattern + "'"
+            + (budget.equals(DEFAULT_BUDGET) ? "" : " within " + budget.toMillis() + " ms");
     }
 }
