@@ -28,17 +28,19 @@ import org.osgi.annotation.versioning.ProviderType;
  * every {@code resolution} (10 ms by default).
  *
  * <p>From its deadline on, an entry is invisible to every read, count, match, iteration and
- * {@link #size()} at once, whether or not a sweep has removed it yet. Exactly one
+ * {@link #size()} at once, whether or not a sweep has removed it yet, and whatever the sweeper is
+ * doing (a stall, a slow event handler, a store that hangs). Exactly one
  * {@link CacheEvents#TOPIC_EXPIRED} event is posted for each entry whose deadline passed, whichever
- * reaches it first: the sweeper or a write to the same key. An entry replaced or removed before
- * its deadline raises none.
+ * reaches it first: the sweeper, a read or write of the same key, a whole-cache operation, or the
+ * cache's stop. An entry replaced or removed before its deadline raises none.
  *
  * <h2>Concurrency</h2>
  * Implementations are safe for use by any number of threads. Reads take no lock. Writes lock the
  * key's slot (one of 2<sup>{@code size}</sup> lock stripes), so writes to keys in different slots
- * proceed in parallel. Each operation on one key is atomic. Events are posted asynchronously and
- * only after every lock is released, so an event handler may read and write this cache, the
- * same key included.
+ * proceed in parallel. Each operation on one key is atomic. Operations over many entries (clear,
+ * matches, iteration) lock one slot at a time for a bounded chunk of it. Events are posted
+ * asynchronously and only after every lock is released, so an event handler may read and write
+ * this cache, the same key included.
  */
 @ProviderType
 public interface Cache extends Iterable<CacheEntry> {
@@ -195,18 +197,20 @@ public interface Cache extends Iterable<CacheEntry> {
      *
      * <p><b>Warning:</b> the function runs under the slot lock, which every write to the keys of
      * that slot waits for: keep it short. It may read single keys of this cache ({@link #get},
-     * {@link #getEntry}, {@link #containsKey}). It must not write to this cache: a write to the
-     * same slot, and any whole-cache operation (size, counts, matches, iteration, statistics,
-     * clear), are refused with {@link IllegalStateException}, and a write to another slot can
-     * deadlock against a thread doing the reverse.
+     * {@link #getEntry}, {@link #containsKey}). Every write to this cache and every whole-cache
+     * operation (size, counts, matches, iteration, statistics, clear) from inside the function is
+     * refused with {@link IllegalStateException}: holding one slot while waiting for another could
+     * deadlock against a change of size, a reload or a stop, which take every slot. Writing to
+     * <em>another</em> cache from the function is not refused, and can deadlock against a thread
+     * whose compute function in that cache writes to this one: do not.
      *
      * @param key the key
      * @param function computes the new value from the current one
      * @return the value now stored, or {@code null} if there is none
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if the key, or the value returned, breaks the rules
-     * @throws IllegalStateException if called from inside another compute of the same slot, or
-     *     thrown by the function for a refused operation
+     * @throws IllegalStateException if called from inside another compute function of this
+     *     cache, or thrown by the function for a refused operation
      */
     Object compute(String key, BiFunction<? super String, Object, Object> function);
 
@@ -218,6 +222,8 @@ public interface Cache extends Iterable<CacheEntry> {
      * @return how many entries were removed
      * @throws NullPointerException if {@code match} is null
      * @throws IllegalArgumentException if the pattern is invalid or too complex (see {@link Match})
+     * @throws IllegalStateException if the match ran out of its budget ({@link Match#budget()}),
+     *     saying how far it got (what was removed until then stays removed, and is reported)
      */
     long removeKeys(Match match);
 
@@ -230,6 +236,8 @@ public interface Cache extends Iterable<CacheEntry> {
      * @return how many entries were removed
      * @throws NullPointerException if {@code match} is null
      * @throws IllegalArgumentException if the pattern is invalid or too complex (see {@link Match})
+     * @throws IllegalStateException if the match ran out of its budget ({@link Match#budget()}),
+     *     saying how far it got (what was removed until then stays removed, and is reported)
      */
     long removeValues(Match match);
 
@@ -240,6 +248,8 @@ public interface Cache extends Iterable<CacheEntry> {
      * @return the count
      * @throws NullPointerException if {@code match} is null
      * @throws IllegalArgumentException if the pattern is invalid or too complex (see {@link Match})
+     * @throws IllegalStateException if the match ran out of its budget ({@link Match#budget()}),
+     *     saying how far it got
      */
     long countKeys(Match match);
 
@@ -251,6 +261,8 @@ public interface Cache extends Iterable<CacheEntry> {
      * @return the count
      * @throws NullPointerException if {@code match} is null
      * @throws IllegalArgumentException if the pattern is invalid or too complex (see {@link Match})
+     * @throws IllegalStateException if the match ran out of its budget ({@link Match#budget()}),
+     *     saying how far it got
      */
     long countValues(Match match);
 
@@ -274,11 +286,11 @@ public interface Cache extends Iterable<CacheEntry> {
     /**
      * Returns an iterator over the live entries.
      *
-     * <p>The iterator is weakly consistent: it copies one slot at a time, each at a single
-     * instant, so it never throws {@link java.util.ConcurrentModificationException}, returns
-     * each key at most once, returns no entry whose deadline had passed when its slot was
-     * copied, and returns every entry that was live for the whole iteration. It does not
-     * support {@link Iterator#remove()}.
+     * <p>The iterator is weakly consistent: it copies a bounded chunk of a slot at a time (a few
+     * hundred entries, about a megabyte of values), each at a single instant, so it never throws
+     * {@link java.util.ConcurrentModificationException}, returns each key at most once, returns no
+     * entry whose deadline had passed when its chunk was copied, and returns every entry that was
+     * live for the whole iteration. It does not support {@link Iterator#remove()}.
      *
      * @return an iterator over copies of the live entries
      */

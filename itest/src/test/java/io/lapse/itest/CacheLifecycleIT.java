@@ -220,6 +220,11 @@ class CacheLifecycleIT {
         caches.delete("strict");
     }
 
+    /** The sweep threads, numbered; the sweeper's clock thread ({@code lapse-sweeper-clock}) aside. */
+    private static long sweepThreads() {
+        return Threads.named("lapse-sweeper-").stream().filter(t -> t.getName().matches("lapse-sweeper-\\d+")).count();
+    }
+
     @Test
     void theSweeperConfigurationAppliesLiveAndItsDeletionTouchesNoCache() throws Exception {
         Cache c = caches.create("swept", "autoexpire", "1h");
@@ -229,13 +234,13 @@ class CacheLifecycleIT {
         props.put("threads", "3");
         props.put("resolution", "5ms");
         sweeper.update(props);
-        Await.until("three sweeper threads", () -> Threads.named("lapse-sweeper-").size() == 3);
+        Await.until("three sweeper threads", () -> sweepThreads() == 3);
         props.put("threads", "zero");
         sweeper.update(props);
         log.await(CacheService.SWEEPER_PID, "'threads' = 'zero'", "keeps its current settings");
-        assertEquals(3, Threads.named("lapse-sweeper-").size());
+        assertEquals(3, sweepThreads());
         sweeper.delete();
-        Await.until("one sweeper thread again", () -> Threads.named("lapse-sweeper-").size() == 1);
+        Await.until("one sweeper thread again", () -> sweepThreads() == 1);
         assertEquals("v", c.get("k"));
         assertEquals(1, caches.registered("swept"));
         c.put("short", "v", Duration.ofMillis(50));

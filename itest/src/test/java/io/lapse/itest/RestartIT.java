@@ -36,7 +36,7 @@ class RestartIT {
         java.util.Hashtable<String, Object> sweeper = new java.util.Hashtable<>();
         sweeper.put("threads", "2");
         caches.configAdmin().getConfiguration("io.lapse.sweeper", "?").update(sweeper);
-        Await.until("two sweeper threads", () -> lapseThreads().size() == 2);
+        Await.until("two sweep threads and the clock", () -> lapseThreads().size() == 3);
         Bundle impl = felix.bundle("io.lapse.impl");
         for (int round = 1; round <= 20; round++) {
             impl.stop();
@@ -48,7 +48,7 @@ class RestartIT {
             assertEquals((long) round, c.get("k" + round));
             int r = round;
             Await.until("expiry in round " + r, () -> !c.containsKey("k" + r) && c.stats().expirations() == 1);
-            Await.until("two sweeper threads in round " + r, () -> lapseThreads().size() == 2);
+            Await.until("two sweep threads and the clock in round " + r, () -> lapseThreads().size() == 3);
         }
         impl.stop();
         assertEquals(List.of(), lapseThreads());

@@ -6,13 +6,15 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 
 import io.lapse.cache.Cache;
 import io.lapse.cache.CacheEntry;
@@ -25,36 +27,51 @@ import io.lapse.cache.Match;
  *
  * <h2>Locks and what they guard</h2>
  * <ul>
- * <li>A segment's lock guards its chains, its wheel, its count and its counters. Each write
- * locks exactly one segment; whole-table operations (clear, matches, iteration, size) lock one
- * segment at a time; a change of {@code size} and {@link #close()} lock all segments in index
- * order.</li>
+ * <li>A segment's lock guards its chains, its wheel, its count and its counters. A write locks
+ * exactly one segment, and only to decide and to apply its change; a change of {@code size},
+ * {@link #replace} and {@link #writeThrough(WriteThrough)} lock all segments in index order,
+ * holding the layout write lock; every other pass over the table ({@link #clear()}, matches,
+ * iteration, size, close) locks one segment at a time, for a bounded chunk of its nodes.</li>
+ * <li>A thread inside a compute function holds its key's segment and may take no other segment
+ * lock of this cache: every write it tries is refused, its reads take no lock. So no thread ever
+ * waits for a segment while holding another, except under the layout write lock in index order,
+ * and no cycle of waits can form.</li>
  * <li>Reads lock nothing and never touch a segment: a lookup is a hash, two array loads and a
  * chain walk in {@link #tables}, and a miss is confirmed by reading the segment's entry again
  * (see {@link Segment#find}); whether a deadline passed is decided against the coarse time of
- * the {@link TimeSource} and, only near the deadline, the precise clock.</li>
- * <li>The {@link TableListener} is called only after every lock is released.</li>
- * <li>The {@link WriteThrough} hook of a store that writes through is the one exception: it is
- * called under the key's slot lock, before the change, so that the store's order of changes per
- * key is the table's and a store failure leaves the table unchanged. It is a plain field written
- * under every slot lock ({@link #writeThrough(WriteThrough)}) and read under one.</li>
+ * the {@link TimeSource} and, only near the deadline, the precise clock. A read that finds an
+ * entry past its deadline settles it under the slot lock (taking it out and reporting it), so
+ * that no write can be halfway through renewing it.</li>
+ * <li>A cache whose store writes through ({@link WriteThrough}) serializes the writes of each key
+ * on a {@link StoreStripes} stripe, held across the store call; the slot lock is held only to
+ * decide and to apply, and the node being written is {@linkplain Node#pin() pinned} in between,
+ * so neither the sweeper nor a read takes it out under the writer's feet. Stripes come before
+ * slot locks.</li>
+ * <li>The {@link TableListener} is called only after every lock of this table (slot, layout,
+ * stripe) is released, from the thread that made the change.</li>
  * <li>{@link #replace} builds nothing under a lock: the new slots are filled off-line
  * ({@link Contents}) and swapped in under the layout write lock and every slot lock.</li>
  * </ul>
  *
  * <h2>Expiry</h2>
  * An entry leaves the table by expiry in exactly one place: under its segment's lock, whoever
- * holds it (a sweeper advancing the wheel, or a write or whole-table operation that finds the
- * deadline passed) unlinks the node from chain and wheel in one step and, once unlocked, reports
- * it. A node that is no longer linked is never reported again, so each expiry is reported
- * exactly once. The sweeper only visits segments whose wheel has a bucket due, and a due bucket
- * holds only what expires then (or moves to a finer level), so a sweep costs in proportion to
- * what expires, not to the size of the table.
+ * holds it (a sweeper advancing the wheel, a read or write that finds the deadline passed, a
+ * whole-table pass, a close) takes the verdict ({@link Node#expireIfDue}), unlinks the node from
+ * chain and wheel in one step and, once unlocked, reports it. A node that is no longer linked is
+ * never reported again, so each expiry is reported exactly once, with the verdict and the
+ * deadline it was taken with. The sweeper only visits segments whose wheel has a bucket due, and
+ * a due bucket holds only what expires then (or moves to a finer level), so a sweep costs in
+ * proportion to what expires, not to the size of the table.
  */
 public final class CacheTable implements Cache {
 
     private static final int SPREAD = 0x9E3779B9;
+    /** The TTL of a write that gives none: the settings decide, see {@link #writeDeadline}. */
     private static final long KEEP = Long.MIN_VALUE;
+    /** Nodes a pass visits per lock hold, about: whole buckets are visited. */
+    static final int CHUNK = 256;
+    /** Bytes of values an iterator copies per lock hold, beyond the first entry. */
+    static final long CHUNK_BYTES = 1 << 20;
 
     private volatile String name;
     private final TimeSource time;
@@ -67,11 +84,13 @@ public final class CacheTable implements Cache {
      */
     private volatile Node[][] tables;
     private volatile boolean closed;
+    private volatile long expiredAtClose;
     private final DueBoard dues = new DueBoard();
     /**
-     * Read-held by whole-table operations, write-held by a change of size and by close, so that
-     * a whole-table pass never meets segments whose nodes are being moved. Single-key operations
-     * do not take it: they notice a moved segment by its {@code retired} flag.
+     * Read-held by passes over every segment for each chunk, write-held by a change of size,
+     * {@link #replace}, a change of the write-through hook, and close, so that a chunk never meets
+     * segments whose nodes are being moved. Single-key operations do not take it: they notice a
+     * moved segment by its {@code retired} flag.
      */
     private final ReentrantReadWriteLock layout = new ReentrantReadWriteLock();
 
@@ -82,17 +101,23 @@ public final class CacheTable implements Cache {
     private volatile ReadCounters reads;
     private final LongAdder eventsPosted = new LongAdder();
     private final LongAdder eventsDropped = new LongAdder();
-    /** Counters of segments retired by a change of size, so statistics survive it. */
+    /** Counters of segments retired by a change of size, a reload or a close, so statistics survive it. */
     private final AtomicLong retiredPuts = new AtomicLong();
     private final AtomicLong retiredRemovals = new AtomicLong();
     private final AtomicLong retiredExpirations = new AtomicLong();
     private final LagHistogram lag = new LagHistogram();
     /**
      * Told of every change before it is applied, for a store that writes through; {@code null}
-     * otherwise, so that a write pays one field read and a null check for it. Written under every
-     * slot lock and read under one, so the lock orders it: no volatile needed.
+     * otherwise. Written under every stripe and every slot lock, so a writer reads it once under
+     * its slot lock.
      */
-    private WriteThrough writeThrough;
+    private volatile WriteThrough writeThrough;
+    /** The stripes of writes through a store; made with the first hook, then kept. */
+    private volatile StoreStripes stripes;
+    /** How many compute functions of this table are running, so writes look further only then. */
+    private final AtomicInteger computes = new AtomicInteger();
+    /** Set on a thread while it runs a compute function of this table. */
+    private final ThreadLocal<Boolean> computing = new ThreadLocal<>();
 
     /**
      * Creates an empty table.
@@ -198,24 +223,73 @@ public final class CacheTable implements Cache {
     private Node live(String key) {
         checkNotNull(key);
         int h = spread(key.hashCode());
-        Node[][] tabs = tables;
-        Object found = Segment.find(tabs, segmentIndex(h, tabs.length), key, h);
-        Node n = found == Segment.MOVING ? findLocked(key, h) : (Node) found;
-        if (n == null) {
-            Values.checkKey(name, key);
-            return null;
-        }
-        long d = n.deadline();
-        if (time.passed(d)) {
-            return null;
-        }
-        if (n.idles()) {
-            long idle = settings.idleMillis;
-            if (idle > 0) {
-                ((IdleNode) n).touch(d, time.coarseNow(), idle);
+        for (;;) {
+            Node[][] tabs = tables;
+            Object found = Segment.find(tabs, segmentIndex(h, tabs.length), key, h);
+            Node n = found != Segment.MOVING ? (Node) found : insideCompute() ? findFromCompute(key, h)
+                : findLocked(key, h);
+            if (n == null) {
+                Values.checkKey(name, key);
+                return null;
             }
+            long d = n.deadline();
+            if (time.passed(d)) {
+                n = settleExpired(key, h);
+                if (n == null) {
+                    return null;
+                }
+                d = n.deadline();
+            }
+            if (!n.idles()) {
+                return n;
+            }
+            long idle = settings.idleMillis;
+            if (idle == 0 || ((IdleNode) n).touch(d, time.coarseNow(), idle)) {
+                return n;
+            }
+            // it left the table after it was found: look again
         }
-        return n;
+    }
+
+    /**
+     * Settles, under the key's slot lock, a node that a read found past its deadline without
+     * the lock: one still past it is taken out and reported as expired, one that a write renewed
+     * meanwhile is returned. Inside a compute function of this cache no lock is taken: the
+     * entry is simply not seen.
+     *
+     * @return the key's live node, or {@code null}
+     */
+    private Node settleExpired(String key, int h) {
+        if (insideCompute()) {
+            return null;
+        }
+        for (;;) {
+            Node expired = null;
+            Node n;
+            Segment s = lockForRead(h);
+            try {
+                n = s.findLocked(key, h);
+                if (n != null && n.pinned() && time.passed(n.deadline())) {
+                    // A write of this key is with its store, and decided on the entry before its
+                    // deadline: its outcome, not the expiry, is what a read must see.
+                    n = null;
+                } else {
+                    expired = takeIfExpired(s, n);
+                    if (expired == null) {
+                        return n;
+                    }
+                }
+            } finally {
+                s.unlock();
+                reportExpired(expired);
+            }
+            if (expired != null) {
+                return null;
+            }
+            ReentrantLock stripe = stripes.of(h);
+            stripe.lock();
+            stripe.unlock();
+        }
     }
 
     /**
@@ -232,7 +306,7 @@ public final class CacheTable implements Cache {
     }
 
     private Node findLocked(String key, int h) {
-        Segment s = lock(h);
+        Segment s = lockForRead(h);
         try {
             return s.findLocked(key, h);
         } finally {
@@ -240,34 +314,66 @@ public final class CacheTable implements Cache {
         }
     }
 
+    /**
+     * Looks a key up without a lock from inside a compute function, which must take no other
+     * slot lock: a segment is {@link Segment#MOVING} there only while its lock holder grows it
+     * (a segment retired by a change of size or a reload waits for the compute's own slot first),
+     * so the walk is simply tried again.
+     */
+    private Node findFromCompute(String key, int h) {
+        for (;;) {
+            Node[][] tabs = tables;
+            Object found = Segment.find(tabs, segmentIndex(h, tabs.length), key, h);
+            if (found != Segment.MOVING) {
+                return (Node) found;
+            }
+            checkOpen();
+            Thread.onSpinWait();
+        }
+    }
+
     private CacheEntry entryOf(Node n) {
         return new CacheEntry(n.key, n.value(), time.toEpochMillis(n.deadline()));
+    }
+
+    /** Whether the calling thread runs a compute function of this table: one volatile read unless some thread does. */
+    private boolean insideCompute() {
+        return computes.get() != 0 && computing.get() != null;
     }
 
     // --------------------------------------------------------------------------------- writes
 
     /**
-     * Locks the segment of a hash, looking again if a change of size moved it. A segment retired
-     * by {@link #close()} makes this throw; {@code closed} is read only then, off the fast path.
+     * Locks the segment of a hash for a read that must look under the lock, looking again if a
+     * change of size moved it. A segment retired by {@link #close()} makes this throw.
      *
-     * @throws IllegalStateException if the cache is closed, or a compute function of the calling
-     *     thread holds the segment (see {@link Segment#beforeWaiting()})
+     * @throws IllegalStateException if the cache is closed
      */
-    private Segment lock(int h) {
+    private Segment lockForRead(int h) {
         for (;;) {
             Segment[] segs = segments;
             Segment s = segs[segmentIndex(h, segs.length)];
-            try {
-                s.lock();
-            } catch (IllegalStateException selfWait) {
-                throw new IllegalStateException("cache '" + name + "': " + selfWait.getMessage(), selfWait);
-            }
+            s.lock();
             if (!s.retired) {
                 return s;
             }
             s.unlock();
             checkOpen();
         }
+    }
+
+    /**
+     * Locks the segment of a hash for a write, as {@link #lockForRead}; refused inside a compute
+     * function of this cache, whose thread holds a slot already.
+     *
+     * @throws IllegalStateException if the cache is closed, or the calling thread is inside a
+     *     compute function of this cache
+     */
+    private Segment lockForWrite(int h) {
+        if (insideCompute()) {
+            throw refusedInsideCompute("write to it");
+        }
+        return lockForRead(h);
     }
 
     @Override
@@ -281,6 +387,7 @@ public final class CacheTable implements Cache {
         write(key, value, ttlMillis);
     }
 
+    /** {@link #put}, written out rather than through {@link #writeKey}: the hottest write. */
     private void write(String key, Object value, long ttlMillis) {
         checkNotNull(key);
         Object v = Values.store(name, value);
@@ -288,125 +395,65 @@ public final class CacheTable implements Cache {
         CacheSettings st = settings;
         long now = time.coarseNow();
         Node expired = null;
-        Segment s = lock(h);
+        boolean viaStore = false;
+        Segment s = lockForWrite(h);
         try {
-            Node n = s.findLocked(key, h);
-            expired = takeIfExpired(s, n);
-            if (expired != null) {
-                n = null;
-            }
-            WriteThrough w = writeThrough;
-            if (w != null) {
-                writeThrough(w, n, key, v, ttlMillis, now, st);
-            }
-            if (n == null) {
-                insertNew(s, h, key, v, ttlMillis == KEEP ? st.ttlMillis : ttlMillis, now, st);
+            if (writeThrough != null) {
+                viaStore = true;
             } else {
-                update(s, n, v, ttlMillis, now, st);
+                Node n = s.findLocked(key, h);
+                expired = takeIfExpired(s, n);
+                if (expired != null) {
+                    n = null;
+                }
+                long d = writeDeadline(n, ttlMillis, now, st);
+                if (n == null) {
+                    Values.checkKey(name, key);
+                    s.insert(newNode(h, key, v, d, now, st));
+                } else {
+                    update(s, n, v, d, now, st);
+                }
+                s.puts++;
             }
-            s.puts++;
         } finally {
             s.unlock();
             reportExpired(expired);
+        }
+        if (viaStore) {
+            throughStore(key, h, (n, t, st2) -> Change.put(v, writeDeadline(n, ttlMillis, t, st2), null));
         }
     }
 
     @Override
     public Object putIfAbsent(String key, Object value) {
-        return writeIfAbsent(key, value, KEEP);
+        return putIfAbsent(key, value, KEEP);
     }
 
     @Override
     public Object putIfAbsent(String key, Object value, Duration ttl) {
-        return writeIfAbsent(key, value, Values.ttlMillis(name, ttl));
+        return putIfAbsent(key, value, Values.ttlMillis(name, ttl));
     }
 
-    private Object writeIfAbsent(String key, Object value, long ttlMillis) {
+    private Object putIfAbsent(String key, Object value, long ttlMillis) {
         checkNotNull(key);
         Object v = Values.store(name, value);
-        int h = spread(key.hashCode());
-        CacheSettings st = settings;
-        long now = time.coarseNow();
-        Node expired = null;
-        Object existing = null;
-        Segment s = lock(h);
-        try {
-            Node n = s.findLocked(key, h);
-            expired = takeIfExpired(s, n);
-            if (expired != null) {
-                n = null;
-            }
-            if (n == null) {
-                WriteThrough w = writeThrough;
-                if (w != null) {
-                    writeThrough(w, null, key, v, ttlMillis, now, st);
-                }
-                insertNew(s, h, key, v, ttlMillis == KEEP ? st.ttlMillis : ttlMillis, now, st);
-                s.puts++;
-            } else {
-                existing = n.exportValue();
-            }
-        } finally {
-            s.unlock();
-            reportExpired(expired);
-        }
-        return existing;
+        return writeKey(key, (n, now, st) -> n == null ? Change.put(v, writeDeadline(null, ttlMillis, now, st), null)
+            : Change.none(n.exportValue()));
     }
 
     @Override
     public Object remove(String key) {
         Values.checkKey(name, key);
-        int h = spread(key.hashCode());
-        Node expired = null;
-        Node removed = null;
-        Segment s = lock(h);
-        try {
-            Node n = s.findLocked(key, h);
-            expired = takeIfExpired(s, n);
-            if (n != null && expired == null) {
-                WriteThrough w = writeThrough;
-                if (w != null) {
-                    removeThrough(w, key);
-                }
-                s.unlink(n);
-                s.removals++;
-                removed = n;
-            }
-        } finally {
-            s.unlock();
-            reportExpired(expired);
-        }
-        if (removed == null) {
-            return null;
-        }
-        report(EventKind.REMOVED, removed);
-        return removed.exportValue();
+        return writeKey(key, (n, now, st) -> n == null ? Change.none(null) : Change.remove(n.exportValue()));
     }
 
     @Override
     public long increment(String key, long delta) {
         checkNotNull(key);
-        int h = spread(key.hashCode());
-        CacheSettings st = settings;
-        long now = time.coarseNow();
-        Node expired = null;
-        long result;
-        Segment s = lock(h);
-        try {
-            Node n = s.findLocked(key, h);
-            expired = takeIfExpired(s, n);
-            if (expired != null) {
-                n = null;
-            }
+        return (Long) writeKey(key, (n, now, st) -> {
+            long result;
             if (n == null) {
-                Values.checkKey(name, key);
-                long start = st.initval == null ? 0L : st.initval;
-                result = Math.addExact(start, delta);
-                WriteThrough w = writeThrough;
-                if (w != null) {
-                    writeThrough(w, null, key, result, KEEP, now, st);
-                }
-                s.insert(newNode(h, key, result, st.ttlMillis, now, st));
+                result = Math.addExact(st.initval == null ? 0L : st.initval, delta);
             } else {
                 Object current = n.value();
                 if (!(current instanceof Long)) {
@@ -414,48 +461,17 @@ public final class CacheTable implements Cache {
                         + (current instanceof String ? "String" : "byte[]") + ", which cannot be incremented");
                 }
                 result = Math.addExact((Long) current, delta);
-                WriteThrough w = writeThrough;
-                if (w != null) {
-                    writeThrough(w, n, key, result, KEEP, now, st);
-                }
-                update(s, n, result, KEEP, now, st);
             }
-            s.puts++;
-        } finally {
-            s.unlock();
-            reportExpired(expired);
-        }
-        return result;
+            return Change.put(result, writeDeadline(n, KEEP, now, st), result);
+        });
     }
 
     @Override
     public boolean setTtl(String key, Duration ttl) {
         Values.checkKey(name, key);
         long ttlMillis = Values.ttlMillis(name, ttl);
-        int h = spread(key.hashCode());
-        CacheSettings st = settings;
-        long now = time.coarseNow();
-        Node expired = null;
-        boolean found = false;
-        Segment s = lock(h);
-        try {
-            Node n = s.findLocked(key, h);
-            expired = takeIfExpired(s, n);
-            if (n != null && expired == null) {
-                WriteThrough w = writeThrough;
-                if (w != null) {
-                    writeThrough(w, n, key, n.value(), ttlMillis, now, st);
-                }
-                long before = n.deadline();
-                n.setWriteDeadline(deadline(ttlMillis, now), now, st.idleMillis);
-                s.deadlineChanged(n, before);
-                found = true;
-            }
-        } finally {
-            s.unlock();
-            reportExpired(expired);
-        }
-        return found;
+        return (Boolean) writeKey(key, (n, now, st) -> n == null ? Change.none(Boolean.FALSE)
+            : Change.ttl(n.value(), deadline(ttlMillis, now), Boolean.TRUE));
     }
 
     @Override
@@ -464,87 +480,291 @@ public final class CacheTable implements Cache {
         if (function == null) {
             throw new NullPointerException("cache '" + name + "': compute function is null");
         }
+        return writeKey(key, (n, now, st) -> {
+            Object result;
+            computes.incrementAndGet();
+            computing.set(Boolean.TRUE);
+            try {
+                result = function.apply(key, n == null ? null : n.exportValue());
+            } finally {
+                computing.remove();
+                computes.decrementAndGet();
+            }
+            if (result == null) {
+                return n == null ? Change.none(null) : Change.remove(null);
+            }
+            Object stored = Values.store(name, result);
+            return Change.put(stored, writeDeadline(n, KEEP, now, st),
+                stored instanceof byte[] ? ((byte[]) stored).clone() : stored);
+        });
+    }
+
+    /**
+     * What a single-key write does, decided under the key's slot lock from its live node: the
+     * change to apply (and, for a store that writes through, to send first), and the caller's
+     * result.
+     */
+    @FunctionalInterface
+    private interface Decision {
+        /**
+         * @param n the key's live node, or {@code null}
+         * @param now the coarse time of the write
+         * @param st the settings in force
+         * @return the change; throwing changes nothing
+         */
+        Change decide(Node n, long now, CacheSettings st);
+    }
+
+    /** The outcome of a {@link Decision}. Immutable. */
+    private static final class Change {
+        static final int NOTHING = 0;
+        static final int PUT = 1;
+        static final int TTL = 2;
+        static final int REMOVE = 3;
+
+        final int kind;
+        final Object value;
+        final long deadline;
+        final Object result;
+
+        private Change(int kind, Object value, long deadline, Object result) {
+            this.kind = kind;
+            this.value = value;
+            this.deadline = deadline;
+            this.result = result;
+        }
+
+        /** Stores a value with a deadline, inserting or updating. */
+        static Change put(Object value, long deadline, Object result) {
+            return new Change(PUT, value, deadline, result);
+        }
+
+        /** Gives the live entry another deadline; {@code value} is its value, for the store. */
+        static Change ttl(Object value, long deadline, Object result) {
+            return new Change(TTL, value, deadline, result);
+        }
+
+        /** Removes the live entry. */
+        static Change remove(Object result) {
+            return new Change(REMOVE, null, 0, result);
+        }
+
+        /** Changes nothing. */
+        static Change none(Object result) {
+            return new Change(NOTHING, null, 0, result);
+        }
+    }
+
+    /**
+     * The single-key write: under the slot lock, takes out an entry past its deadline, decides
+     * from the live node and applies the change; reports once unlocked. A cache whose store
+     * writes through goes by {@link #throughStore} instead.
+     *
+     * @return the decision's result
+     */
+    private Object writeKey(String key, Decision decision) {
         int h = spread(key.hashCode());
         CacheSettings st = settings;
         long now = time.coarseNow();
         Node expired = null;
         Node removed = null;
-        Object stored;
-        Segment s = lock(h);
+        Change c = null;
+        Segment s = lockForWrite(h);
         try {
-            Node n = s.findLocked(key, h);
-            expired = takeIfExpired(s, n);
-            if (expired != null) {
-                n = null;
-            }
-            Object result;
-            s.computing = Thread.currentThread();
-            try {
-                result = function.apply(key, n == null ? null : n.exportValue());
-            } finally {
-                s.computing = null;
-            }
-            WriteThrough w = writeThrough;
-            if (result == null) {
-                stored = null;
-                if (n != null) {
-                    if (w != null) {
-                        removeThrough(w, key);
-                    }
-                    s.unlink(n);
-                    s.removals++;
-                    removed = n;
+            if (writeThrough == null) {
+                Node n = s.findLocked(key, h);
+                expired = takeIfExpired(s, n);
+                if (expired != null) {
+                    n = null;
                 }
-            } else {
-                stored = Values.store(name, result);
-                if (w != null) {
-                    writeThrough(w, n, key, stored, KEEP, now, st);
+                c = decision.decide(n, now, st);
+                if (n == null && c.kind != Change.NOTHING) {
+                    Values.checkKey(name, key);
                 }
-                if (n == null) {
-                    s.insert(newNode(h, key, stored, st.ttlMillis, now, st));
-                } else {
-                    update(s, n, stored, KEEP, now, st);
-                }
-                s.puts++;
+                removed = apply(s, h, key, n, c, now, st);
             }
         } finally {
             s.unlock();
             reportExpired(expired);
         }
+        if (c == null) {
+            return throughStore(key, h, decision);
+        }
         if (removed != null) {
             report(EventKind.REMOVED, removed);
         }
-        return stored instanceof byte[] ? ((byte[]) stored).clone() : stored;
+        return c.result;
+    }
+
+    /**
+     * A single-key write of a cache whose store writes through. Holding the key's stripe, it
+     * decides under the slot lock and pins the node it will change; sends the change to the store
+     * with no slot lock held; then applies it under the slot lock again. Meanwhile no other write
+     * of the key can start, the sweeper leaves the pinned node alone and a read that finds it past
+     * its deadline waits for the stripe, so the change applies to exactly what it was decided on.
+     * A store failure unpins the node and leaves the table as it was.
+     *
+     * @return the decision's result
+     * @throws IllegalStateException naming the cache and the store's problem, if the store failed;
+     *     or if the cache was closed meanwhile (the store then holds the change)
+     */
+    private Object throughStore(String key, int h, Decision decision) {
+        ReentrantLock stripe = stripes.of(h);
+        stripe.lock();
+        try {
+            CacheSettings st = settings;
+            long now = time.coarseNow();
+            Node expired = null;
+            Node removed = null;
+            Node n;
+            Change c;
+            WriteThrough w;
+            Segment s = lockForWrite(h);
+            try {
+                // stable while the stripe is held: the hook changes only under every stripe
+                w = writeThrough;
+                n = s.findLocked(key, h);
+                expired = takeIfExpired(s, n);
+                if (expired != null) {
+                    n = null;
+                }
+                c = decision.decide(n, now, st);
+                if (n == null && c.kind != Change.NOTHING) {
+                    Values.checkKey(name, key);
+                }
+                if (w == null) {
+                    removed = apply(s, h, key, n, c, now, st);
+                } else if (n != null && c.kind != Change.NOTHING) {
+                    n.pin();
+                }
+            } finally {
+                s.unlock();
+                reportExpired(expired);
+            }
+            if (w != null && c.kind != Change.NOTHING) {
+                send(w, key, c, n, h);
+                s = lockForRead(h);
+                try {
+                    if (n != null) {
+                        unpin(s, n);
+                    }
+                    removed = apply(s, h, key, n, c, now, st);
+                } finally {
+                    s.unlock();
+                }
+            }
+            if (removed != null) {
+                report(EventKind.REMOVED, removed);
+            }
+            return c.result;
+        } finally {
+            stripe.unlock();
+        }
+    }
+
+    /** Sends a change to the store; on failure, unpins the node as it was and throws. */
+    private void send(WriteThrough w, String key, Change c, Node pinned, int h) {
+        try {
+            if (c.kind == Change.REMOVE) {
+                w.remove(key);
+            } else {
+                w.put(key, c.value, time.toEpochMillis(c.deadline));
+            }
+        } catch (RuntimeException | Error e) {
+            if (pinned != null) {
+                try {
+                    Segment s = lockForRead(h);
+                    try {
+                        unpin(s, pinned);
+                    } finally {
+                        s.unlock();
+                    }
+                } catch (IllegalStateException closedMeanwhile) {
+                    e.addSuppressed(closedMeanwhile);
+                }
+            }
+            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+                throw (RuntimeException) e;
+            }
+            throw new IllegalStateException("cache '" + name + "': its store failed: " + e, e);
+        }
+    }
+
+    /**
+     * Ends a node's pin and files it in the wheel again if a sweep took it off meanwhile; caller
+     * holds the slot lock.
+     */
+    private static void unpin(Segment s, Node n) {
+        n.unpin();
+        s.deadlineChanged(n, n.deadline());
+    }
+
+    /**
+     * Applies a decided change under the slot lock.
+     *
+     * @param n the live node it was decided on, or {@code null}
+     * @return the node removed, to report once unlocked, or {@code null}
+     */
+    private static Node apply(Segment s, int h, String key, Node n, Change c, long now, CacheSettings st) {
+        switch (c.kind) {
+            case Change.PUT:
+                if (n == null) {
+                    s.insert(newNode(h, key, c.value, c.deadline, now, st));
+                } else {
+                    update(s, n, c.value, c.deadline, now, st);
+                }
+                s.puts++;
+                return null;
+            case Change.TTL:
+                long before = n.deadline();
+                n.setWriteDeadline(c.deadline, now, st.idleMillis);
+                s.deadlineChanged(n, before);
+                return null;
+            case Change.REMOVE:
+                n.seal();
+                s.unlink(n);
+                s.removals++;
+                return n;
+            default:
+                return null;
+        }
     }
 
     private static long deadline(long ttlMillis, long now) {
         return ttlMillis == 0 ? Node.NEVER : now + ttlMillis;
     }
 
-    /** Checks a key no entry holds and stores it; caller holds the segment's lock. */
-    private void insertNew(Segment s, int h, String key, Object v, long ttlMillis, long now, CacheSettings st) {
-        Values.checkKey(name, key);
-        s.insert(newNode(h, key, v, ttlMillis, now, st));
-    }
-
-    private static Node newNode(int h, String key, Object v, long ttlMillis, long now, CacheSettings st) {
-        long d = deadline(ttlMillis, now);
-        return st.idleMillis > 0 ? new IdleNode(h, key, v, d, now, st.idleMillis) : new Node(h, key, v, d);
-    }
-
     /**
-     * Stores a new value in a live node, under its segment's lock.
+     * The one rule for the deadline a write gives an entry, computed once per write and handed to
+     * both the node and a write-through store.
      *
-     * @param ttlMillis an explicit TTL, or {@link #KEEP} to follow {@code updateexpire}
+     * @param n the live node the write updates, or {@code null} for a new entry
+     * @param ttlMillis the write's own TTL, or {@link #KEEP} when it gives none
+     * @param now the write's coarse time
+     * @return the TTL given, from now; else the default TTL from now, for a new entry or with
+     *     {@code updateexpire}; else the deadline writes gave the entry before
      */
-    private void update(Segment s, Node n, Object v, long ttlMillis, long now, CacheSettings st) {
-        if (ttlMillis == KEEP && st.updateExpire && st.idleMillis == 0 && !n.idles()
-            && (v instanceof byte[]) == n.holdsBytes()) {
+    private static long writeDeadline(Node n, long ttlMillis, long now, CacheSettings st) {
+        if (ttlMillis != KEEP) {
+            return deadline(ttlMillis, now);
+        }
+        if (n == null || st.updateExpire) {
+            return deadline(st.ttlMillis, now);
+        }
+        return n.writeDeadline();
+    }
+
+    private static Node newNode(int h, String key, Object v, long deadline, long now, CacheSettings st) {
+        return st.idleMillis > 0 ? new IdleNode(h, key, v, deadline, now, st.idleMillis) : new Node(h, key, v, deadline);
+    }
+
+    /** Stores a new value and deadline in a live node, under its segment's lock. */
+    private static void update(Segment s, Node n, Object v, long d, long now, CacheSettings st) {
+        if (st.idleMillis == 0 && !n.idles() && (v instanceof byte[]) == n.holdsBytes()) {
             // The common rewrite, kept small enough to be inlined into the write: a value of the
-            // same kind, the default TTL restarted, no idle expiry. A later deadline leaves the
-            // node in its wheel bucket (see Segment.deadlineChanged).
+            // same kind, no idle expiry. A later deadline leaves the node in its wheel bucket
+            // (see Segment.deadlineChanged).
             n.value(v);
-            long d = deadline(st.ttlMillis, now);
             long before = n.deadline();
             if (d != before) {
                 n.deadline(d);
@@ -552,32 +772,24 @@ public final class CacheTable implements Cache {
             }
             return;
         }
-        rewrite(s, n, v, ttlMillis, now, st);
+        rewrite(s, n, v, d, now, st);
     }
 
-    /** {@link #update} in every other case: an explicit TTL, a kept deadline, idle expiry, a change of kind. */
-    private static void rewrite(Segment s, Node n, Object v, long ttlMillis, long now, CacheSettings st) {
-        long writeDeadline;
-        if (ttlMillis != KEEP) {
-            writeDeadline = deadline(ttlMillis, now);
-        } else if (st.updateExpire) {
-            writeDeadline = deadline(st.ttlMillis, now);
-        } else {
-            writeDeadline = n.writeDeadline();
-        }
+    /** {@link #update} in every other case: idle expiry, a change of kind. */
+    private static void rewrite(Segment s, Node n, Object v, long d, long now, CacheSettings st) {
         if ((st.idleMillis > 0 && !n.idles()) || (v instanceof byte[]) != n.holdsBytes()) {
             // A node's kind is fixed: the value changes between byte[] and not, or idleexpire was
             // switched on after the entry was written (it idles from this write on). A new node
             // takes its place in the same step, under the lock.
+            n.seal();
             s.unlink(n);
-            s.insert(st.idleMillis > 0 ? new IdleNode(n.hash, n.key, v, writeDeadline, now, st.idleMillis)
-                : new Node(n.hash, n.key, v, writeDeadline));
+            s.insert(newNode(n.hash, n.key, v, d, now, st));
             return;
         }
         n.value(v);
-        if (n.idles() || writeDeadline != n.writeDeadline()) {
+        if (n.idles() || d != n.writeDeadline()) {
             long before = n.deadline();
-            n.setWriteDeadline(writeDeadline, now, st.idleMillis);
+            n.setWriteDeadline(d, now, st.idleMillis);
             s.deadlineChanged(n, before);
         }
     }
@@ -593,278 +805,502 @@ public final class CacheTable implements Cache {
         if (n == null || !time.passed(n.deadline())) {
             return null;
         }
+        // A pinned node belongs to the write that holds its key's stripe; an idle node may have
+        // been read back to life since its deadline was read.
+        if (n.pinned() || (n.idles() && !n.expireIfDue(time.now()))) {
+            return null;
+        }
         s.unlink(n);
         s.expirations++;
         return n;
     }
 
-    /**
-     * Hands a put to the write-through store before the table applies it, with the deadline the
-     * write will give the entry; caller holds the key's slot lock. Kept out of the write methods,
-     * which only test the hook for null.
-     *
-     * @param n the live node the write updates, or {@code null} for a new entry
-     * @param ttlMillis an explicit TTL, or {@link #KEEP} to follow the settings
-     */
-    private void writeThrough(WriteThrough w, Node n, String key, Object v, long ttlMillis, long now,
-        CacheSettings st) {
-        long d;
-        if (n == null) {
-            // a new key is checked before the store sees it, as insertNew would
-            Values.checkKey(name, key);
-            d = deadline(ttlMillis == KEEP ? st.ttlMillis : ttlMillis, now);
-        } else if (ttlMillis != KEEP) {
-            d = deadline(ttlMillis, now);
-        } else if (st.updateExpire) {
-            d = deadline(st.ttlMillis, now);
-        } else {
-            d = n.writeDeadline();
-        }
-        try {
-            w.put(key, v, time.toEpochMillis(d));
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw storeFailed(e);
-        }
-    }
-
-    /** Hands a removal to the write-through store; caller holds the key's slot lock. */
-    private void removeThrough(WriteThrough w, String key) {
-        try {
-            w.remove(key);
-        } catch (IllegalStateException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw storeFailed(e);
-        }
-    }
-
-    /** Hands the removal of a slot's keys to the write-through store; caller holds the slot lock. */
-    private void removeThrough(WriteThrough w, List<Node> nodes) {
-        List<String> keys = new ArrayList<>(nodes.size());
-        for (Node n : nodes) {
-            keys.add(n.key);
-        }
-        try {
-            w.removeAll(keys);
-        } catch (IllegalStateException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw storeFailed(e);
-        }
-    }
-
-    /** A store that broke its contract by throwing something else: still the caller's IllegalStateException. */
-    private IllegalStateException storeFailed(RuntimeException e) {
-        return new IllegalStateException("cache '" + name + "': its store failed: " + e, e);
+    private IllegalStateException refusedInsideCompute(String what) {
+        return new IllegalStateException("cache '" + name + "': a compute function may read single keys of the "
+            + "cache it computes in, but not " + what + " (a write, or a whole-cache operation: size, counts, "
+            + "matches, iteration, statistics, clear), which could wait for the slot it holds");
     }
 
     // ----------------------------------------------------------------------- whole-table work
 
+    /** What a {@link Pass} does with each node of a chunk, under the segment's lock. */
+    @FunctionalInterface
+    private interface Visitor {
+        /**
+         * @param s the node's segment, locked
+         * @param n the node; the visitor may unlink it
+         * @param now the precise time the chunk is taken at
+         * @return {@code false} to end the chunk after the current bucket
+         */
+        boolean visit(Segment s, Node n, long now);
+    }
+
+    /**
+     * A walk over every node of the table in chunks of about {@link #CHUNK} nodes, each under the
+     * layout read lock and one segment's lock, both released between chunks, so that reports,
+     * matching and store calls happen outside every lock and no lock is held for long.
+     *
+     * <p>Within a segment the walk goes by residue classes of the bucket index modulo the bucket
+     * count the segment had when the walk reached it: the table only grows by doubling, so a
+     * class keeps its nodes however it grows, and the classes done stay done. A change of layout
+     * between chunks (a change of size, a reload) moves the walk to the new segments, and every
+     * key whose place in a layout left behind the walk had passed is skipped, so no key is visited
+     * twice. A key written during the walk may or may not be visited.
+     *
+     * <p>Not thread-safe: one per operation.
+     */
+    private final class Pass {
+        private Segment[] segs = segments;
+        private int seg;
+        private int residue;
+        /** The bucket count of {@code segs[seg]} when the walk reached it; 0 before. */
+        private int base;
+        /** Per layout left behind: segment count, segment reached, its base, its residue. */
+        private final List<int[]> left = new ArrayList<>(0);
+
+        /**
+         * Visits the next chunk.
+         *
+         * @return {@code false} once every segment has been walked (nothing was visited then)
+         * @throws IllegalStateException if the table is closed
+         */
+        boolean next(Visitor visitor) {
+            layout.readLock().lock();
+            try {
+                checkOpen();
+                if (segs != segments) {
+                    left.add(new int[] {segs.length, seg, base, residue});
+                    segs = segments;
+                    seg = 0;
+                    base = 0;
+                    residue = 0;
+                }
+                while (seg < segs.length) {
+                    Segment s = segs[seg];
+                    int visited;
+                    s.lock();
+                    try {
+                        visited = walk(s, visitor, time.now());
+                    } finally {
+                        s.unlock();
+                    }
+                    if (visited > 0) {
+                        return true;
+                    }
+                }
+                return false;
+            } finally {
+                layout.readLock().unlock();
+            }
+        }
+
+        /** Walks residue classes of one segment until the chunk is full; caller holds its lock. */
+        private int walk(Segment s, Visitor visitor, long now) {
+            Node[] tab = s.table();
+            if (base == 0) {
+                if (tab == null) {
+                    nextSegment();
+                    return 0;
+                }
+                base = tab.length;
+            }
+            if (tab == null) {
+                // emptied since the walk reached it: nothing of what was there is left
+                nextSegment();
+                return 0;
+            }
+            int visited = 0;
+            boolean more = true;
+            while (residue < base && more && visited < CHUNK) {
+                if (tab.length >= base) {
+                    for (int j = residue; j < tab.length; j += base) {
+                        for (Node n = tab[j]; n != null;) {
+                            Node next = n.next();
+                            if (!passedBefore(n.hash)) {
+                                visited++;
+                                more &= visitor.visit(s, n, now);
+                            }
+                            n = next;
+                        }
+                    }
+                } else {
+                    // emptied and grown again smaller: its class shares a bucket with others
+                    for (Node n = tab[residue & (tab.length - 1)]; n != null;) {
+                        Node next = n.next();
+                        if ((n.hash & (base - 1)) == residue && !passedBefore(n.hash)) {
+                            visited++;
+                            more &= visitor.visit(s, n, now);
+                        }
+                        n = next;
+                    }
+                }
+                residue++;
+            }
+            if (residue == base) {
+                nextSegment();
+            }
+            return visited;
+        }
+
+        private void nextSegment() {
+            seg++;
+            base = 0;
+            residue = 0;
+        }
+
+        private boolean passedBefore(int hash) {
+            for (int i = 0, n = left.size(); i < n; i++) {
+                int[] l = left.get(i);
+                int index = segmentIndex(hash, l[0]);
+                if (index < l[1] || index == l[1] && l[2] > 0 && (hash & (l[2] - 1)) < l[3]) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     @Override
     public long removeKeys(Match match) {
         TextMatcher m = TextMatcher.compile(name, "key regex", match);
-        return removeMatching(n -> m.matches(n.key));
+        return removeMatching(m, false, "keys");
     }
 
     @Override
     public long removeValues(Match match) {
         TextMatcher m = TextMatcher.compile(name, "value regex", match);
-        return removeMatching(n -> m.matches(Values.text(n.value())));
-    }
-
-    private long removeMatching(Predicate<Node> matches) {
-        refuseInsideCompute();
-        long total = 0;
-        List<Node> out = new ArrayList<>();
-        layout.readLock().lock();
-        try {
-            checkOpen();
-            for (Segment s : segments) {
-                out.clear();
-                long now;
-                s.lock();
-                try {
-                    now = time.now();
-                    WriteThrough w = writeThrough;
-                    if (w != null) {
-                        removeMatchingThrough(w, s, now, matches);
-                    }
-                    s.removeIf(n -> n.deadline() <= now || matches.test(n), out);
-                    for (Node n : out) {
-                        if (n.deadline() <= now) {
-                            s.expirations++;
-                        } else {
-                            s.removals++;
-                        }
-                    }
-                } finally {
-                    s.unlock();
-                }
-                for (Node n : out) {
-                    if (n.deadline() <= now) {
-                        reportExpired(n, now);
-                    } else {
-                        total++;
-                        report(EventKind.REMOVED, n);
-                    }
-                }
-            }
-        } finally {
-            layout.readLock().unlock();
-        }
-        return total;
+        return removeMatching(m, true, "values");
     }
 
     /**
-     * Hands the live entries of a slot that a match will remove to the write-through store;
-     * caller holds the slot lock, so the removal that follows finds the same entries.
+     * Removes the live entries whose key or value matches, a chunk at a time: under the slot lock
+     * the chunk's live nodes are noted (and those past their deadline taken out as expired); with
+     * no lock held they are matched, under the budget, and sent to a write-through store; under
+     * the slot lock again each one still there with the value it matched on is taken out. With a
+     * store that writes through, every stripe is held throughout, so no write of a key can come
+     * between the store's removal and the table's.
      */
-    private void removeMatchingThrough(WriteThrough w, Segment s, long now, Predicate<Node> matches) {
-        List<Node> live = new ArrayList<>();
-        s.forEach(n -> {
-            if (n.deadline() > now && matches.test(n)) {
-                live.add(n);
+    private long removeMatching(TextMatcher m, boolean byValue, String what) {
+        if (insideCompute()) {
+            throw refusedInsideCompute("remove by match");
+        }
+        MatchBudget budget = new MatchBudget(m.match().budget(), m.cost());
+        long[] progress = new long[2];
+        return underEveryStripe(w -> {
+            List<Node> candidates = new ArrayList<>();
+            List<Object> values = new ArrayList<>();
+            List<Node> expired = new ArrayList<>();
+            List<Integer> hits = new ArrayList<>();
+            List<Node> removed = new ArrayList<>();
+            Pass pass = new Pass();
+            long total = 0;
+            for (;;) {
+                candidates.clear();
+                values.clear();
+                expired.clear();
+                hits.clear();
+                removed.clear();
+                long noticed = time.now();
+                boolean more = pass.next((s, n, now) -> {
+                    if (takeDue(s, n, now)) {
+                        expired.add(n);
+                    } else {
+                        candidates.add(n);
+                        values.add(byValue ? n.value() : null);
+                    }
+                    return true;
+                });
+                try {
+                    for (int i = 0; i < candidates.size(); i++) {
+                        String text = byValue ? Values.text(values.get(i)) : candidates.get(i).key;
+                        if (text != null) {
+                            budget.admit(text.length());
+                            if (m.matches(text)) {
+                                hits.add(i);
+                            }
+                        }
+                        progress[0]++;
+                    }
+                } catch (MatchBudget.Exceeded e) {
+                    reportExpired(expired, noticed);
+                    throw matchStopped("removing entries whose " + (byValue ? "value" : "key") + " matches "
+                        + m.match(), budget, progress[0], "removed " + total + " so far, each reported", e);
+                }
+                if (!hits.isEmpty() && w != null) {
+                    List<String> keys = new ArrayList<>(hits.size());
+                    hits.forEach(i -> keys.add(candidates.get(i).key));
+                    try {
+                        w.removeAll(keys);
+                    } catch (RuntimeException e) {
+                        reportExpired(expired, noticed);
+                        throw storeFailed(e);
+                    }
+                }
+                for (int i : hits) {
+                    Node n = candidates.get(i);
+                    Segment s = lockForRead(n.hash);
+                    try {
+                        // still there, with the value it matched on (a write may have changed it since)
+                        if (s.findLocked(n.key, n.hash) == n && (!byValue || n.value() == values.get(i))) {
+                            if (takeDue(s, n, time.now())) {
+                                expired.add(n);
+                            } else {
+                                n.seal();
+                                s.unlink(n);
+                                s.removals++;
+                                removed.add(n);
+                            }
+                        }
+                    } finally {
+                        s.unlock();
+                    }
+                }
+                total += removed.size();
+                progress[1] = total;
+                reportExpired(expired, noticed);
+                for (Node n : removed) {
+                    report(EventKind.REMOVED, n);
+                }
+                if (!more) {
+                    return total;
+                }
             }
         });
-        if (!live.isEmpty()) {
-            removeThrough(w, live);
+    }
+
+    /**
+     * Takes a node out as expired if its deadline is at or before {@code now}; caller holds the
+     * slot lock. A pinned node, whose write is with its store, stays.
+     *
+     * @return whether the node was taken out
+     */
+    private static boolean takeDue(Segment s, Node n, long now) {
+        if (n.pinned() || !n.expireIfDue(now)) {
+            return false;
+        }
+        s.unlink(n);
+        s.expirations++;
+        return true;
+    }
+
+    /** The error of a match call that ran out of budget, saying how far it got. */
+    private IllegalStateException matchStopped(String what, MatchBudget budget, long examined, String done,
+        MatchBudget.Exceeded why) {
+        return new IllegalStateException("cache '" + name + "': " + what + " stopped after " + budget.elapsedMillis()
+            + " ms and " + examined + " entries looked at (" + done + "), because " + why.getMessage()
+            + "; narrow the pattern, use a prefix, or give the match a larger budget (Match.within)");
+    }
+
+    /**
+     * Runs a whole-table write holding every store stripe, if the table has ever had a store that
+     * writes through, so that the hook it gets stays the hook for the whole operation and no
+     * single-key write of the store is halfway.
+     *
+     * @param body given the hook in force, or {@code null}
+     */
+    private long underEveryStripe(ToLongFunction<WriteThrough> body) {
+        StoreStripes st = stripes;
+        if (st == null) {
+            return body.applyAsLong(null);
+        }
+        st.lockAll();
+        try {
+            return body.applyAsLong(writeThrough);
+        } finally {
+            st.unlockAll();
         }
     }
 
     @Override
     public long countKeys(Match match) {
         TextMatcher m = TextMatcher.compile(name, "key regex", match);
-        return countMatching(n -> m.matches(n.key));
+        return countMatching(m, false);
     }
 
     @Override
     public long countValues(Match match) {
         TextMatcher m = TextMatcher.compile(name, "value regex", match);
-        return countMatching(n -> m.matches(Values.text(n.value())));
+        return countMatching(m, true);
     }
 
-    private long countMatching(Predicate<Node> matches) {
-        refuseInsideCompute();
-        long[] total = new long[1];
-        layout.readLock().lock();
-        try {
-            checkOpen();
-            for (Segment s : segments) {
-                s.lock();
-                try {
-                    long now = time.now();
-                    s.forEach(n -> {
-                        if (n.deadline() > now && matches.test(n)) {
-                            total[0]++;
-                        }
-                    });
-                } finally {
-                    s.unlock();
-                }
-            }
-        } finally {
-            layout.readLock().unlock();
+    /**
+     * Counts the live entries whose key or value matches: a chunk's live keys or values are
+     * noted under the slot lock and matched with no lock held, under the budget.
+     */
+    private long countMatching(TextMatcher m, boolean byValue) {
+        if (insideCompute()) {
+            throw refusedInsideCompute("count by match");
         }
-        return total[0];
+        MatchBudget budget = new MatchBudget(m.match().budget(), m.cost());
+        List<Object> texts = new ArrayList<>();
+        Pass pass = new Pass();
+        long total = 0;
+        long examined = 0;
+        for (;;) {
+            texts.clear();
+            boolean more = pass.next((s, n, now) -> {
+                if (n.deadline() > now) {
+                    texts.add(byValue ? n.value() : n.key);
+                }
+                return true;
+            });
+            try {
+                for (Object t : texts) {
+                    String text = byValue ? Values.text(t) : (String) t;
+                    if (text != null) {
+                        budget.admit(text.length());
+                        if (m.matches(text)) {
+                            total++;
+                        }
+                    }
+                    examined++;
+                }
+            } catch (MatchBudget.Exceeded e) {
+                throw matchStopped("counting entries whose " + (byValue ? "value" : "key") + " matches " + m.match(),
+                    budget, examined, total + " matched so far", e);
+            }
+            if (!more) {
+                return total;
+            }
+        }
     }
 
     @Override
     public long clear() {
-        refuseInsideCompute();
-        long total = 0;
+        if (insideCompute()) {
+            throw refusedInsideCompute("clear it");
+        }
+        long[] cleared = new long[1];
         boolean completed = false;
-        List<Node> expired = new ArrayList<>();
-        layout.readLock().lock();
         try {
-            checkOpen();
-            for (Segment s : segments) {
-                expired.clear();
-                long live = 0;
-                long now;
-                s.lock();
-                try {
-                    now = time.now();
-                    Node[] nodes = collect(s);
-                    WriteThrough w = writeThrough;
-                    if (w != null && nodes.length > 0) {
-                        // expired ones too: their rows go with the rest
-                        removeThrough(w, List.of(nodes));
-                    }
-                    for (Node n : nodes) {
-                        if (n.deadline() <= now) {
-                            expired.add(n);
+            underEveryStripe(w -> {
+                List<Node> expired = new ArrayList<>();
+                List<Node> nodes = new ArrayList<>();
+                Pass pass = new Pass();
+                for (;;) {
+                    expired.clear();
+                    nodes.clear();
+                    long noticed = time.now();
+                    boolean more = pass.next((s, n, now) -> {
+                        if (w == null) {
+                            // no store to tell: out at once
+                            if (takeDue(s, n, now)) {
+                                expired.add(n);
+                            } else if (!n.pinned()) {
+                                n.seal();
+                                s.unlink(n);
+                                s.removals++;
+                                cleared[0]++;
+                            }
                         } else {
-                            live++;
+                            nodes.add(n);
                         }
+                        return true;
+                    });
+                    if (!nodes.isEmpty()) {
+                        clearThroughStore(w, nodes, expired, cleared);
                     }
-                    s.dropAll();
-                    s.removals += live;
-                    s.expirations += expired.size();
-                } finally {
-                    s.unlock();
+                    reportExpired(expired, noticed);
+                    if (!more) {
+                        return cleared[0];
+                    }
                 }
-                total += live;
-                reportExpired(expired, now);
-            }
+            });
             completed = true;
         } finally {
-            layout.readLock().unlock();
-            // also when a write-through store refused a slot midway: the slots before it are cleared
-            if (completed || total > 0) {
-                report(EventKind.CLEARED, total);
+            // also when a write-through store refused a chunk midway: the chunks before it are cleared
+            if (completed || cleared[0] > 0) {
+                report(EventKind.CLEARED, cleared[0]);
             }
         }
-        return total;
+        return cleared[0];
     }
 
-    private static Node[] collect(Segment s) {
-        Node[] found = new Node[s.count];
-        int[] i = new int[1];
-        s.forEach(n -> found[i[0]++] = n);
-        return found;
+    /**
+     * Clears a chunk of a cache whose store writes through: the rows go first (expired ones too),
+     * then, under the slot lock, the nodes still there; every stripe is held.
+     */
+    private void clearThroughStore(WriteThrough w, List<Node> nodes, List<Node> expired, long[] cleared) {
+        List<String> keys = new ArrayList<>(nodes.size());
+        nodes.forEach(n -> keys.add(n.key));
+        try {
+            w.removeAll(keys);
+        } catch (RuntimeException e) {
+            throw storeFailed(e);
+        }
+        for (Node n : nodes) {
+            Segment s = lockForRead(n.hash);
+            try {
+                if (s.findLocked(n.key, n.hash) == n) {
+                    if (takeDue(s, n, time.now())) {
+                        expired.add(n);
+                    } else {
+                        n.seal();
+                        s.unlink(n);
+                        s.removals++;
+                        cleared[0]++;
+                    }
+                }
+            } finally {
+                s.unlock();
+            }
+        }
+    }
+
+    /** A store that broke its contract by throwing something else: still the caller's IllegalStateException. */
+    private IllegalStateException storeFailed(RuntimeException e) {
+        if (e instanceof IllegalStateException) {
+            return (IllegalStateException) e;
+        }
+        return new IllegalStateException("cache '" + name + "': its store failed: " + e, e);
     }
 
     @Override
     public long size() {
+        checkOpen();
         return figures(false).size();
     }
 
     @Override
     public Iterator<CacheEntry> iterator() {
-        refuseInsideCompute();
+        if (insideCompute()) {
+            throw refusedInsideCompute("iterate over it");
+        }
         checkOpen();
         return new EntryIterator();
     }
 
     /**
-     * Copies one segment at a time, under its lock, at one instant. If a change of size replaces
-     * the segments midway, it goes on over the new ones, skipping every key whose segment it had
-     * already copied (each change of size adds one such bound), so no key comes twice.
+     * Copies a chunk at a time (at most about {@link #CHUNK} entries and {@link #CHUNK_BYTES}
+     * bytes of values), each under its slot's lock at one instant; never returns a key twice, even
+     * across changes of size (see {@link Pass}).
      */
     private final class EntryIterator implements Iterator<CacheEntry> {
-        private Segment[] segs = segments;
-        private int nextSegment;
-        /** Pairs of (segment count, segments copied) of layouts left behind. */
-        private final List<int[]> copiedBefore = new ArrayList<>(0);
+        private final Pass pass = new Pass();
+        private final List<CacheEntry> chunk = new ArrayList<>();
         private Iterator<CacheEntry> current = Collections.emptyIterator();
+        private boolean done;
 
         @Override
         public boolean hasNext() {
             while (!current.hasNext()) {
-                if (nextSegment == segs.length) {
+                if (done) {
                     return false;
                 }
-                List<CacheEntry> copy = copy(segs[nextSegment]);
-                if (copy == null) {
-                    copiedBefore.add(new int[] {segs.length, nextSegment});
-                    segs = segments;
-                    nextSegment = 0;
-                } else {
-                    nextSegment++;
-                    current = copy.iterator();
+                if (insideCompute()) {
+                    // an iterator made before a compute and walked inside it would wait for itself
+                    throw refusedInsideCompute("iterate over it");
                 }
+                chunk.clear();
+                long[] bytes = new long[1];
+                done = !pass.next((s, n, now) -> {
+                    if (n.deadline() > now) {
+                        chunk.add(entryOf(n));
+                        bytes[0] += Values.weight(n.value());
+                    }
+                    return bytes[0] < CHUNK_BYTES;
+                });
+                current = new ArrayList<>(chunk).iterator();
             }
             return true;
         }
@@ -876,54 +1312,30 @@ public final class CacheTable implements Cache {
             }
             return current.next();
         }
-
-        /** @return the live entries not returned yet, or {@code null} if the segment was retired */
-        private List<CacheEntry> copy(Segment s) {
-            if (s.computing == Thread.currentThread()) {
-                // an iterator made before a compute and walked inside it would wait for itself
-                refuseInsideCompute();
-            }
-            List<CacheEntry> copy = new ArrayList<>();
-            s.lock();
-            try {
-                if (s.retired) {
-                    checkOpen();
-                    return null;
-                }
-                long now = time.now();
-                s.forEach(n -> {
-                    if (n.deadline() > now && !copiedAlready(n.hash)) {
-                        copy.add(entryOf(n));
-                    }
-                });
-            } finally {
-                s.unlock();
-            }
-            return copy;
-        }
-
-        private boolean copiedAlready(int hash) {
-            for (int[] layout : copiedBefore) {
-                if (segmentIndex(hash, layout[0]) < layout[1]) {
-                    return true;
-                }
-            }
-            return false;
-        }
     }
 
     // ------------------------------------------------------------------------------- sweeping
 
     /**
+     * Expires what is due in one sweeper partition, coming back to a locked segment a
+     * millisecond later: {@link #sweep(int, int, long)} for callers without a resolution.
+     */
+    long sweep(int part, int parts) {
+        return sweep(part, parts, 1);
+    }
+
+    /**
      * Expires what is due in one sweeper partition: the segments whose index is {@code part}
-     * modulo {@code parts}. Costs one volatile read when nothing is due.
+     * modulo {@code parts}. Costs one volatile read when nothing is due. Never waits for a slot
+     * lock: a segment whose lock is taken is left for a pass {@code retryMillis} later.
      *
      * @param part this sweeper thread's partition, {@code 0 <= part < parts}
      * @param parts how many sweeper threads share the work
+     * @param retryMillis how soon to come back to a segment that was locked
      * @return when the partition next has work, in monotonic ms ({@link Long#MAX_VALUE} for
      *     never); a write may make it earlier at any time
      */
-    long sweep(int part, int parts) {
+    long sweep(int part, int parts, long retryMillis) {
         AtomicLongArray d = dues.forParts(parts);
         long now = time.now();
         long planned = d.get(part);
@@ -932,71 +1344,102 @@ public final class CacheTable implements Cache {
         }
         d.set(part, Long.MAX_VALUE);
         long earliest = Long.MAX_VALUE;
-        List<Node> expired = null;
-        Segment[] segs = segments;
-        for (int i = part; i < segs.length; i += parts) {
-            Segment s = segs[i];
-            long due = s.nextDue;
-            if (due <= now) {
-                if (expired == null) {
-                    expired = new ArrayList<>();
-                }
-                expired.clear();
-                s.lock();
-                try {
-                    if (!s.retired) {
-                        s.expire(now, expired);
+        try {
+            List<Node> expired = null;
+            Segment[] segs = segments;
+            for (int i = part; i < segs.length; i += parts) {
+                Segment s = segs[i];
+                long due = s.nextDue;
+                if (due <= now) {
+                    if (!s.tryLock()) {
+                        earliest = Math.min(earliest, now + retryMillis);
+                        continue;
                     }
-                    due = s.nextDue;
-                } finally {
-                    s.unlock();
+                    if (expired == null) {
+                        expired = new ArrayList<>();
+                    }
+                    expired.clear();
+                    try {
+                        if (!s.retired) {
+                            s.expire(now, expired);
+                        }
+                        due = s.nextDue;
+                    } finally {
+                        s.unlock();
+                        reportExpired(expired, now);
+                    }
+                    now = time.now();
                 }
-                reportExpired(expired, now);
-                now = time.now();
+                earliest = Math.min(earliest, due);
             }
-            earliest = Math.min(earliest, due);
+        } catch (RuntimeException | Error e) {
+            // the segments after the failing one were not looked at: come back soon
+            earliest = Math.min(earliest, now + retryMillis);
+            throw e;
+        } finally {
+            DueBoard.lower(d, part, earliest);
         }
-        DueBoard.lower(d, part, earliest);
         return d.get(part);
     }
 
-    /** What {@link #stats()} and {@link #size()} count, after expiring what is due. */
+    /**
+     * What {@link #stats()} and {@link #size()} count, after expiring what is due. Each segment
+     * is counted under the layout read lock and its own lock, and what it expires is reported
+     * once both are released; a change of layout meanwhile starts the count again.
+     */
+    private static Node[] collect(Segment s) {
+        Node[] found = new Node[s.count];
+        int[] i = new int[1];
+        s.forEach(n -> found[i[0]++] = n);
+        return found;
+    }
+
     private Figures figures(boolean counters) {
-        refuseInsideCompute();
-        Figures f = new Figures();
+        if (insideCompute()) {
+            throw refusedInsideCompute("count it");
+        }
         List<Node> expired = new ArrayList<>();
-        layout.readLock().lock();
-        try {
-            checkOpen();
+        for (;;) {
             Segment[] segs = segments;
+            Figures f = new Figures();
             f.slots = segs.length;
+            boolean moved = false;
             for (Segment s : segs) {
                 expired.clear();
                 long now = time.now();
                 long items;
-                s.lock();
+                layout.readLock().lock();
                 try {
-                    if (s.nextDue <= now) {
-                        s.expire(now, expired);
+                    if (segments != segs) {
+                        moved = true;
+                        break;
                     }
-                    items = s.count;
-                    if (counters) {
-                        f.puts += s.puts;
-                        f.removals += s.removals;
-                        f.expirations += s.expirations;
+                    s.lock();
+                    try {
+                        if (!s.retired && s.nextDue <= now) {
+                            s.expire(now, expired);
+                        }
+                        items = s.count;
+                        if (counters) {
+                            f.puts += s.puts;
+                            f.removals += s.removals;
+                            f.expirations += s.expirations;
+                        }
+                    } finally {
+                        s.unlock();
                     }
                 } finally {
-                    s.unlock();
+                    layout.readLock().unlock();
                 }
                 reportExpired(expired, now);
                 f.size += items;
                 f.maxSlotItems = Math.max(f.maxSlotItems, items);
                 f.minSlotItems = Math.min(f.minSlotItems, items);
             }
-        } finally {
-            layout.readLock().unlock();
+            if (!moved) {
+                return f;
+            }
         }
-        return f;
     }
 
     private static final class Figures {
@@ -1021,9 +1464,25 @@ public final class CacheTable implements Cache {
         }
     }
 
+    /**
+     * Reports nodes already out of the table, every one of them even if reporting one fails with
+     * an {@link Error} (an out-of-memory while building its event, most likely): that one is
+     * counted as dropped and the first such error is thrown once the others are reported.
+     */
     private void reportExpired(List<Node> expired, long noticedAt) {
-        for (Node n : expired) {
-            reportExpired(n, noticedAt);
+        Error failure = null;
+        for (int i = 0, n = expired.size(); i < n; i++) {
+            try {
+                reportExpired(expired.get(i), noticedAt);
+            } catch (Error e) {
+                eventsDropped.increment();
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
@@ -1097,7 +1556,9 @@ public final class CacheTable implements Cache {
 
     @Override
     public void resetStats() {
-        refuseInsideCompute();
+        if (insideCompute()) {
+            throw refusedInsideCompute("reset its statistics");
+        }
         layout.readLock().lock();
         try {
             checkOpen();
@@ -1170,7 +1631,7 @@ public final class CacheTable implements Cache {
                 s.retire();
                 int before = expired.size();
                 for (Node n : collect(s)) {
-                    if (n.deadline() <= now) {
+                    if (!n.pinned() && n.expireIfDue(now)) {
                         expired.add(n);
                     } else {
                         fresh[segmentIndex(n.hash, count)].adopt(n);
@@ -1189,8 +1650,9 @@ public final class CacheTable implements Cache {
 
     /**
      * Runs {@code body} holding the lock of every segment given, taken in order; releases the
-     * ones taken however it ends. Caller holds the layout write lock, so no other thread takes
-     * more than one segment lock at a time and the order cannot deadlock.
+     * ones taken however it ends. Caller holds the layout write lock. No other thread waits for a
+     * segment lock while holding another (a compute function's thread takes none, see
+     * {@link #lockForWrite}), so the order cannot deadlock.
      */
     private static void underEveryLock(Segment[] segs, Runnable body) {
         int locked = 0;
@@ -1247,6 +1709,11 @@ public final class CacheTable implements Cache {
         }
         List<Node> expired = new ArrayList<>();
         long[] now = new long[1];
+        // no write of a store is halfway (no node pinned) while the contents change
+        StoreStripes st = stripes;
+        if (st != null) {
+            st.lockAll();
+        }
         layout.writeLock().lock();
         try {
             checkOpen();
@@ -1278,6 +1745,9 @@ public final class CacheTable implements Cache {
             });
         } finally {
             layout.writeLock().unlock();
+            if (st != null) {
+                st.unlockAll();
+            }
         }
         reportExpired(expired, now[0]);
         return fresh.size();
@@ -1293,25 +1763,43 @@ public final class CacheTable implements Cache {
     }
 
     /**
-     * Sets or removes the write-through hook, under every lock: a change in flight finishes
-     * with the hook it started with, every later one sees the new.
+     * Sets or removes the write-through hook, holding every store stripe and every slot lock: a
+     * write in flight finishes with the hook it started with, every later one sees the new.
      *
      * @param hook told of every change before it is applied, or {@code null} for none
      * @throws IllegalStateException if the table is closed
      */
     public void writeThrough(WriteThrough hook) {
-        layout.writeLock().lock();
+        StoreStripes st = stripes;
+        if (st == null) {
+            if (hook == null) {
+                checkOpen();
+                return;
+            }
+            st = new StoreStripes();
+        }
+        StoreStripes made = st;
+        st.lockAll();
         try {
-            checkOpen();
-            underEveryLock(segments, () -> writeThrough = hook);
+            layout.writeLock().lock();
+            try {
+                checkOpen();
+                underEveryLock(segments, () -> {
+                    stripes = made;
+                    writeThrough = hook;
+                });
+            } finally {
+                layout.writeLock().unlock();
+            }
         } finally {
-            layout.writeLock().unlock();
+            st.unlockAll();
         }
     }
 
     /**
      * Closes the table, as {@link #close()}, and returns the entries that were live at that
      * instant, for a store's write-back: no write can slip in between the copy and the close.
+     * Entries already past their deadline are reported as expired, as by {@link #close()}.
      *
      * @return copies of the live entries, in no particular order, each with the deadline writes
      *     gave it (with idle expiry it may have been due earlier)
@@ -1319,21 +1807,28 @@ public final class CacheTable implements Cache {
      */
     public List<CacheEntry> drain() {
         List<CacheEntry> live = new ArrayList<>();
+        List<Node> expired = new ArrayList<>();
+        long now;
         layout.writeLock().lock();
         try {
             checkOpen();
             closed = true;
-            long now = time.now();
-            retireEverySegment(s -> s.forEach(n -> {
-                if (n.deadline() > now) {
-                    // the deadline writes gave it, as write-through stores it: idle time
-                    // is not saved, and restarts at the next load
-                    live.add(new CacheEntry(n.key, n.value(), time.toEpochMillis(n.writeDeadline())));
-                }
-            }));
+            now = time.now();
+            retireEverySegment(s -> {
+                s.expire(now, expired);
+                s.forEach(n -> {
+                    if (n.deadline() > now) {
+                        // the deadline writes gave it, as write-through stores it: idle time
+                        // is not saved, and restarts at the next load
+                        live.add(new CacheEntry(n.key, n.value(), time.toEpochMillis(n.writeDeadline())));
+                    }
+                });
+            });
         } finally {
             layout.writeLock().unlock();
         }
+        reportExpired(expired, now);
+        expiredAtClose = expired.size();
         return live;
     }
 
@@ -1345,25 +1840,47 @@ public final class CacheTable implements Cache {
     }
 
     /**
-     * Closes the table: every later operation throws {@link IllegalStateException}, and the
-     * entries are dropped without events. Idempotent.
+     * Closes the table: every later operation throws {@link IllegalStateException} (but
+     * {@link #stats()}, which reports the final counters). Entries whose deadline has passed are
+     * reported as expired, once every lock is released (a listener that can no longer deliver
+     * counts them in {@link CacheStats#eventsDropped()}); the others are dropped without events.
+     * A write whose store call is in flight finds the table closed when it comes back. Idempotent.
+     *
+     * @return how many entries were reported as expired by this call
      */
-    public void close() {
+    public long close() {
+        List<Node> expired = new ArrayList<>();
+        long now;
         layout.writeLock().lock();
         try {
             if (closed) {
-                return;
+                return 0;
             }
             closed = true;
-            retireEverySegment(s -> { });
+            now = time.now();
+            retireEverySegment(s -> s.expire(now, expired));
         } finally {
             layout.writeLock().unlock();
         }
+        reportExpired(expired, now);
+        expiredAtClose = expired.size();
+        return expired.size();
+    }
+
+    /**
+     * Returns how many entries {@link #close()} or {@link #drain()} found past their deadline and
+     * reported as expired.
+     *
+     * @return the count, 0 before the table is closed
+     */
+    public long expiredAtClose() {
+        return expiredAtClose;
     }
 
     /**
      * Takes every segment out of use and drops its nodes, one segment at a time under its lock,
-     * after {@code last} has seen it; caller holds the layout write lock.
+     * after {@code last} has seen it; caller holds the layout write lock. The segments stay in
+     * {@link #segments}, empty, so their counters still count in {@link #stats()}.
      */
     private void retireEverySegment(Consumer<Segment> last) {
         for (Segment s : segments) {
@@ -1385,22 +1902,6 @@ public final class CacheTable implements Cache {
      */
     public boolean isClosed() {
         return closed;
-    }
-
-    /**
-     * Refuses a whole-table operation from inside a compute function: it would wait for the slot
-     * the function holds, or for a change of size that waits for that slot. Whole-table
-     * operations cost in proportion to the slots anyway, so looking at each is cheap here.
-     */
-    private void refuseInsideCompute() {
-        Thread current = Thread.currentThread();
-        for (Segment s : segments) {
-            if (s.computing == current) {
-                throw new IllegalStateException("cache '" + name + "': a compute function may read single keys of "
-                    + "the cache it computes in, but not run whole-cache operations (size, counts, matches, "
-                    + "iteration, statistics, clear)");
-            }
-        }
     }
 
     private void checkOpen() {

@@ -14,9 +14,10 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Concurrency: {@code value}, {@code next} and {@code deadline} are written under the slot
  * lock with release semantics and read by lock-free readers with acquire semantics (an idle
- * read may also raise {@code deadline} by compare-and-set). The wheel fields are touched only
- * under the slot lock. A node that has left the table is never changed again, so events built
- * from it after the lock is released see what it held when it left.
+ * read may also raise {@code deadline} by compare-and-set, see {@link IdleNode}). The wheel
+ * fields and the pin are touched only under the slot lock. A node that has left the table is
+ * never changed again (an {@link IdleNode} is sealed as it leaves), so events built from it after
+ * the lock is released see what it held when it left.
  */
 class Node {
 
@@ -28,6 +29,15 @@ class Node {
     private static final int SLOT_MASK = 0xFFFF;
     /** Set for the life of a node whose value is a byte[]: a write of another kind replaces the node. */
     private static final int BYTES = 1 << 16;
+    /** Set while a write of the node's key is being written through to a store (see {@link #pin()}). */
+    private static final int PINNED = 1 << 17;
+    /**
+     * The bit of the deadline word that seals an {@link IdleNode} leaving the table: a reader's
+     * compare-and-set, which expects an unsealed word, can no longer move the deadline.
+     * Deadlines are monotonic milliseconds, never negative, so the bit is free; {@link #deadline()}
+     * masks it.
+     */
+    static final long SEALED = Long.MIN_VALUE;
 
     private static final VarHandle VALUE;
     private static final VarHandle NEXT;
@@ -111,6 +121,11 @@ class Node {
     }
 
     final long deadline() {
+        return (long) DEADLINE.getAcquire(this) & ~SEALED;
+    }
+
+    /** The deadline word with its {@link #SEALED} bit, for the compare-and-set of an idle read. */
+    final long deadlineWord() {
         return (long) DEADLINE.getAcquire(this);
     }
 
@@ -118,8 +133,50 @@ class Node {
         DEADLINE.setRelease(this, d);
     }
 
-    final boolean raiseDeadline(long expected, long d) {
-        return DEADLINE.compareAndSet(this, expected, d);
+    final boolean casDeadlineWord(long expected, long word) {
+        return DEADLINE.compareAndSet(this, expected, word);
+    }
+
+    /**
+     * Tells whether a write of this node's key is being written through to a store: the node
+     * stays where it is, neither expired nor moved, until the write is applied or abandoned.
+     * Caller holds the slot lock.
+     *
+     * @return {@code true} while pinned
+     */
+    final boolean pinned() {
+        return (bits & PINNED) != 0;
+    }
+
+    /** Pins the node for a write-through write of its key; caller holds the slot lock. */
+    final void pin() {
+        bits |= PINNED;
+    }
+
+    /** Ends the pin; caller holds the slot lock. */
+    final void unpin() {
+        bits &= ~PINNED;
+    }
+
+    /**
+     * Takes the verdict "expired" for good if the deadline is at or before {@code now}; caller
+     * holds the slot lock and unlinks the node when this returns {@code true}. For a node whose
+     * deadline only writes change (under the lock), the deadline decides; an {@link IdleNode}
+     * also seals it against a concurrent read.
+     *
+     * @param now the time the verdict is for
+     * @return {@code true} if the node is expired, from now on for good
+     */
+    boolean expireIfDue(long now) {
+        return deadline() <= now;
+    }
+
+    /**
+     * Fixes the deadline as the node leaves the table for any other reason (removed, replaced,
+     * cleared, dropped); caller holds the slot lock. Nothing for a node whose deadline only
+     * writes change.
+     */
+    void seal() {
     }
 
     /**

@@ -46,12 +46,6 @@ final class Segment extends SlotLock {
     volatile long nextDue = Long.MAX_VALUE;
     /** Set once the segment's nodes have moved elsewhere; writers must look again. */
     boolean retired;
-    /**
-     * The thread running a compute function under this lock, or {@code null}; written by the
-     * holder. Another thread may read it without the lock: it can only ever see itself there if
-     * it wrote it.
-     */
-    Thread computing;
 
     long puts;
     long removals;
@@ -91,20 +85,27 @@ final class Segment extends SlotLock {
     }
 
     /**
-     * Refuses the wait of a compute function for its own slot: a write to a key of the slot it
-     * computes in, which would otherwise wait for ever.
+     * Nothing to check here: a thread inside a compute function, the one way a thread could come
+     * to wait for a slot it holds, is refused every slot lock of its cache before it tries (see
+     * {@code CacheTable.lock}).
      */
     @Override
     void beforeWaiting() {
-        if (computing == Thread.currentThread()) {
-            throw new IllegalStateException("a compute function must not write to the cache it computes in");
-        }
     }
 
     /** Publishes this segment's bucket array to readers; caller holds the lock. */
     private void publish(Node[] tab) {
         table = tab;
         TABLES.setRelease(tables, index, tab);
+    }
+
+    /**
+     * Returns this segment's bucket array, for a walk over its chains; caller holds the lock.
+     *
+     * @return the buckets, {@code null} while the segment is empty
+     */
+    Node[] table() {
+        return table;
     }
 
     /** Looks a key up; caller holds the lock. */
@@ -144,9 +145,12 @@ final class Segment extends SlotLock {
         count--;
     }
 
-    /** Puts a node whose deadline is finite into the wheel; caller holds the lock. */
+    /**
+     * Puts a node whose deadline is finite into the wheel; caller holds the lock. A pinned node
+     * stays off the wheel: the write that pinned it files it when it is done.
+     */
     void schedule(Node node) {
-        if (node.deadline() != Node.NEVER) {
+        if (node.deadline() != Node.NEVER && !node.pinned()) {
             long due = wheel.schedule(node);
             if (due < nextDue) {
                 nextDue = due;
@@ -178,14 +182,19 @@ final class Segment extends SlotLock {
      */
     void expire(long now, List<Node> expired) {
         int from = expired.size();
-        wheel.advance(now, expired);
-        for (int i = from, n = expired.size(); i < n; i++) {
-            Node node = expired.get(i);
-            unlinkChain(node);
-            count--;
-            expirations++;
+        try {
+            wheel.advance(now, expired);
+        } finally {
+            // also when the advance failed midway: what it handed over leaves the chains, so
+            // that what the caller reports is exactly what left
+            for (int i = from, n = expired.size(); i < n; i++) {
+                Node node = expired.get(i);
+                unlinkChain(node);
+                count--;
+                expirations++;
+            }
+            nextDue = wheel.nextDue();
         }
-        nextDue = wheel.nextDue();
     }
 
     private void unlinkChain(Node node) {

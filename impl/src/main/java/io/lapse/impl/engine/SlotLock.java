@@ -61,6 +61,15 @@ abstract class SlotLock {
         }
     }
 
+    /**
+     * Takes the lock if it is free, without waiting.
+     *
+     * @return {@code true} if the lock was taken
+     */
+    final boolean tryLock() {
+        return state == FREE && STATE.compareAndSet(this, FREE, HELD);
+    }
+
     /** Releases the lock; the caller holds it. */
     final void unlock() {
         if ((int) STATE.getAndSet(this, FREE) == CONTENDED) {

@@ -14,10 +14,12 @@ final class TextMatcher {
 
     private final Match match;
     private final Pattern pattern;
+    private final long cost;
 
-    private TextMatcher(Match match, Pattern pattern) {
+    private TextMatcher(Match match, Pattern pattern, long cost) {
         this.match = match;
         this.pattern = pattern;
+        this.cost = cost;
     }
 
     /**
@@ -36,19 +38,39 @@ final class TextMatcher {
         }
         switch (match.kind()) {
             case PREFIX:
-                return new TextMatcher(match, null);
+                return new TextMatcher(match, null, 0);
             case GLOB:
-                return new TextMatcher(match, Pattern.compile(globToRegex(match.pattern()), Pattern.DOTALL));
+                String regex = globToRegex(match.pattern());
+                return new TextMatcher(match, Pattern.compile(regex, Pattern.DOTALL), programCost(regex));
             case REGEX:
             default:
                 RegexBudget.check(cache, what, match.pattern());
                 try {
-                    return new TextMatcher(match, Pattern.compile(match.pattern()));
+                    return new TextMatcher(match, Pattern.compile(match.pattern()), programCost(match.pattern()));
                 } catch (PatternSyntaxException e) {
                     throw new IllegalArgumentException(
                         "cache '" + cache + "': invalid regex '" + match.pattern() + "': " + e.getDescription(), e);
                 }
         }
+    }
+
+    private static long programCost(String regex) {
+        return Math.max(1, RegexBudget.expansion(regex));
+    }
+
+    /**
+     * Returns the size of the pattern's program, as {@link RegexBudget} estimates it: what a
+     * character of text costs to match, in units of {@link MatchBudget}.
+     *
+     * @return the estimate, at least 1; 0 for a prefix, whose cost does not grow with the text
+     */
+    long cost() {
+        return cost;
+    }
+
+    /** @return the match this was compiled from */
+    Match match() {
+        return match;
     }
 
     private static String globToRegex(String glob) {

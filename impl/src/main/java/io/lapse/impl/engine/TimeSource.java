@@ -1,20 +1,25 @@
 package io.lapse.impl.engine;
 
 /**
- * The time that caches read: a precise {@link Clock} and a coarse copy of it that the sweeper
+ * The time that caches read: a precise {@link Clock} and a coarse copy of it that a clock thread
  * advances on every tick, so the read path needs no clock call.
  *
  * <p>A read compares an entry's deadline with the horizon, the last tick plus a window: a
  * deadline after the horizon cannot have passed yet, so the entry is live without asking the
- * clock; only entries whose deadline is within the window consult the precise clock. The window
- * is far larger than the tick interval, so a sweeper that runs late (a storm, a GC pause) stays
- * inside it. When no sweeper ticks, the horizon is {@link Long#MAX_VALUE} and every finite
- * deadline is checked against the precise clock: expiry stays exact, reads cost a clock call
- * more.
+ * clock; only entries whose deadline is within the window consult the precise clock. The thread
+ * that ticks does nothing else (see {@link Sweeper}): no lock, no listener, no store can hold it
+ * up, so a stalled sweep, a slow listener or a hung database never freezes the horizon or the
+ * coarse time. The window (a second and more) is far larger than the tick interval, so a tick
+ * that comes late stays inside it. When nothing ticks, the horizon is {@link Long#MAX_VALUE} and
+ * every finite deadline is checked against the precise clock: expiry stays exact, reads cost a
+ * clock call more.
  *
- * <p>Thread safety: all methods may be called from any thread. The fields are written by sweeper
- * threads without a lock; a lost race can only leave the coarse time a little earlier, which
- * keeps every guarantee above.
+ * <p><b>The one gap:</b> a pause of the whole JVM longer than the window (a collection pause of
+ * over a second) can let a read that resumes before the clock thread trust a horizon that time
+ * has overtaken, for the instant until the clock thread's next tick; nothing else can.
+ *
+ * <p>Thread safety: all methods may be called from any thread. {@link #tick()} is called by one
+ * thread at a time (the clock thread), so the coarse time and the horizon only move forward.
  */
 public final class TimeSource {
 
@@ -117,7 +122,8 @@ public final class TimeSource {
     }
 
     /**
-     * Advances the coarse time to the precise time; called by sweeper threads on every tick.
+     * Advances the coarse time to the precise time; called by one thread at a time, the clock
+     * thread, on every tick.
      *
      * @return the precise time read
      */
@@ -130,6 +136,8 @@ public final class TimeSource {
             epochOffsetNanos = sample;
         }
         long now = clock.millis();
+        // the coarse time first: a reader that sees the new horizon then reads a coarse time at
+        // least this recent
         coarse = now;
         horizon = now + window;
         return now;

@@ -116,8 +116,9 @@ final class TimerWheel {
 
     /**
      * Advances to {@code now}: every node whose deadline is at or before {@code now} is taken off
-     * the wheel and added to {@code expired}; nodes of due buckets whose deadline lies ahead are
-     * placed again.
+     * the wheel and added to {@code expired} (its verdict taken for good, see
+     * {@link Node#expireIfDue}); nodes of due buckets whose deadline lies ahead are placed again;
+     * pinned nodes of due buckets are left off the wheel for the write that pinned them.
      *
      * @param now the new time, not before the wheel's time
      * @param expired receives the expired nodes, unscheduled
@@ -128,20 +129,27 @@ final class TimerWheel {
             now = previous;
         }
         time = now;
-        for (int level = 0; level < LEVELS; level++) {
-            int shift = level * BITS;
-            // Level 0 processes its current bucket too: it holds nodes placed while overdue.
-            long from = (previous >>> shift) + (level == 0 ? 0 : 1);
-            long to = now >>> shift;
-            if (from > to) {
-                break;
+        try {
+            for (int level = 0; level < LEVELS; level++) {
+                int shift = level * BITS;
+                // Level 0 processes its current bucket too: it holds nodes placed while overdue.
+                long from = (previous >>> shift) + (level == 0 ? 0 : 1);
+                long to = now >>> shift;
+                if (from > to) {
+                    break;
+                }
+                long due = to - from >= MASK ? occupied[level] : rangeMask(from, to) & occupied[level];
+                while (due != 0) {
+                    int index = Long.numberOfTrailingZeros(due);
+                    due &= due - 1;
+                    process(level, index, now, expired);
+                }
             }
-            long due = to - from >= MASK ? occupied[level] : rangeMask(from, to) & occupied[level];
-            while (due != 0) {
-                int index = Long.numberOfTrailingZeros(due);
-                due &= due - 1;
-                process(level, index, now, expired);
-            }
+        } catch (Throwable t) {
+            // The next advance starts again from where this one did, so no due bucket is passed
+            // over; a bucket processed twice only files its nodes again.
+            time = previous;
+            throw t;
         }
     }
 
@@ -154,21 +162,40 @@ final class TimerWheel {
 
     private void process(int level, int index, long now, List<Node> expired) {
         Node[] row = heads[level];
-        Node node = row[index];
+        Node rest = row[index];
         row[index] = null;
         occupied[level] &= ~(1L << index);
-        while (node != null) {
-            Node next = node.wheelNext;
-            node.wheelPrev = null;
-            node.wheelNext = null;
-            node.wheelSlot(Node.UNSCHEDULED);
-            if (node.deadline() <= now) {
-                expired.add(node);
-            } else {
-                schedule(node);
+        try {
+            while (rest != null) {
+                Node node = rest;
+                Node next = node.wheelNext;
+                if (node.pinned()) {
+                    // A write of its key is with a store: it decides the deadline when it comes
+                    // back and files the node again then.
+                    detach(node);
+                } else if (node.expireIfDue(now)) {
+                    expired.add(node);
+                    detach(node);
+                } else {
+                    // links the node into a later bucket, rewriting its links
+                    schedule(node);
+                }
+                rest = next;
             }
-            node = next;
+        } catch (Throwable t) {
+            // Out of memory, most likely (the list, a new level): what was not handled goes back
+            // into this bucket, linked as it was, so no node is lost to a later advance.
+            rest.wheelPrev = null;
+            row[index] = rest;
+            occupied[level] |= 1L << index;
+            throw t;
         }
+    }
+
+    private static void detach(Node node) {
+        node.wheelPrev = null;
+        node.wheelNext = null;
+        node.wheelSlot(Node.UNSCHEDULED);
     }
 
     /**

@@ -84,6 +84,22 @@ final class Values {
             + " is longer than the limit of " + Cache.MAX_VALUE_LENGTH);
     }
 
+    /**
+     * Estimates the heap a stored value takes beyond its reference, for bounding copies.
+     *
+     * @param stored a value as the table stores it
+     * @return bytes: two per character of a String, the length of a byte[], 8 for a Long
+     */
+    static long weight(Object stored) {
+        if (stored instanceof String) {
+            return 2L * ((String) stored).length();
+        }
+        if (stored instanceof byte[]) {
+            return ((byte[]) stored).length;
+        }
+        return 8;
+    }
+
     /** Returns the text a value match sees: a String as is, a Long in decimal, nothing for a byte[]. */
     static String text(Object stored) {
         if (stored instanceof String) {

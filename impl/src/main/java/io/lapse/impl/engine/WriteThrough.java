@@ -5,17 +5,19 @@ import java.util.List;
 /**
  * Where a {@link CacheTable} sends each change before it applies it, for a cache whose store
  * writes through: put, putIfAbsent, increment, setTtl, compute, remove, removes by match and
- * clear each call it once per slot they change.
+ * clear each call it once per key, or once per chunk of keys they change.
  *
- * <p><b>Called under the key's slot lock</b>, before the change is applied: this is the one place
- * where the table calls out while holding a lock, so that the store sees the changes of each key
- * in the order the cache applies them. An implementation must therefore be quick and must never
- * call back into the table (a write to the same slot would wait for ever, and is refused). A
- * method that returns has made the change durable; one that throws leaves the cache unchanged:
- * the table passes the failure to its caller as an {@link IllegalStateException}.
+ * <p><b>Called with no slot lock held</b>, before the change is applied: the table holds the key's
+ * store stripe instead (see {@link StoreStripes}), so the store sees the changes of each key in the
+ * order the cache applies them, and a store that hangs holds up only the writes of its stripe,
+ * never reads, expiry or other caches. The stripe is held for as long as the call takes, so an
+ * implementation should bound its calls (a query timeout) and must never call back into the table
+ * with a write (it would wait for its own stripe). A method that returns has made the change
+ * durable; one that throws leaves the cache unchanged: the table passes the failure to its caller
+ * as an {@link IllegalStateException}.
  *
- * <p>Implementations must be safe for use by several threads at once: changes of different slots
- * arrive concurrently.
+ * <p>Implementations must be safe for use by several threads at once: changes of keys of
+ * different stripes arrive concurrently.
  */
 public interface WriteThrough {
 
@@ -40,7 +42,7 @@ public interface WriteThrough {
     void remove(String key);
 
     /**
-     * Keys of one slot no longer have entries (a remove by match, a clear).
+     * Keys no longer have entries (a chunk of a remove by match or of a clear).
      *
      * @param keys the keys, not empty
      * @throws IllegalStateException naming the cache and the store's problem; nothing changed

@@ -23,7 +23,7 @@ class SweeperTest {
 
     private final FakeClock clock = new FakeClock();
     private final TimeSource time = new TimeSource(clock);
-    private final List<RuntimeException> failures = new CopyOnWriteArrayList<>();
+    private final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private final Sweeper sweeper = new Sweeper(time, PREFIX, (t, e) -> failures.add(e));
 
     @AfterEach
@@ -41,9 +41,15 @@ class SweeperTest {
         }
     }
 
+    /** The sweep threads alive, the clock thread aside. */
     private static long liveThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-            .filter(t -> t.getName().startsWith(PREFIX) && t.isAlive()).count();
+            .filter(t -> t.getName().startsWith(PREFIX) && !t.getName().equals(PREFIX + "clock") && t.isAlive()).count();
+    }
+
+    private static long clockThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().equals(PREFIX + "clock") && t.isAlive()).count();
     }
 
     @Test
@@ -104,9 +110,11 @@ class SweeperTest {
         await("500 expiries", () -> events.of(EventKind.EXPIRED).size() == 500);
         sweeper.configure(1, 10);
         await("one thread again", () -> liveThreads() == 1);
+        assertEquals(1, clockThreads(), "the clock thread stays across changes");
         assertEquals(500, table.size());
         sweeper.close();
         assertEquals(0, liveThreads());
+        assertEquals(0, clockThreads());
         sweeper.close();
         table.close();
     }
