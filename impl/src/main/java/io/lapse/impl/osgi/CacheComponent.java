@@ -76,6 +76,9 @@ public final class CacheComponent {
         policyOption = ReferencePolicyOption.GREEDY)
     private volatile LoggerFactory loggers;
 
+    /** How long a stop waits for the cache's waiting events to be delivered. */
+    static final long EVENT_FLUSH_MILLIS = 2_000;
+
     private final ComponentLog log = new ComponentLog(() -> loggers, CacheComponent.class);
     private final Object lock = new Object();
     private BundleContext context;
@@ -148,7 +151,8 @@ public final class CacheComponent {
     }
 
     private void create(CacheConfiguration config) {
-        EventPublisher created = new EventPublisher(config.name, events);
+        EventPublisher created = new EventPublisher(config.name, events, EventPublisher.DEFAULT_BACKLOG_EVENTS,
+            EventPublisher.DEFAULT_BACKLOG_BYTES, log);
         CacheTable fresh = new CacheTable(config.name, config.settings, sweeps.time(), created);
         created.bind(fresh);
         boolean stored = config.store != null;
@@ -285,12 +289,29 @@ public final class CacheComponent {
             }
         }
         sweeps.remove(table);
+        long droppedBefore = table.stats().eventsDropped();
         if (handle == null) {
             table.close();
         } else {
             // taken out and closed in one step: no write slips in between the copy and the close
             handle.close(table.drain());
         }
+        publisher.close(EVENT_FLUSH_MILLIS);
+        reportStop(table.expiredAtClose(), table.stats().eventsDropped() - droppedBefore);
         table = null;
+    }
+
+    /**
+     * Logs what the stop did with the entries it found past their deadline, and with the events
+     * it could not deliver: never dropped without a word.
+     */
+    private void reportStop(long expired, long dropped) {
+        if (dropped > 0) {
+            log.warn("Cache '" + name + "' stopped: " + expired + " entries past their deadline were reported as expired; "
+                + dropped + " events could not be delivered (EventAdmin is gone, or its handlers did not keep up "
+                + "within " + EVENT_FLUSH_MILLIS + " ms) and are counted in EventsDropped");
+        } else if (expired > 0) {
+            log.info("Cache '" + name + "' stopped: " + expired + " entries past their deadline were reported as expired");
+        }
     }
 }

@@ -5,9 +5,16 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -21,8 +28,17 @@ import io.lapse.cache.CacheEvents;
 import io.lapse.impl.engine.EventKind;
 
 /**
- * Where cache events go out: EventAdmin, which is optional, and the knowledge of which topics
- * have a subscriber at all, so caches build no event nobody would receive.
+ * Where cache events go out: EventAdmin, which is optional; the event threads that deliver them
+ * ({@code lapse-events-N}, at most {@value #THREADS}, started when events come and ended after
+ * {@value #KEEP_ALIVE_SECONDS} s without, all stopped in {@link #deactivate}); and the knowledge of
+ * which topics have a subscriber at all, so caches build no event nobody would receive.
+ *
+ * <p>Each cache queues its events ({@link EventQueue}) and one event thread at a time delivers
+ * them, in order, with {@link EventAdmin#sendEvent}: the call returns once the handlers have had
+ * the event, so a cache's backlog is what its queue holds (bounded), not EventAdmin's asynchronous
+ * queue (unbounded, and shared in order by every cache whose events one sweep thread reported).
+ * For the cache's code and for a handler, delivery stays asynchronous: no cache operation waits
+ * for a handler, and a handler may read and write the cache.
  *
  * <p>Subscriptions are read from the {@code event.topics} of the registered {@link EventHandler}
  * services, by their service references only: no handler is got or activated for it.
@@ -45,8 +61,50 @@ public final class EventBridge {
         policyOption = ReferencePolicyOption.GREEDY)
     private volatile EventAdmin eventAdmin;
 
+    /** The most event threads: as many caches' handlers run at once. */
+    static final int THREADS = 4;
+    static final long KEEP_ALIVE_SECONDS = 10;
+    /** How long a stop waits for the event threads to end. */
+    private static final long STOP_MILLIS = 2_000;
+
     private final Map<ServiceReference<EventHandler>, Set<EventKind>> handlers = new HashMap<>();
     private volatile Set<EventKind> subscribed = EnumSet.noneOf(EventKind.class);
+    private final AtomicInteger threadCount = new AtomicInteger();
+    private final ThreadPoolExecutor threads = new ThreadPoolExecutor(THREADS, THREADS, KEEP_ALIVE_SECONDS,
+        TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "lapse-events-" + threadCount.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+
+    @Activate
+    void activate() {
+        threads.allowCoreThreadTimeOut(true);
+    }
+
+    /**
+     * Stops the event threads: the caches, which depend on this component, have delivered or
+     * dropped their backlogs already; a thread still in a handler is interrupted after
+     * {@value #STOP_MILLIS} ms.
+     */
+    @Deactivate
+    void deactivate() {
+        threads.shutdown();
+        try {
+            if (!threads.awaitTermination(STOP_MILLIS, TimeUnit.MILLISECONDS)) {
+                threads.shutdownNow();
+                threads.awaitTermination(STOP_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            threads.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** @return what runs the caches' deliveries */
+    Executor executor() {
+        return threads;
+    }
 
     @Reference(service = EventHandler.class, cardinality = ReferenceCardinality.MULTIPLE,
         policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -121,19 +179,19 @@ public final class EventBridge {
     }
 
     /**
-     * Posts an event asynchronously.
+     * Delivers an event to its handlers, on the calling event thread.
      *
      * @param event the event
      * @return {@code true} if EventAdmin took it; {@code false} if there is no EventAdmin or it
      *     refused (it is stopping)
      */
-    boolean post(Event event) {
+    boolean send(Event event) {
         EventAdmin admin = eventAdmin;
         if (admin == null) {
             return false;
         }
         try {
-            admin.postEvent(event);
+            admin.sendEvent(event);
             return true;
         } catch (IllegalStateException | SecurityException e) {
             return false;

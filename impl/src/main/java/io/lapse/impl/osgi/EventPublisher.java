@@ -13,24 +13,58 @@ import io.lapse.impl.engine.TableListener;
 
 /**
  * Turns one cache's reports into EventAdmin events, with the properties of
- * {@link CacheEvents}. Builds nothing for a topic no handler subscribes to; counts every event
- * posted, and every event that had a subscriber but no EventAdmin to take it, in the cache's
- * statistics. Called by the cache only after its locks are released.
+ * {@link CacheEvents}. Builds nothing for a topic no handler subscribes to. A report is queued
+ * ({@link EventQueue}, bounded) and delivered in order on an event thread of the
+ * {@link EventBridge}, so neither the sweeper nor a writer ever waits for a handler, and one
+ * cache's slow handler never holds up another cache's events. Counts every event delivered, and
+ * every event that had a subscriber but was not delivered (backlog full, no EventAdmin, stopped),
+ * in the cache's statistics. Called by the cache only after its locks are released.
  *
- * <p>Thread safety: stateless apart from the cache name, which a rename replaces atomically.
+ * <p>Thread safety: reports may come from any thread; the cache name is replaced atomically by a
+ * rename; the queue is thread-safe.
  */
 final class EventPublisher implements TableListener {
 
+    /** Default of {@code event_backlog}: events of one cache waiting for their handlers. */
+    static final int DEFAULT_BACKLOG_EVENTS = 1_000_000;
+    /** Default of {@code event_backlog_bytes}: 256 MiB of keys and values waiting. */
+    static final long DEFAULT_BACKLOG_BYTES = 256L << 20;
+    /** What a queued report costs beside its key and value, for the byte bound. */
+    private static final long OVERHEAD = 64;
+
+    /** A report waiting for delivery: what its event will carry. */
+    static final class Pending {
+        final EventKind kind;
+        final String cache;
+        final String key;
+        final Object value;
+        final long expiresAtMillis;
+        final long count;
+        final long timestamp = System.currentTimeMillis();
+
+        Pending(EventKind kind, String cache, String key, Object value, long expiresAtMillis, long count) {
+            this.kind = kind;
+            this.cache = cache;
+            this.key = key;
+            this.value = value;
+            this.expiresAtMillis = expiresAtMillis;
+            this.count = count;
+        }
+    }
+
     private final EventBridge bridge;
+    private final EventQueue<Pending> queue;
     private volatile String name;
     private volatile CacheTable table;
 
-    EventPublisher(String name, EventBridge bridge) {
+    EventPublisher(String name, EventBridge bridge, int backlogEvents, long backlogBytes, ComponentLog log) {
         this.name = name;
         this.bridge = bridge;
+        this.queue = new EventQueue<>(name, backlogEvents, backlogBytes, bridge.executor(), this::deliver,
+            p -> counted(false), log::warn);
     }
 
-    /** Connects the table whose counters record what was posted; before its first report. */
+    /** Connects the table whose counters record what was delivered; before its first report. */
     void bind(CacheTable table) {
         this.table = table;
     }
@@ -46,40 +80,61 @@ final class EventPublisher implements TableListener {
 
     @Override
     public void entry(EventKind kind, String key, Object value, long expiresAtMillis) {
-        Map<String, Object> properties = properties();
-        properties.put(CacheEvents.CACHE_KEY, key);
-        properties.put(CacheEvents.CACHE_VALUE, value instanceof byte[] ? ((byte[]) value).clone() : value);
-        if (expiresAtMillis != 0) {
-            properties.put(CacheEvents.CACHE_EXPIRES, expiresAtMillis);
-        }
-        post(kind, properties);
+        // the table's own value: a byte[] is copied once, as its event is built
+        long weight = OVERHEAD + 2L * key.length() + (value instanceof String ? 2L * ((String) value).length()
+            : value instanceof byte[] ? ((byte[]) value).length : 8);
+        queue.offer(new Pending(kind, name, key, value, expiresAtMillis, 0), weight);
     }
 
     @Override
     public void table(EventKind kind, long count) {
-        Map<String, Object> properties = properties();
-        if (kind != EventKind.CREATED) {
-            properties.put(CacheEvents.CACHE_COUNT, count);
-        }
-        post(kind, properties);
+        queue.offer(new Pending(kind, name, null, null, 0, count), OVERHEAD);
     }
 
-    private Map<String, Object> properties() {
+    /** Builds a report's event and hands it to EventAdmin; on an event thread. */
+    private boolean deliver(Pending p) {
         Map<String, Object> properties = new HashMap<>(8);
-        properties.put(CacheEvents.CACHE_NAME, name);
-        properties.put(EventConstants.TIMESTAMP, System.currentTimeMillis());
-        return properties;
+        properties.put(CacheEvents.CACHE_NAME, p.cache);
+        properties.put(EventConstants.TIMESTAMP, p.timestamp);
+        if (p.key != null) {
+            properties.put(CacheEvents.CACHE_KEY, p.key);
+            properties.put(CacheEvents.CACHE_VALUE, p.value instanceof byte[] ? ((byte[]) p.value).clone() : p.value);
+            if (p.expiresAtMillis != 0) {
+                properties.put(CacheEvents.CACHE_EXPIRES, p.expiresAtMillis);
+            }
+        } else if (p.kind != EventKind.CREATED) {
+            properties.put(CacheEvents.CACHE_COUNT, p.count);
+        }
+        boolean sent = bridge.send(new Event(EventBridge.topic(p.kind), properties));
+        if (sent) {
+            counted(true);
+        }
+        return sent;
     }
 
-    private void post(EventKind kind, Map<String, Object> properties) {
-        boolean posted = bridge.post(new Event(EventBridge.topic(kind), properties));
+    private void counted(boolean delivered) {
         CacheTable t = table;
         if (t != null) {
-            if (posted) {
+            if (delivered) {
                 t.eventPosted();
             } else {
                 t.eventDropped();
             }
         }
+    }
+
+    /**
+     * Stops taking reports, waits up to {@code timeoutMillis} for the waiting ones to be
+     * delivered, and drops (and counts) the rest.
+     *
+     * @return how many were dropped here
+     */
+    long close(long timeoutMillis) {
+        return queue.close(timeoutMillis);
+    }
+
+    /** @return how many reports wait for delivery */
+    int backlog() {
+        return queue.size();
     }
 }

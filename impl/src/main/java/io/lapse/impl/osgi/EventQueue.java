@@ -1,0 +1,212 @@
+package io.lapse.impl.osgi;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * The events of one cache on their way to EventAdmin: a queue bounded by a count and by bytes,
+ * drained in the order the events were reported by one task at a time on a shared executor.
+ *
+ * <p>Why a queue of our own: EventAdmin's asynchronous delivery queues without a bound, and
+ * delivers everything one thread posted in order, so a slow handler of one cache would hold up
+ * the events of every other cache whose expiries the same sweep thread reported, and a storm
+ * would grow the heap without limit. Here each cache waits only for its own handlers, and past
+ * its bound an event is dropped, counted ({@code EventsDropped}) and the burst logged once, never
+ * an {@link OutOfMemoryError}. What is queued is small: the key, the value (the table's own; a
+ * {@code byte[]} is copied once, when its event is built) and the figures, not an event.
+ *
+ * <p>Thread safety: {@link #offer} may be called from any thread; this object's monitor guards
+ * the items, the byte count and the flags, and is never held while an event is delivered.
+ *
+ * @param <T> what is queued
+ */
+final class EventQueue<T> {
+
+    /** Events delivered by a task before it yields its thread to other caches' queues. */
+    static final int BATCH = 64;
+
+    private final String cache;
+    private final int maxEvents;
+    private final long maxBytes;
+    private final Executor executor;
+    private final Predicate<T> delivery;
+    private final Consumer<T> dropped;
+    private final Consumer<String> warn;
+
+    // guarded by this
+    private final ArrayDeque<T> items = new ArrayDeque<>();
+    private final ArrayDeque<Long> weights = new ArrayDeque<>();
+    private long bytes;
+    private boolean scheduled;
+    private boolean closed;
+    private long droppedInBurst;
+
+    /**
+     * @param cache the cache name, for the log
+     * @param maxEvents at most this many events wait
+     * @param maxBytes at most this many bytes of them wait (see the weight given to {@link #offer})
+     * @param executor runs the draining tasks
+     * @param delivery delivers one event; {@code true} if EventAdmin took it
+     * @param dropped told of each event that was not delivered (full, refused, closed)
+     * @param warn where a burst of drops is logged
+     */
+    EventQueue(String cache, int maxEvents, long maxBytes, Executor executor, Predicate<T> delivery,
+        Consumer<T> dropped, Consumer<String> warn) {
+        this.cache = cache;
+        this.maxEvents = maxEvents;
+        this.maxBytes = maxBytes;
+        this.executor = executor;
+        this.delivery = delivery;
+        this.dropped = dropped;
+        this.warn = warn;
+    }
+
+    /**
+     * Queues an event, or drops it when the queue is full or closed.
+     *
+     * @param item the event
+     * @param weight its size in bytes, as counted against the byte bound
+     * @return {@code true} if it was queued
+     */
+    boolean offer(T item, long weight) {
+        boolean accepted;
+        boolean schedule = false;
+        String burst = null;
+        synchronized (this) {
+            accepted = !closed && items.size() < maxEvents && bytes + weight <= maxBytes;
+            if (accepted) {
+                items.add(item);
+                weights.add(weight);
+                bytes += weight;
+                schedule = !scheduled;
+                scheduled = true;
+            } else if (!closed && droppedInBurst++ == 0) {
+                burst = "cache '" + cache + "': " + items.size() + " events (" + bytes + " bytes) wait for their "
+                    + "handlers, the most its event backlog holds: further events are dropped and counted in "
+                    + "EventsDropped until it drains (a handler is slower than the cache's changes)";
+            }
+        }
+        if (burst != null) {
+            warn.accept(burst);
+        }
+        if (!accepted) {
+            dropped.accept(item);
+            return false;
+        }
+        if (schedule) {
+            submit();
+        }
+        return true;
+    }
+
+    private void submit() {
+        try {
+            executor.execute(this::drain);
+        } catch (RejectedExecutionException stopping) {
+            dropAll();
+        }
+    }
+
+    /** Delivers events until none wait, giving the thread back to other caches every {@link #BATCH}. */
+    private void drain() {
+        int delivered = 0;
+        for (;;) {
+            T item;
+            synchronized (this) {
+                item = items.poll();
+                if (item != null) {
+                    bytes -= weights.poll();
+                }
+            }
+            if (item != null) {
+                boolean taken;
+                try {
+                    taken = delivery.test(item);
+                } catch (RuntimeException e) {
+                    taken = false;
+                }
+                if (!taken) {
+                    dropped.accept(item);
+                }
+                delivered++;
+            }
+            String recovered = null;
+            boolean empty;
+            synchronized (this) {
+                if (droppedInBurst > 0 && items.size() <= maxEvents / 2 && bytes <= maxBytes / 2) {
+                    recovered = "cache '" + cache + "': its event backlog drains again; " + droppedInBurst
+                        + " events were dropped meanwhile";
+                    droppedInBurst = 0;
+                }
+                empty = items.isEmpty();
+                if (empty) {
+                    scheduled = false;
+                    notifyAll();
+                }
+            }
+            if (recovered != null) {
+                warn.accept(recovered);
+            }
+            if (empty) {
+                return;
+            }
+            if (delivered >= BATCH) {
+                submit();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Closes the queue: waits up to {@code timeoutMillis} for what waits to be delivered, then
+     * drops the rest; later offers are dropped at once.
+     *
+     * @return how many events were dropped here, undelivered
+     */
+    long close(long timeoutMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        synchronized (this) {
+            closed = true;
+            boolean interrupted = false;
+            while (scheduled) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    break;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return dropAll();
+    }
+
+    private long dropAll() {
+        ArrayDeque<T> left;
+        synchronized (this) {
+            left = new ArrayDeque<>(items);
+            items.clear();
+            weights.clear();
+            bytes = 0;
+            scheduled = false;
+            notifyAll();
+        }
+        left.forEach(dropped);
+        return left.size();
+    }
+
+    /** @return how many events wait */
+    synchronized int size() {
+        return items.size();
+    }
+}

@@ -1,0 +1,69 @@
+package io.lapse.itest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.lapse.cache.Cache;
+import io.lapse.cache.CacheEvents;
+import io.lapse.cache.CacheStats;
+
+/**
+ * A handler that takes 50 ms per event holds up only the events of the cache it listens to: the
+ * expiries of another cache, reported by the same sweep thread, still reach their handler within
+ * one resolution (10 ms by default) of their deadlines, and every event of the slow cache still
+ * arrives, once.
+ */
+class SlowHandlerIT {
+
+    @RegisterExtension
+    static final FelixExtension FELIX = new FelixExtension();
+
+    private static final long RESOLUTION = 10;
+    /** What a loaded 2-core machine adds to a thread's wake-up; the same allowance as the benchmarks' p99. */
+    private static final long SCHEDULING = 25;
+
+    private final Felix felix = FELIX.felix();
+    private final Caches caches = FELIX.caches();
+
+    @Test
+    void aSlowHandlerOfOneCacheNeverDelaysAnotherCachesExpiries() throws Exception {
+        Cache slow = caches.create("slow");
+        Cache timely = caches.create("timely");
+        try (Recorder slowHandler = Recorder.filtered(felix, "(cache.name=slow)", CacheEvents.TOPIC_EXPIRED);
+            Recorder witness = Recorder.filtered(felix, "(cache.name=timely)", CacheEvents.TOPIC_EXPIRED)) {
+            slowHandler.then(e -> LockSupport.parkNanos(Duration.ofMillis(50).toNanos()));
+            for (int i = 0; i < 40; i++) {
+                // 40 events at 50 ms each: two seconds of handler time, all due at once
+                slow.put("s" + i, "v", Duration.ofMillis(100));
+            }
+            for (int i = 0; i < 20; i++) {
+                timely.put("t" + i, "v", Duration.ofMillis(200 + 50 * i));
+            }
+            Await.until("the timely cache's 20 expiries", () -> witness.of(CacheEvents.TOPIC_EXPIRED, "timely").size() == 20);
+            List<Long> lateness = witness.of(CacheEvents.TOPIC_EXPIRED, "timely").stream()
+                .map(r -> r.receivedAt - r.expires()).sorted().collect(Collectors.toList());
+            assertTrue(lateness.get(lateness.size() - 1) <= RESOLUTION + SCHEDULING,
+                "expiries of the timely cache came late behind the slow handler: " + lateness + " ms");
+            assertTrue(slowHandler.of(CacheEvents.TOPIC_EXPIRED, "slow").size() < 40,
+                "the slow handler was still busy while the timely expiries arrived");
+
+            Await.until("the slow cache's 40 expiries", () -> slowHandler.of(CacheEvents.TOPIC_EXPIRED, "slow").size() == 40);
+            assertEquals(40, slowHandler.of(CacheEvents.TOPIC_EXPIRED, "slow").stream().map(Recorder.Received::key)
+                .distinct().count(), "each once");
+            // counted once the handler returns from the last one
+            Await.until("40 events counted as delivered", () -> slow.stats().eventsPosted() == 40);
+            CacheStats stats = slow.stats();
+            assertEquals(0, stats.eventsDropped());
+        }
+        caches.delete("slow");
+        caches.delete("timely");
+    }
+}
