@@ -1,12 +1,13 @@
 package io.lapse.impl.engine;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -66,6 +67,15 @@ import io.lapse.cache.Match;
 public final class CacheTable implements Cache {
 
     private static final int SPREAD = 0x9E3779B9;
+    private static final VarHandle COMPUTES;
+
+    static {
+        try {
+            COMPUTES = MethodHandles.lookup().findVarHandle(CacheTable.class, "computes", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     /** The TTL of a write that gives none: the settings decide, see {@link #writeDeadline}. */
     private static final long KEEP = Long.MIN_VALUE;
     /** Nodes a pass visits per lock hold, about: whole buckets are visited. */
@@ -114,8 +124,11 @@ public final class CacheTable implements Cache {
     private volatile WriteThrough writeThrough;
     /** The stripes of writes through a store; made with the first hook, then kept. */
     private volatile StoreStripes stripes;
-    /** How many compute functions of this table are running, so writes look further only then. */
-    private final AtomicInteger computes = new AtomicInteger();
+    /**
+     * How many compute functions of this table are running, so writes look further only then; a
+     * field of the table itself, so the check costs a write no extra cache line.
+     */
+    private volatile int computes;
     /** Set on a thread while it runs a compute function of this table. */
     private final ThreadLocal<Boolean> computing = new ThreadLocal<>();
 
@@ -338,7 +351,7 @@ public final class CacheTable implements Cache {
 
     /** Whether the calling thread runs a compute function of this table: one volatile read unless some thread does. */
     private boolean insideCompute() {
-        return computes.get() != 0 && computing.get() != null;
+        return computes != 0 && computing.get() != null;
     }
 
     // --------------------------------------------------------------------------------- writes
@@ -482,13 +495,13 @@ public final class CacheTable implements Cache {
         }
         return writeKey(key, (n, now, st) -> {
             Object result;
-            computes.incrementAndGet();
+            COMPUTES.getAndAdd(this, 1);
             computing.set(Boolean.TRUE);
             try {
                 result = function.apply(key, n == null ? null : n.exportValue());
             } finally {
                 computing.remove();
-                computes.decrementAndGet();
+                COMPUTES.getAndAdd(this, -1);
             }
             if (result == null) {
                 return n == null ? Change.none(null) : Change.remove(null);
