@@ -152,6 +152,16 @@ final class JdbcWriteThrough implements WriteThrough, AutoCloseable {
         }
     }
 
+    /** @return whether changes are being remembered for a load; for tests */
+    boolean journaling() {
+        lock.lock();
+        try {
+            return journal != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void record(String key, Change change) {
         if (journal != null) {
             journal.put(key, change);

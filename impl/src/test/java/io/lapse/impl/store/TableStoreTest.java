@@ -336,6 +336,43 @@ class TableStoreTest {
     }
 
     @Test
+    void aPutWhoseTtlRanOutWhileTheTableWasReadDoesNotBringTheOverwrittenValueBack() throws Exception {
+        db.htable("kv");
+        db.sql("INSERT INTO kv VALUES ('k', 0, 0, 'old', 0)", "INSERT INTO kv VALUES ('bad', 0, 1, 'x', 0)");
+        store(WriteMode.WRITE_THROUGH, true).load(false);
+        // while the reload reads the rows (the malformed row's warning), k is overwritten with a
+        // 50 ms TTL, and the read goes on past that deadline
+        recorded.onWarn = () -> {
+            recorded.onWarn = () -> { };
+            table.put("k", "new", Duration.ofMillis(50));
+            long deadline = table.getEntry("k").expiresAtMillis();
+            try {
+                Await.until("the 50 ms TTL to run out", () -> System.currentTimeMillis() > deadline + 5);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        store.load(false);
+        assertNull(table.get("k"), "the value the put overwrote is back");
+        assertEquals(0, table.size());
+    }
+
+    @Test
+    void aSwapThatFailsDropsTheJournal() throws Exception {
+        db.htable("kv");
+        db.sql("INSERT INTO kv VALUES ('bad', 0, 1, 'x', 0)");
+        store(WriteMode.WRITE_THROUGH, true).load(false);
+        JdbcWriteThrough hook = (JdbcWriteThrough) store.writeThroughHook();
+        recorded.onWarn = () -> {
+            recorded.onWarn = () -> { };
+            table.put("during", "the read");
+            table.close();
+        };
+        assertThrows(IllegalStateException.class, () -> store.load(false));
+        assertFalse(hook.journaling(), "the journal of a swap that failed is kept, and grows with every write");
+    }
+
+    @Test
     void concurrentReloadsOfOneCacheRunOneAtATime() throws Exception {
         db.htable("kv");
         db.sql("INSERT INTO kv VALUES ('k', 0, 0, 'v', 0)");
