@@ -120,7 +120,7 @@ final class JdbcWriteThrough implements WriteThrough, AutoCloseable {
         }
     }
 
-    /** Stops remembering changes, after a load failed. */
+    /** Stops remembering changes, after a load failed or was stopped; does nothing if not remembering. */
     void dropJournal() {
         lock.lock();
         try {
@@ -139,10 +139,11 @@ final class JdbcWriteThrough implements WriteThrough, AutoCloseable {
         try {
             if (journal != null) {
                 journal.forEach((key, change) -> {
-                    if (change.value == null) {
+                    // A removal, or a put whose deadline passed while the table was read: the key
+                    // has no entry now, whatever row the read saw (Contents.put leaves that row's
+                    // entry in place when it refuses an entry past its deadline).
+                    if (change.value == null || !contents.put(key, change.value, change.expiresAtMillis)) {
                         contents.remove(key);
-                    } else {
-                        contents.put(key, change.value, change.expiresAtMillis);
                     }
                 });
             }

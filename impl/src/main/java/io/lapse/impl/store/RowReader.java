@@ -29,6 +29,9 @@ import io.lapse.impl.engine.Contents;
  */
 final class RowReader {
 
+    /** How often a read runs its checkpoint. */
+    static final int CHECKPOINT_ROWS = 1024;
+
     /** What a read found. */
     static final class Result {
         long rows;
@@ -49,16 +52,20 @@ final class RowReader {
     private final Sql sql;
     private final String cache;
     private final Consumer<String> malformed;
+    private final Runnable checkpoint;
     private volatile Statement running;
 
     /**
      * @param malformed told of each malformed row, with its key and what is wrong with it
+     * @param checkpoint run every {@value #CHECKPOINT_ROWS} rows; it ends the read by throwing
+     *     when the load is stopped (a cancelled statement does not stop a result already fetched)
      */
-    RowReader(StoreSettings settings, Sql sql, String cache, Consumer<String> malformed) {
+    RowReader(StoreSettings settings, Sql sql, String cache, Consumer<String> malformed, Runnable checkpoint) {
         this.settings = settings;
         this.sql = sql;
         this.cache = cache;
         this.malformed = malformed;
+        this.checkpoint = checkpoint;
     }
 
     /**
@@ -80,7 +87,9 @@ final class RowReader {
             try (ResultSet rs = st.executeQuery(sql.select)) {
                 int expiresColumn = settings.packsColumns() ? settings.cols.size() + 1 : 5;
                 while (rs.next()) {
-                    result.rows++;
+                    if (++result.rows % CHECKPOINT_ROWS == 0) {
+                        checkpoint.run();
+                    }
                     String key = rs.getString(1);
                     long expiresAt = 0;
                     if (settings.loadExpires) {

@@ -31,13 +31,21 @@ import io.lapse.impl.engine.WriteThrough;
  * <h2>Write-back</h2>
  * {@link #writeBack} replaces the table's rows with the live entries in one transaction (delete,
  * then batched inserts, then commit): a crash leaves the table as it was or as it is after, never
- * half written. After a load at start failed ({@link #suspend()}), write-back is skipped until a
- * reload succeeds, so an empty cache never wipes the table.
+ * half written. Write-back is suspended from construction until a load has completed: a store
+ * whose load at start failed (whatever it threw, an {@link Error} included) or was stopped
+ * never writes back, so an empty cache never wipes the table.
+ *
+ * <h2>Stopping</h2>
+ * {@link #cancel()} (and {@link #close()}) stop the store for good: a load under way ends at its
+ * next step (after connecting, every {@value RowReader#CHECKPOINT_ROWS} rows, before its commit)
+ * and, above all, never swaps its contents in: that last check runs under every lock of the
+ * cache, in the swap itself, so a load that outlives its stop cannot replace what the cache holds
+ * by then. Later loads are refused. Write-back is still allowed: it is what a stop does next.
  *
  * <h2>Concurrency</h2>
- * {@link #lock} serializes loads, reloads and the write-back; a second reload waits for the
- * first. The write-through hook has a lock of its own (see {@link JdbcWriteThrough}).
- * {@link #cancel()} may be called from any thread.
+ * {@link #lock} serializes loads, reloads and the write-back, and guards {@code suspended}; a
+ * second reload waits for the first. The write-through hook has a lock of its own (see
+ * {@link JdbcWriteThrough}). {@link #cancel()} may be called from any thread and takes no lock.
  */
 public final class TableStore implements AutoCloseable {
 
@@ -54,7 +62,9 @@ public final class TableStore implements AutoCloseable {
     private final JdbcWriteThrough writeThrough;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile RowReader reading;
-    private volatile boolean suspended;
+    /** Written under {@link #lock}; volatile for {@link #suspended()}. */
+    private volatile boolean suspended = true;
+    private volatile boolean cancelled;
 
     /**
      * Creates the store of a table; nothing is read or written until asked.
@@ -95,6 +105,16 @@ public final class TableStore implements AutoCloseable {
             + (settings.loadExpires ? ", deadlines saved" : "") + ")";
     }
 
+    /** @return the name of the cache this store serves */
+    public String cache() {
+        return table.name();
+    }
+
+    /** @return whether the store was stopped ({@link #cancel()} or {@link #close()}) */
+    public boolean cancelled() {
+        return cancelled;
+    }
+
     /** @return the settings */
     public StoreSettings settings() {
         return settings;
@@ -111,50 +131,62 @@ public final class TableStore implements AutoCloseable {
     public long load(boolean report) {
         lock.lock();
         try {
+            checkNotCancelled();
             long started = System.nanoTime();
             AtomicLong logged = new AtomicLong();
             RowReader reader = new RowReader(settings, sql, table.name(), message -> {
                 if (logged.incrementAndGet() <= LOGGED_ROWS) {
                     log.warn(message);
                 }
-            });
+            }, this::checkNotCancelled);
             Contents contents = table.newContents();
             RowReader.Result result;
+            long count;
             if (writeThrough != null) {
                 writeThrough.startJournal();
             }
-            try (Connection c = database.connect(wait)) {
-                reading = reader;
-                c.setAutoCommit(false);
-                try {
-                    if (writeThrough != null) {
-                        deleteExpired(c);
+            try {
+                try (Connection c = database.connect(wait)) {
+                    // a stop that landed while the database was connecting
+                    checkNotCancelled();
+                    reading = reader;
+                    c.setAutoCommit(false);
+                    try {
+                        if (writeThrough != null) {
+                            deleteExpired(c);
+                        }
+                        result = reader.read(c, contents, writeThrough != null);
+                        if (writeThrough != null && !result.fromArrays.isEmpty()) {
+                            flatten(c, result.fromArrays);
+                        }
+                        checkNotCancelled();
+                        c.commit();
+                    } catch (Throwable e) {
+                        rollback(c);
+                        throw e;
                     }
-                    result = reader.read(c, contents, writeThrough != null);
-                    if (writeThrough != null && !result.fromArrays.isEmpty()) {
-                        flatten(c, result.fromArrays);
-                    }
-                    c.commit();
-                } catch (SQLException | RuntimeException e) {
-                    rollback(c);
-                    throw e;
+                } catch (SQLException e) {
+                    throw new IllegalStateException("cache '" + table.name() + "': load from " + database.describe()
+                        + " table " + settings.table + " failed, so the contents are unchanged: " + describe(e), e);
+                } finally {
+                    reading = null;
                 }
-            } catch (SQLException | RuntimeException e) {
-                // a journal left open would keep every key written through until the next load
+                count = table.replace(contents, fresh -> {
+                    // Under every lock of the cache: a stop that came before this point wins,
+                    // and no later one can see the swap half done.
+                    checkNotCancelled();
+                    if (writeThrough != null) {
+                        writeThrough.applyJournal(fresh);
+                    }
+                });
+                suspended = false;
+            } finally {
+                // after a swap the journal is gone already; after any failure, a journal left
+                // open would keep every key written through until the next load
                 if (writeThrough != null) {
                     writeThrough.dropJournal();
                 }
-                if (e instanceof RuntimeException) {
-                    throw (RuntimeException) e;
-                }
-                throw new IllegalStateException("cache '" + table.name() + "': load from " + database.describe()
-                    + " table " + settings.table + " failed, so the contents are unchanged: "
-                    + describe((SQLException) e), e);
-            } finally {
-                reading = null;
             }
-            long count = table.replace(contents, writeThrough == null ? null : writeThrough::applyJournal);
-            suspended = false;
             long millis = (System.nanoTime() - started) / 1_000_000;
             if (result.malformed > LOGGED_ROWS) {
                 log.warn("cache '" + table.name() + "': table " + settings.table + ": " + result.malformed
@@ -169,6 +201,14 @@ public final class TableStore implements AutoCloseable {
             return count;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Ends a load of a store that was stopped ({@link #cancel()}), before it changes anything. */
+    private void checkNotCancelled() {
+        if (cancelled) {
+            throw new IllegalStateException("cache '" + table.name() + "': the load from " + database.describe()
+                + " table " + settings.table + " was stopped, so the contents are unchanged: the store is closing");
         }
     }
 
@@ -188,14 +228,18 @@ public final class TableStore implements AutoCloseable {
     }
 
     /**
-     * Marks write-back as suspended: the load at start failed, so the cache does not hold what the
-     * table does. A successful {@link #load} lifts it.
+     * Suspends write-back until a load succeeds, as it is from construction.
      */
     public void suspend() {
-        suspended = true;
+        lock.lock();
+        try {
+            suspended = true;
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** @return whether write-back is suspended */
+    /** @return whether write-back is suspended: no load has completed since construction or {@link #suspend()} */
     public boolean suspended() {
         return suspended;
     }
@@ -212,12 +256,22 @@ public final class TableStore implements AutoCloseable {
         if (settings.mode != WriteMode.ON_STOP) {
             return false;
         }
-        if (suspended) {
-            log.warn("cache '" + table.name() + "': no write-back to " + database.describe() + " table " + settings.table
-                + ": the load at start failed and no reload has succeeded since, so the table is left as it was");
-            return false;
-        }
         lock.lock();
+        try {
+            if (suspended) {
+                log.warn("cache '" + table.name() + "': no write-back to " + database.describe() + " table "
+                    + settings.table + ": no load of the table has completed, so the cache may not hold what the table "
+                    + "does; the table is left as it was");
+                return false;
+            }
+            return replaceRows(entries);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The write-back's transaction; caller holds {@link #lock}. */
+    private boolean replaceRows(List<CacheEntry> entries) {
         try (Connection c = database.connect(Duration.ZERO)) {
             long started = System.nanoTime();
             c.setAutoCommit(false);
@@ -228,7 +282,7 @@ public final class TableStore implements AutoCloseable {
                 }
                 insertAll(c, entries, refused);
                 c.commit();
-            } catch (SQLException | RuntimeException e) {
+            } catch (Throwable e) {
                 rollback(c);
                 throw e;
             }
@@ -245,8 +299,6 @@ public final class TableStore implements AutoCloseable {
             log.error("cache '" + table.name() + "': write-back to " + database.describe() + " table " + settings.table
                 + " failed and was rolled back, so the table is left as it was: " + describe(e), e);
             return false;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -273,17 +325,25 @@ public final class TableStore implements AutoCloseable {
         }
     }
 
-    /** Cancels a load under way, from another thread (the component is stopping); does nothing if none is. */
+    /**
+     * Stops the store's loads for good, from any thread (the component is stopping): a load under
+     * way ends without changing the cache, and later loads are refused. Write-back stays allowed.
+     */
     public void cancel() {
+        cancelled = true;
         RowReader r = reading;
         if (r != null) {
             r.cancel();
         }
     }
 
-    /** Closes the write-through connection; later changes of a write-through cache fail. */
+    /**
+     * Stops the store as {@link #cancel()} does and closes the write-through connection; later
+     * changes of a write-through cache fail.
+     */
     @Override
     public void close() {
+        cancel();
         if (writeThrough != null) {
             writeThrough.close();
         }

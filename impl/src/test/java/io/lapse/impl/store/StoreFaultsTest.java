@@ -167,4 +167,23 @@ class StoreFaultsTest {
     private long sessions() throws Exception {
         return Long.parseLong(db.rows("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS").get(0));
     }
+
+    @Test
+    void theLoadThreadLogsAnErrorWithItsCauseAndTheCacheComesUpEmptyWithoutWritingBack() throws Exception {
+        threeRows();
+        store = new TableStore(table, StoreSettings.defaults("kv", WriteMode.ON_STOP, false),
+            new Faulty(db, new OutOfMemoryError("test: the heap is full"), 2), Duration.ZERO, recorded);
+        AtomicReference<Long> done = new AtomicReference<>();
+        Loader loader = new Loader(store, recorded, "Cache configuration test", done::set);
+        loader.start();
+        Await.until("the load to be over", () -> done.get() != null);
+        assertEquals(-1L, done.get());
+        assertEquals(List.of("ERROR Cache configuration test: the load of cache 'c' from " + db.url + " table kv "
+            + "(dbmode on-stop) failed with java.lang.OutOfMemoryError: test: the heap is full; the cache comes up "
+            + "empty, and it will not write back until a reload succeeds"), recorded.starting("ERROR"));
+        assertTrue(loader.stop(Duration.ofSeconds(10)), "the thread ended");
+        assertTrue(store.suspended());
+        assertFalse(store.writeBack(table.drain()));
+        assertEquals(List.of("a|one", "b|two", "c|3"), rows(), "every row is still in the table");
+    }
 }

@@ -47,6 +47,8 @@ public final class WriteBackChild {
                     System.out.println("ERROR " + message);
                 }
             });
+        // write-back is suspended until a load of the table has completed
+        store.load(false);
         for (;;) {
             generation++;
             List<CacheEntry> entries = new ArrayList<>(rows);
