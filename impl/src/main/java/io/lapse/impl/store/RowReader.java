@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import io.lapse.cache.Cache;
 import io.lapse.cache.CacheEntry;
 import io.lapse.impl.engine.Contents;
 
@@ -19,15 +20,22 @@ import io.lapse.impl.engine.Contents;
  * returns the rows, plus {@code key::size}, the count); {@code value_type} 0 a string, 1 an
  * integer. With {@code cols} the first column is the key and the others are packed, comma
  * separated, into a string (a NULL as nothing). With deadlines, {@code expires} is epoch seconds,
- * 0 or NULL for none, and a row whose deadline has passed is left out.
+ * 0 or NULL for none, and a row whose deadline has passed is left out; a deadline more than
+ * {@link Cache#MAX_TTL} ahead is loaded as that far ahead, as no entry of a cache lives longer.
  *
- * <p>A malformed row (no key, an unknown type, a bad integer, a key or value a cache refuses) is
- * reported with its key and left out; the rest loads. A failure of the database itself (a
- * missing column, a lost connection) ends the read with its {@link SQLException}.
+ * <p>A malformed row (no key, an unknown type, a bad integer, a negative {@code expires} or one too
+ * large to be epoch seconds, a key or value a cache refuses) is reported with its key and left
+ * out; the rest loads. A failure of the database itself (a missing column, a lost connection)
+ * ends the read with its {@link SQLException}.
  *
  * <p>Not thread-safe: one read per instance.
  */
 final class RowReader {
+
+    /** The longest life of an entry, {@link Cache#MAX_TTL}: a later deadline is loaded as this. */
+    static final long MAX_TTL_MILLIS = Cache.MAX_TTL.toMillis();
+    /** The largest {@code expires} whose milliseconds fit a long: larger is no time at all. */
+    private static final long MAX_SECONDS = Long.MAX_VALUE / 1000;
 
     /** How often a read runs its checkpoint. */
     static final int CHECKPOINT_ROWS = 1024;
@@ -38,6 +46,9 @@ final class RowReader {
         long loaded;
         long expired;
         long malformed;
+        /** Rows whose deadline lay more than {@link #MAX_TTL_MILLIS} ahead and was brought to it. */
+        long capped;
+        String firstCapped;
         /** Entries made from array rows, in flat form, for a store that keeps its table flat. */
         final List<CacheEntry> fromArrays = new ArrayList<>();
     }
@@ -80,7 +91,9 @@ final class RowReader {
     Result read(Connection c, Contents contents, boolean keepArrays) throws SQLException {
         Result result = new Result();
         Map<String, Array> arrays = new HashMap<>();
-        long nowSeconds = System.currentTimeMillis() / 1000;
+        long nowMillis = System.currentTimeMillis();
+        long nowSeconds = nowMillis / 1000;
+        long latest = nowMillis + MAX_TTL_MILLIS;
         try (Statement st = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
             running = st;
             st.setFetchSize(settings.fetchRows);
@@ -102,12 +115,28 @@ final class RowReader {
                                 bad(result, key, settings.expires + " '" + e + "' is not an integer");
                                 continue;
                             }
+                            if (seconds < 0) {
+                                bad(result, key, settings.expires + " " + seconds + " is negative (0 or NULL is no "
+                                    + "deadline)");
+                                continue;
+                            }
                             if (seconds > 0) {
                                 if (seconds <= nowSeconds) {
                                     result.expired++;
                                     continue;
                                 }
+                                if (seconds > MAX_SECONDS) {
+                                    bad(result, key, settings.expires + " " + seconds + " is not a time in epoch seconds");
+                                    continue;
+                                }
                                 expiresAt = seconds * 1000;
+                                if (expiresAt > latest) {
+                                    // no entry of a cache lives longer than MAX_TTL; the row is kept
+                                    if (result.capped++ == 0) {
+                                        result.firstCapped = key;
+                                    }
+                                    expiresAt = latest;
+                                }
                             }
                         }
                     }

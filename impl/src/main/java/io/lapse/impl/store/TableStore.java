@@ -188,6 +188,12 @@ public final class TableStore implements AutoCloseable {
                 }
             }
             long millis = (System.nanoTime() - started) / 1_000_000;
+            if (result.capped > 0) {
+                long days = RowReader.MAX_TTL_MILLIS / 86_400_000L;
+                log.warn("cache '" + table.name() + "': table " + settings.table + ": " + result.capped + " rows have an "
+                    + settings.expires + " more than " + days + " days ahead (the first with " + settings.keyName + " '"
+                    + result.firstCapped + "'), so they are loaded with a deadline " + days + " days from now");
+            }
             if (result.malformed > LOGGED_ROWS) {
                 log.warn("cache '" + table.name() + "': table " + settings.table + ": " + result.malformed
                     + " malformed rows skipped in all (the first " + LOGGED_ROWS + " are logged above)");

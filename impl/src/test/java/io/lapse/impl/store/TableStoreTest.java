@@ -182,6 +182,37 @@ class TableStoreTest {
     }
 
     @Test
+    void aNegativeOrOverflowingDeadlineIsMalformedAndOneTooFarAheadIsCappedAtTheLongestTtl() throws Exception {
+        db.htable("kv");
+        long fine = inSeconds(60);
+        db.sql("INSERT INTO kv VALUES ('negative', 0, 0, 'n', -5)",
+            "INSERT INTO kv VALUES ('overflow', 0, 0, 'o', 9300000000000000)",
+            "INSERT INTO kv VALUES ('largest', 0, 0, 'l', 9223372036854775807)",
+            "INSERT INTO kv VALUES ('y9999', 0, 0, 'far', 253402300799)",
+            "INSERT INTO kv VALUES ('fine', 0, 0, 'ok', " + fine + ")");
+        long before = System.currentTimeMillis();
+        assertEquals(2, store(WriteMode.NONE, true).load(false));
+        long after = System.currentTimeMillis();
+        assertNull(table.getEntry("negative"), "a negative deadline does not mean never");
+        assertNull(table.getEntry("overflow"));
+        assertNull(table.getEntry("largest"));
+        assertEquals(fine * 1000, table.getEntry("fine").expiresAtMillis());
+        long capped = table.getEntry("y9999").expiresAtMillis();
+        long longest = io.lapse.cache.Cache.MAX_TTL.toMillis();
+        assertTrue(capped >= before + longest - 1_000 && capped <= after + longest, "deadline " + capped);
+        List<String> warnings = recorded.starting("WARN ");
+        assertTrue(warnings.contains("WARN cache 'c': table kv: row with key_name 'negative' skipped: expires -5 is "
+            + "negative (0 or NULL is no deadline)"), warnings.toString());
+        assertTrue(warnings.contains("WARN cache 'c': table kv: row with key_name 'overflow' skipped: expires "
+            + "9300000000000000 is not a time in epoch seconds"), warnings.toString());
+        assertTrue(warnings.contains("WARN cache 'c': table kv: row with key_name 'largest' skipped: expires "
+            + "9223372036854775807 is not a time in epoch seconds"), warnings.toString());
+        assertTrue(warnings.contains("WARN cache 'c': table kv: 1 rows have an expires more than 36500 days ahead "
+            + "(the first with key_name 'y9999'), so they are loaded with a deadline 36500 days from now"),
+            warnings.toString());
+    }
+
+    @Test
     void aTableFullOfBadRowsLogsTheFirstTenAndACount() throws Exception {
         db.htable("kv");
         db.sql("INSERT INTO kv SELECT 'k' || X, 0, 1, 'nope', 0 FROM SYSTEM_RANGE(1, 50)");
