@@ -29,7 +29,7 @@ import org.osgi.service.metatype.annotations.Option;
 
     @AttributeDefinition(name = "Default TTL",
         description = "How long an entry lives unless its write gives a TTL: whole seconds, or a whole number with "
-            + "a unit ms, s, m, h or d (500ms, 30s, 5m, 2h, 1d). 0 means entries never expire. A change applies to "
+            + "a unit ms, s, m, h or d (500ms, 30s, 5m, 2h, 1d). 0 or empty means entries never expire. A change applies to "
             + "entries written after it; stored entries keep their deadlines.")
     String autoexpire() default "0";
 
@@ -39,7 +39,7 @@ import org.osgi.service.metatype.annotations.Option;
     boolean updateexpire() default true;
 
     @AttributeDefinition(name = "Idle expiry",
-        description = "An entry also expires after this long without a read or write; 0 turns it off. Same units "
+        description = "An entry also expires after this long without a read or write; 0 or empty turns it off. Same units "
             + "as autoexpire. Applies to entries written after it is set.")
     String idleexpire() default "0";
 
@@ -88,7 +88,7 @@ import org.osgi.service.metatype.annotations.Option;
 
     @AttributeDefinition(name = "Wait for the database",
         description = "How long the load at start waits for the DataSourceFactory or DataSource service to appear "
-            + "before it fails: seconds, or 500ms, 30s, 5m. Default 30s.")
+            + "before it fails: seconds, or 500ms, 30s, 5m; at most 1h. Default 30s.")
     String db__wait() default "30s";
 
     @AttributeDefinition(name = "Write mode",

@@ -31,6 +31,8 @@ final class CacheConfiguration {
 
     /** Default of {@code db_wait}. */
     static final long DEFAULT_DB_WAIT_MILLIS = 30_000;
+    /** Limit of {@code db_wait}: a cache whose database has not come within an hour is better told so. */
+    static final long MAX_DB_WAIT_MILLIS = 3_600_000;
 
     final String name;
     final CacheSettings settings;
@@ -109,10 +111,7 @@ final class CacheConfiguration {
         if (url != null && dataSource != null) {
             throw new IllegalArgumentException("properties 'db_url' and 'db_datasource' are both set: use one");
         }
-        Object rawWait = single(properties, "db_wait");
-        long waitMillis = rawWait == null || rawWait.toString().isBlank() ? DEFAULT_DB_WAIT_MILLIS
-            : duration(properties, "db_wait");
-        Duration wait = Duration.ofMillis(waitMillis);
+        Duration wait = Duration.ofMillis(duration(properties, "db_wait", DEFAULT_DB_WAIT_MILLIS, MAX_DB_WAIT_MILLIS));
         if (dataSource != null) {
             try {
                 FrameworkUtil.createFilter(dataSource);
@@ -260,19 +259,34 @@ final class CacheConfiguration {
         }
     }
 
+    /** A duration property; missing or blank, 0. */
     private static long duration(Map<String, ?> properties, String key) {
+        return duration(properties, key, 0, Long.MAX_VALUE);
+    }
+
+    /**
+     * A duration property: {@code fallback} when missing or blank (a {@code key =} line of a
+     * {@code .cfg} file), refused above {@code limit}.
+     */
+    private static long duration(Map<String, ?> properties, String key, long fallback, long limit) {
         Object value = single(properties, key);
-        if (value == null) {
-            return 0;
+        if (value == null || value.toString().isBlank()) {
+            return fallback;
         }
         if (value instanceof Number && !(value instanceof Double || value instanceof Float)) {
             value = value.toString();
         }
+        long millis;
         try {
-            return Durations.parseMillis(value.toString());
+            millis = Durations.parseMillis(value.toString());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("property '" + key + "': " + e.getMessage());
         }
+        if (millis > limit) {
+            throw new IllegalArgumentException("property '" + key + "' = '" + value.toString().strip()
+                + "' is longer than the limit of " + Durations.format(limit));
+        }
+        return millis;
     }
 
     private static boolean bool(Map<String, ?> properties, String key, boolean fallback) {

@@ -2,6 +2,7 @@ package io.lapse.impl.osgi;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * How a cache reaches its database: a JDBC URL through the {@code DataSourceFactory} service of
@@ -9,6 +10,11 @@ import java.util.Objects;
  * for the factory and never appears in {@link #describe()} or {@link #toString()}.
  */
 final class DatabaseConfig {
+
+    /** The password of a {@code //user:password@} userinfo; a password may hold ':' and '@'. */
+    private static final Pattern USER_INFO = Pattern.compile("(//[^/?#;@:]*:)[^/?#;]*@");
+    /** The value of a {@code password=} parameter, up to the next separator. */
+    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(password\\s*=\\s*)[^&;]*");
 
     /** The driver class that selects the {@code DataSourceFactory} ({@code osgi.jdbc.driver.class}); null with a filter. */
     final String driver;
@@ -40,7 +46,9 @@ final class DatabaseConfig {
     }
 
     /**
-     * Describes the database without its password (a {@code password=} in the URL is masked).
+     * Describes the database without its password: in the URL, the password of a
+     * {@code //user:password@host} and the value of any {@code password=} (in any case, with
+     * {@code ?}, {@code &} or {@code ;} before it) are masked.
      *
      * @return e.g. {@code jdbc:h2:./data/h2/lapse} or {@code DataSource (dataSourceName=lapse)}
      */
@@ -48,7 +56,7 @@ final class DatabaseConfig {
         if (url == null) {
             return "DataSource " + dataSourceFilter;
         }
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+        return PASSWORD_PARAMETER.matcher(USER_INFO.matcher(url).replaceFirst("$1***@")).replaceAll("$1***");
     }
 
     @Override
