@@ -91,6 +91,14 @@ import org.osgi.service.metatype.annotations.Option;
             + "before it fails: seconds, or 500ms, 30s, 5m; at most 1h. Default 30s.")
     String db__wait() default "30s";
 
+    @AttributeDefinition(name = "Database timeout",
+        description = "How long one database call may take before it fails: each write-through statement and "
+            + "commit, each statement of the write-back at stop, and the wait for a stopping load. A load's "
+            + "statements get ten times as long, as a big table takes time to read. A write-through change that "
+            + "times out fails with an IllegalStateException and the cache is unchanged. Seconds, or 500ms, 5s, "
+            + "1m; more than 0, at most 1m. Default 5s.")
+    String db__timeout() default "5s";
+
     @AttributeDefinition(name = "Write mode",
         options = {
             @Option(label = "none: only read the table", value = "none"),

@@ -26,23 +26,27 @@ final class DatabaseConfig {
     final String dataSourceFilter;
     /** How long a load waits for the service to appear. */
     final Duration wait;
+    /** How long a database call may take ({@code db_timeout}). */
+    final Duration timeout;
 
     private DatabaseConfig(String driver, String url, String user, String password, String dataSourceFilter,
-        Duration wait) {
+        Duration wait, Duration timeout) {
         this.driver = driver;
         this.url = url;
         this.user = user;
         this.password = password;
         this.dataSourceFilter = dataSourceFilter;
         this.wait = wait;
+        this.timeout = timeout;
     }
 
-    static DatabaseConfig url(String driver, String url, String user, String password, Duration wait) {
-        return new DatabaseConfig(driver, url, user, password, null, wait);
+    static DatabaseConfig url(String driver, String url, String user, String password, Duration wait,
+        Duration timeout) {
+        return new DatabaseConfig(driver, url, user, password, null, wait, timeout);
     }
 
-    static DatabaseConfig dataSource(String filter, Duration wait) {
-        return new DatabaseConfig(null, null, null, null, filter, wait);
+    static DatabaseConfig dataSource(String filter, Duration wait, Duration timeout) {
+        return new DatabaseConfig(null, null, null, null, filter, wait, timeout);
     }
 
     /**
@@ -67,12 +71,12 @@ final class DatabaseConfig {
         DatabaseConfig d = (DatabaseConfig) o;
         return Objects.equals(driver, d.driver) && Objects.equals(url, d.url) && Objects.equals(user, d.user)
             && Objects.equals(password, d.password) && Objects.equals(dataSourceFilter, d.dataSourceFilter)
-            && wait.equals(d.wait);
+            && wait.equals(d.wait) && timeout.equals(d.timeout);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(driver, url, user, password, dataSourceFilter, wait);
+        return Objects.hash(driver, url, user, password, dataSourceFilter, wait, timeout);
     }
 
     @Override

@@ -38,8 +38,6 @@ import io.lapse.impl.store.WriteMode;
  */
 final class StoreHandle {
 
-    private static final Duration JOIN = Duration.ofSeconds(10);
-
     private final BundleContext context;
     private final String pid;
     private final CacheTable table;
@@ -47,6 +45,8 @@ final class StoreHandle {
     private final ServiceDatabase database;
     private final TableStore store;
     private final Object configuration;
+    /** {@code db_timeout}: how long a stop waits for a stuck load. */
+    private final Duration timeout;
 
     // guarded by this
     private Loader loader;
@@ -66,8 +66,9 @@ final class StoreHandle {
         this.table = table;
         this.log = log;
         this.configuration = configuration;
+        this.timeout = db.timeout;
         this.database = new ServiceDatabase(context, db);
-        this.store = new TableStore(table, settings, database, db.wait, log);
+        this.store = new TableStore(table, settings, database, db.wait, db.timeout, log);
         if (store.writeThroughHook() != null) {
             table.writeThrough(store.writeThroughHook());
         }
@@ -125,7 +126,7 @@ final class StoreHandle {
         // also when the load is over: a reload under way must not swap in this store's rows
         store.cancel();
         if (l != null) {
-            l.stop(JOIN);
+            l.stop(timeout);
         }
         synchronized (this) {
             if (registration != null) {

@@ -83,18 +83,19 @@ final class RowReader {
      * Reads every row into {@code contents}.
      *
      * @param c a connection with auto-commit off (so that PostgreSQL streams the rows by fetch size)
+     * @param bounds the timeouts of the connection, for the statement
      * @param contents receives the entries
      * @param keepArrays whether to remember the entries made from arrays ({@link Result#fromArrays})
      * @return what was read
      * @throws SQLException if the database fails or the table cannot be read
      */
-    Result read(Connection c, Contents contents, boolean keepArrays) throws SQLException {
+    Result read(Connection c, Timeouts bounds, Contents contents, boolean keepArrays) throws SQLException {
         Result result = new Result();
         Map<String, Array> arrays = new HashMap<>();
         long nowMillis = System.currentTimeMillis();
         long nowSeconds = nowMillis / 1000;
         long latest = nowMillis + MAX_TTL_MILLIS;
-        try (Statement st = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+        try (Statement st = bounds.bound(c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY))) {
             running = st;
             st.setFetchSize(settings.fetchRows);
             try (ResultSet rs = st.executeQuery(sql.select)) {

@@ -7,12 +7,14 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.lapse.cache.CacheEntry;
 import io.lapse.impl.engine.CacheTable;
 import io.lapse.impl.engine.Contents;
+import io.lapse.impl.engine.Durations;
 import io.lapse.impl.engine.WriteThrough;
 
 /**
@@ -49,6 +51,15 @@ import io.lapse.impl.engine.WriteThrough;
  */
 public final class TableStore implements AutoCloseable {
 
+    /** The default of {@code db_timeout}. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * A load's statements may take this many times {@code db_timeout}: reading a big table takes
+     * time (a million rows, about a second from PostgreSQL, which streams them, so its query
+     * timeout covers the first fetch), and a load at start runs off the caller's thread anyway.
+     */
+    public static final int LOAD_TIMEOUT_FACTOR = 10;
+
     /** Malformed rows logged one by one per load; the rest are counted. */
     static final int LOGGED_ROWS = 10;
     private static final int BATCH = 1000;
@@ -57,6 +68,7 @@ public final class TableStore implements AutoCloseable {
     private final StoreSettings settings;
     private final Database database;
     private final Duration wait;
+    private final Duration timeout;
     private final StoreLog log;
     private final Sql sql;
     private final JdbcWriteThrough writeThrough;
@@ -73,17 +85,20 @@ public final class TableStore implements AutoCloseable {
      * @param settings the table and how to use it
      * @param database where connections come from
      * @param wait how long a load waits for the database's service to appear
+     * @param timeout how long one database call may take ({@code db_timeout}), more than 0
      * @param log where loads, skipped rows and failures are reported
      */
-    public TableStore(CacheTable table, StoreSettings settings, Database database, Duration wait, StoreLog log) {
+    public TableStore(CacheTable table, StoreSettings settings, Database database, Duration wait, Duration timeout,
+        StoreLog log) {
         this.table = table;
         this.settings = settings;
         this.database = database;
         this.wait = wait;
+        this.timeout = timeout;
         this.log = log;
         this.sql = new Sql(settings);
         this.writeThrough = settings.mode == WriteMode.WRITE_THROUGH
-            ? new JdbcWriteThrough(settings, sql, database, table::name) : null;
+            ? new JdbcWriteThrough(settings, sql, database, table::name, timeout) : null;
     }
 
     /**
@@ -151,19 +166,22 @@ public final class TableStore implements AutoCloseable {
                     checkNotCancelled();
                     reading = reader;
                     c.setAutoCommit(false);
+                    Timeouts bounds = Timeouts.apply(c, timeout.multipliedBy(LOAD_TIMEOUT_FACTOR));
                     try {
                         if (writeThrough != null) {
-                            deleteExpired(c);
+                            deleteExpired(c, bounds);
                         }
-                        result = reader.read(c, contents, writeThrough != null);
+                        result = reader.read(c, bounds, contents, writeThrough != null);
                         if (writeThrough != null && !result.fromArrays.isEmpty()) {
-                            flatten(c, result.fromArrays);
+                            flatten(c, bounds, result.fromArrays);
                         }
                         checkNotCancelled();
                         c.commit();
                     } catch (Throwable e) {
                         rollback(c);
                         throw e;
+                    } finally {
+                        bounds.restore();
                     }
                 } catch (SQLException e) {
                     throw new IllegalStateException("cache '" + table.name() + "': load from " + database.describe()
@@ -218,19 +236,19 @@ public final class TableStore implements AutoCloseable {
         }
     }
 
-    private void deleteExpired(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql.deleteExpired)) {
+    private void deleteExpired(Connection c, Timeouts bounds) throws SQLException {
+        try (PreparedStatement ps = bounds.bound(c.prepareStatement(sql.deleteExpired))) {
             ps.setLong(1, System.currentTimeMillis() / 1000);
             ps.executeUpdate();
         }
     }
 
     /** Rewrites array rows as the flat rows write-through keeps, in the load's transaction. */
-    private void flatten(Connection c, List<CacheEntry> entries) throws SQLException {
-        try (Statement st = c.createStatement()) {
+    private void flatten(Connection c, Timeouts bounds, List<CacheEntry> entries) throws SQLException {
+        try (Statement st = bounds.bound(c.createStatement())) {
             st.executeUpdate(sql.deleteArrays);
         }
-        insertAll(c, entries, new ArrayList<>());
+        insertAll(c, bounds, entries, new ArrayList<>());
     }
 
     /**
@@ -262,35 +280,53 @@ public final class TableStore implements AutoCloseable {
         if (settings.mode != WriteMode.ON_STOP) {
             return false;
         }
-        lock.lock();
+        String target = database.describe() + " table " + settings.table;
+        boolean locked;
+        try {
+            // a reload under way ends soon once cancelled; one stuck in the database does not
+            locked = lock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.error("cache '" + table.name() + "': gave up the write-back to " + target + ": the stopping thread was "
+                + "interrupted while a load of the table held it, so the table is left as it was", null);
+            return false;
+        }
+        if (!locked) {
+            log.error("cache '" + table.name() + "': gave up the write-back to " + target + " after "
+                + Durations.format(timeout.toMillis()) + " (db_timeout): a load of the table still holds it, so the "
+                + "table is left as it was", null);
+            return false;
+        }
         try {
             if (suspended) {
-                log.warn("cache '" + table.name() + "': no write-back to " + database.describe() + " table "
-                    + settings.table + ": no load of the table has completed, so the cache may not hold what the table "
-                    + "does; the table is left as it was");
+                log.warn("cache '" + table.name() + "': no write-back to " + target + ": no load of the table has "
+                    + "completed, so the cache may not hold what the table does; the table is left as it was");
                 return false;
             }
-            return replaceRows(entries);
+            return replaceRows(entries, target);
         } finally {
             lock.unlock();
         }
     }
 
     /** The write-back's transaction; caller holds {@link #lock}. */
-    private boolean replaceRows(List<CacheEntry> entries) {
+    private boolean replaceRows(List<CacheEntry> entries, String target) {
         try (Connection c = database.connect(Duration.ZERO)) {
             long started = System.nanoTime();
             c.setAutoCommit(false);
+            Timeouts bounds = Timeouts.apply(c, timeout);
             List<String> refused = new ArrayList<>();
             try {
-                try (Statement st = c.createStatement()) {
+                try (Statement st = bounds.bound(c.createStatement())) {
                     st.executeUpdate(sql.deleteAll);
                 }
-                insertAll(c, entries, refused);
+                insertAll(c, bounds, entries, refused);
                 c.commit();
             } catch (Throwable e) {
                 rollback(c);
                 throw e;
+            } finally {
+                bounds.restore();
             }
             if (!refused.isEmpty()) {
                 log.warn("cache '" + table.name() + "': " + refused.size() + " entries hold a byte[], which table "
@@ -298,18 +334,20 @@ public final class TableStore implements AutoCloseable {
                     refused.size())) + (refused.size() > 10 ? "..." : ""));
             }
             log.info("cache '" + table.name() + "': wrote " + (entries.size() - refused.size()) + " entries to "
-                + database.describe() + " table " + settings.table + " in "
-                + (System.nanoTime() - started) / 1_000_000 + " ms");
+                + target + " in " + (System.nanoTime() - started) / 1_000_000 + " ms");
             return true;
         } catch (SQLException e) {
-            log.error("cache '" + table.name() + "': write-back to " + database.describe() + " table " + settings.table
-                + " failed and was rolled back, so the table is left as it was: " + describe(e), e);
+            String outcome = Timeouts.timedOut(e)
+                ? " timed out after " + Durations.format(timeout.toMillis()) + " (db_timeout)" : " failed";
+            log.error("cache '" + table.name() + "': write-back to " + target + outcome + " and was rolled back, so the "
+                + "table is left as it was: " + describe(e), e);
             return false;
         }
     }
 
-    private void insertAll(Connection c, List<CacheEntry> entries, List<String> refused) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql.insert)) {
+    private void insertAll(Connection c, Timeouts bounds, List<CacheEntry> entries, List<String> refused)
+        throws SQLException {
+        try (PreparedStatement ps = bounds.bound(c.prepareStatement(sql.insert))) {
             int pending = 0;
             for (CacheEntry e : entries) {
                 Object value = e.value();

@@ -208,4 +208,22 @@ class CacheConfigurationTest {
         Map<String, Object> properties = config("service.pid", "io.lapse.cache~hostile", "name", hostile);
         assertDoesNotThrow(() -> new CacheComponent().activate(null, properties));
     }
+
+    @Test
+    void dbTimeoutIsADurationOfAtMostAMinuteFiveSecondsByDefault() {
+        assertEquals(5_000, CacheConfiguration.parse(config("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x"))
+            .database.timeout.toMillis());
+        assertEquals(5_000, CacheConfiguration.parse(config("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x",
+            "db_timeout", " ")).database.timeout.toMillis(), "blank is the default");
+        assertEquals(500, CacheConfiguration.parse(config("name", "s", "dbtable", "t", "db_datasource", "(a=b)",
+            "db_timeout", "500ms")).database.timeout.toMillis());
+        assertEquals(2_000, CacheConfiguration.parse(config("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x",
+            "db_timeout", 2)).database.timeout.toMillis(), "seconds by default");
+        assertEquals("property 'db_timeout' = '0' must be more than 0: every database call needs a bound",
+            refused("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x", "db_timeout", "0"));
+        assertEquals("property 'db_timeout' = '2m' is longer than the limit of 1m",
+            refused("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x", "db_timeout", "2m"));
+        assertTrue(refused("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x", "db_timeout", "soon")
+            .startsWith("property 'db_timeout': 'soon' is not a duration"));
+    }
 }

@@ -63,7 +63,7 @@ class StoreFaultsTest {
     private void anErrorWhileTheTableIsReadNeverLetsTheStopWipeTheTable(Error error) throws Exception {
         threeRows();
         store = new TableStore(table, StoreSettings.defaults("kv", WriteMode.ON_STOP, false),
-            new Faulty(db, error, 2), Duration.ZERO, recorded);
+            new Faulty(db, error, 2), Duration.ZERO, TableStore.DEFAULT_TIMEOUT, recorded);
         // the load at start dies of the Error, as the load thread would
         Error thrown = assertThrows(Error.class, () -> store.load(false));
         assertEquals(error, thrown);
@@ -77,7 +77,7 @@ class StoreFaultsTest {
     void aStopThatLandsWhileTheLoadIsConnectingNeverLetsTheStopWipeTheTable() throws Exception {
         threeRows();
         store = new TableStore(table, StoreSettings.defaults("kv", WriteMode.ON_STOP, false), db, Duration.ZERO,
-            recorded);
+            TableStore.DEFAULT_TIMEOUT, recorded);
         CountDownLatch connecting = new CountDownLatch(1);
         CountDownLatch answer = new CountDownLatch(1);
         db.onConnect = () -> {
@@ -126,7 +126,7 @@ class StoreFaultsTest {
         threeRows();
         db.sql("INSERT INTO kv VALUES ('bad', 0, 1, 'x', 0)");
         store = new TableStore(table, StoreSettings.defaults("kv", WriteMode.NONE, false), db, Duration.ZERO,
-            recorded);
+            TableStore.DEFAULT_TIMEOUT, recorded);
         long sessions = sessions();
         CountDownLatch reading = new CountDownLatch(1);
         CountDownLatch resume = new CountDownLatch(1);
@@ -172,7 +172,7 @@ class StoreFaultsTest {
     void theLoadThreadLogsAnErrorWithItsCauseAndTheCacheComesUpEmptyWithoutWritingBack() throws Exception {
         threeRows();
         store = new TableStore(table, StoreSettings.defaults("kv", WriteMode.ON_STOP, false),
-            new Faulty(db, new OutOfMemoryError("test: the heap is full"), 2), Duration.ZERO, recorded);
+            new Faulty(db, new OutOfMemoryError("test: the heap is full"), 2), Duration.ZERO, TableStore.DEFAULT_TIMEOUT, recorded);
         AtomicReference<Long> done = new AtomicReference<>();
         Loader loader = new Loader(store, recorded, "Cache configuration test", done::set);
         loader.start();

@@ -92,7 +92,7 @@ class TableStoreTest {
     }
 
     private TableStore store(StoreSettings settings) {
-        store = new TableStore(table, settings, db, Duration.ZERO, recorded);
+        store = new TableStore(table, settings, db, Duration.ZERO, TableStore.DEFAULT_TIMEOUT, recorded);
         if (store.writeThroughHook() != null) {
             table.writeThrough(store.writeThroughHook());
         }

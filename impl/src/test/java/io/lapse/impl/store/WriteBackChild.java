@@ -32,7 +32,7 @@ public final class WriteBackChild {
         CacheTable table = new CacheTable("crash", CacheSettings.defaults(), new TimeSource(Clock.system()),
             TableListener.NONE);
         TableStore store = new TableStore(table, StoreSettings.defaults("kv", WriteMode.ON_STOP, false), db,
-            Duration.ZERO, new StoreLog() {
+            Duration.ZERO, TableStore.DEFAULT_TIMEOUT, new StoreLog() {
                 @Override
                 public void info(String message) {
                 }
