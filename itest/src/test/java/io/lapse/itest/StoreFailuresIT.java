@@ -180,7 +180,8 @@ class StoreFailuresIT {
             // H2 makes these sessions wait a minute for a row lock: any shorter stop is the store's doing
             List<Object> database = List.of("db_url", db.url() + ";LOCK_TIMEOUT=60000", "db_user", "sa",
                 "db_password", "it-secret", "db_timeout", "1s");
-            List<Object> first = new java.util.ArrayList<>(List.of("name", onStop, "dbtable", onStop, "dbmode", "on-stop"));
+            List<Object> first = new java.util.ArrayList<>(List.of("name", onStop, "dbtable", onStop, "dbmode",
+                "on-stop"));
             first.addAll(database);
             caches.configure(onStop, first.toArray());
             caches.cache(onStop).put("k3", "v3");
@@ -215,7 +216,8 @@ class StoreFailuresIT {
                 Await.until("the stuck load to end once the lock is gone", () -> Threads.named("lapse-").isEmpty());
                 impl.start();
             }
-            assertEquals(List.of("k1|v1", "k2|v2"), db.rows("SELECT key_name, key_value FROM " + onStop + " ORDER BY 1"),
+            assertEquals(List.of("k1|v1", "k2|v2"), db.rows("SELECT key_name, key_value FROM " + onStop
+                + " ORDER BY 1"),
                 "the write-back gave up and left the table as it was");
             assertEquals(List.of("gone|x", "live|y"), db.rows("SELECT key_name, key_value FROM " + through
                 + " ORDER BY 1"), "the stopped load changed nothing");

@@ -29,8 +29,8 @@ import org.osgi.service.metatype.annotations.Option;
 
     @AttributeDefinition(name = "Default TTL",
         description = "How long an entry lives unless its write gives a TTL: whole seconds, or a whole number with "
-            + "a unit ms, s, m, h or d (500ms, 30s, 5m, 2h, 1d). 0 or empty means entries never expire. A change applies to "
-            + "entries written after it; stored entries keep their deadlines.")
+            + "a unit ms, s, m, h or d (500ms, 30s, 5m, 2h, 1d). 0 or empty means entries never expire. A change "
+            + "applies to entries written after it; stored entries keep their deadlines.")
     String autoexpire() default "0";
 
     @AttributeDefinition(name = "Update restarts TTL",
@@ -39,8 +39,8 @@ import org.osgi.service.metatype.annotations.Option;
     boolean updateexpire() default true;
 
     @AttributeDefinition(name = "Idle expiry",
-        description = "An entry also expires after this long without a read or write; 0 or empty turns it off. Same units "
-            + "as autoexpire. Applies to entries written after it is set.")
+        description = "An entry also expires after this long without a read or write; 0 or empty turns it off. "
+            + "Same units as autoexpire. Applies to entries written after it is set.")
     String idleexpire() default "0";
 
     @AttributeDefinition(name = "Initial value", type = AttributeType.STRING,

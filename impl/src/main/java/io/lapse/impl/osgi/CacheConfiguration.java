@@ -121,8 +121,8 @@ final class CacheConfiguration {
         Duration timeout = Duration.ofMillis(duration(properties, "db_timeout", TableStore.DEFAULT_TIMEOUT.toMillis(),
             MAX_DB_TIMEOUT_MILLIS));
         if (timeout.isZero()) {
-            throw new IllegalArgumentException("property 'db_timeout' = '" + text(properties, "db_timeout") + "' must be "
-                + "more than 0: every database call needs a bound");
+            throw new IllegalArgumentException("property 'db_timeout' = '" + text(properties, "db_timeout")
+                + "' must be more than 0: every database call needs a bound");
         }
         if (dataSource != null) {
             try {

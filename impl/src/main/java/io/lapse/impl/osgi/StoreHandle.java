@@ -33,8 +33,9 @@ import io.lapse.impl.store.WriteMode;
  * empty cache never overwrites the table.
  *
  * <h2>Concurrency</h2>
- * This object's monitor guards the loader thread, the registration and {@code closed}; the thread
- * takes it only briefly, and {@link #stopLoading()} joins the thread without holding it.
+ * This object's monitor guards the loader, the registration and {@code closed}; the load thread
+ * takes it only briefly, and {@link #stopLoading()} waits for the thread (at most
+ * {@code db_timeout}) without holding it.
  */
 final class StoreHandle {
 

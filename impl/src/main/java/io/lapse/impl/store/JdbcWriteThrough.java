@@ -183,7 +183,10 @@ final class JdbcWriteThrough implements WriteThrough, AutoCloseable {
 
     /**
      * Applies the changes committed since {@link #startJournal()} to a load's contents and stops
-     * remembering; called under every slot lock of the cache, so no change can come in between.
+     * remembering; called under every lock of the cache, in its swap. Waits for a change under
+     * way to finish (at most about twice {@code db_timeout}), so that a change is either
+     * committed and applied here, or not yet committed and applied to the new contents by the
+     * cache after the swap.
      */
     void applyJournal(Contents contents) {
         lock.lock();
@@ -261,7 +264,8 @@ final class JdbcWriteThrough implements WriteThrough, AutoCloseable {
         dropConnection();
         String outcome = Timeouts.timedOut(e)
             ? " timed out after " + Durations.format(timeout.toMillis()) + " (db_timeout)" : " failed";
-        return new IllegalStateException(prefix(what) + outcome + ", so the cache is unchanged: " + TableStore.describe(e));
+        return new IllegalStateException(prefix(what) + outcome + ", so the cache is unchanged: "
+            + TableStore.describe(e));
     }
 
     private String prefix(String what) {

@@ -127,7 +127,8 @@ final class RowReader {
                                     continue;
                                 }
                                 if (seconds > MAX_SECONDS) {
-                                    bad(result, key, settings.expires + " " + seconds + " is not a time in epoch seconds");
+                                    bad(result, key, settings.expires + " " + seconds
+                                        + " is not a time in epoch seconds");
                                     continue;
                                 }
                                 expiresAt = seconds * 1000;

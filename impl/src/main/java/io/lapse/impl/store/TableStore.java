@@ -44,10 +44,17 @@ import io.lapse.impl.engine.WriteThrough;
  * cache, in the swap itself, so a load that outlives its stop cannot replace what the cache holds
  * by then. Later loads are refused. Write-back is still allowed: it is what a stop does next.
  *
+ * <h2>A database that does not answer</h2>
+ * Every call is bounded by {@code db_timeout} ({@link Timeouts}): a write-through change, each
+ * statement of the write-back, the write-back's wait for a load that holds the table. A load's
+ * statements get {@value #LOAD_TIMEOUT_FACTOR} times as long. Only opening a connection is left
+ * to the driver's own connect timeout.
+ *
  * <h2>Concurrency</h2>
  * {@link #lock} serializes loads, reloads and the write-back, and guards {@code suspended}; a
- * second reload waits for the first. The write-through hook has a lock of its own (see
- * {@link JdbcWriteThrough}). {@link #cancel()} may be called from any thread and takes no lock.
+ * second reload waits for the first, a write-back at most {@code db_timeout}. The write-through
+ * hook has a lock of its own (see {@link JdbcWriteThrough}). {@link #cancel()} may be called from
+ * any thread and takes no lock.
  */
 public final class TableStore implements AutoCloseable {
 
@@ -139,9 +146,14 @@ public final class TableStore implements AutoCloseable {
      * Replaces the cache's contents with the table's rows, as described above, and reports
      * {@code cache/loaded} with the count unless told not to.
      *
+     * <p>Its statements may take {@value #LOAD_TIMEOUT_FACTOR} times {@code db_timeout} each.
+     * Whatever it throws, an {@link Error} included, the transaction is rolled back, the
+     * write-through journal dropped and the contents unchanged.
+     *
      * @param report whether to report the load to the cache's listener now
      * @return how many entries the cache holds after the load
-     * @throws IllegalStateException if the table cannot be read; the contents are unchanged
+     * @throws IllegalStateException if the table cannot be read, or the store was stopped
+     *     ({@link #cancel()}); the contents are unchanged
      */
     public long load(boolean report) {
         lock.lock();
@@ -208,9 +220,10 @@ public final class TableStore implements AutoCloseable {
             long millis = (System.nanoTime() - started) / 1_000_000;
             if (result.capped > 0) {
                 long days = RowReader.MAX_TTL_MILLIS / 86_400_000L;
-                log.warn("cache '" + table.name() + "': table " + settings.table + ": " + result.capped + " rows have an "
-                    + settings.expires + " more than " + days + " days ahead (the first with " + settings.keyName + " '"
-                    + result.firstCapped + "'), so they are loaded with a deadline " + days + " days from now");
+                log.warn("cache '" + table.name() + "': table " + settings.table + ": " + result.capped
+                    + " rows have an " + settings.expires + " more than " + days + " days ahead (the first with "
+                    + settings.keyName + " '" + result.firstCapped + "'), so they are loaded with a deadline " + days
+                    + " days from now");
             }
             if (result.malformed > LOGGED_ROWS) {
                 log.warn("cache '" + table.name() + "': table " + settings.table + ": " + result.malformed
@@ -271,7 +284,9 @@ public final class TableStore implements AutoCloseable {
     /**
      * Replaces the table's rows with the given entries in one transaction, if the mode is
      * {@link WriteMode#ON_STOP} and write-back is not suspended; logs what it did or why not. A
-     * byte[] value, which a row cannot hold, is left out with a warning naming its key.
+     * byte[] value, which a row cannot hold, is left out with a warning naming its key. Gives up,
+     * leaving the table as it was, when a load still holds the table after {@code db_timeout} or
+     * a statement times out.
      *
      * @param entries the live entries, as {@link CacheTable#drain()} returns them
      * @return whether the table was written
@@ -339,8 +354,8 @@ public final class TableStore implements AutoCloseable {
         } catch (SQLException e) {
             String outcome = Timeouts.timedOut(e)
                 ? " timed out after " + Durations.format(timeout.toMillis()) + " (db_timeout)" : " failed";
-            log.error("cache '" + table.name() + "': write-back to " + target + outcome + " and was rolled back, so the "
-                + "table is left as it was: " + describe(e), e);
+            log.error("cache '" + table.name() + "': write-back to " + target + outcome + " and was rolled back, so "
+                + "the table is left as it was: " + describe(e), e);
             return false;
         }
     }

@@ -169,15 +169,18 @@ class CacheConfigurationTest {
 
     @Test
     void describeMasksEveryFormOfPasswordInTheUrl() {
-        assertEquals("jdbc:postgresql://app:***@db.example:5432/app", url("jdbc:postgresql://app:s3cret@db.example:5432/app"));
+        assertEquals("jdbc:postgresql://app:***@db.example:5432/app",
+            url("jdbc:postgresql://app:s3cret@db.example:5432/app"));
         assertEquals("jdbc:postgresql://:***@db/app", url("jdbc:postgresql://:s3cret@db/app"));
         assertEquals("jdbc:mysql://app:***@db/app?ssl=true", url("jdbc:mysql://app:p@ss:word@db/app?ssl=true"));
-        assertEquals("jdbc:h2:tcp://127.0.0.1/mem:x;USER=sa;PASSWORD=***", url("jdbc:h2:tcp://127.0.0.1/mem:x;USER=sa;PASSWORD=s3cret"));
+        assertEquals("jdbc:h2:tcp://127.0.0.1/mem:x;USER=sa;PASSWORD=***",
+            url("jdbc:h2:tcp://127.0.0.1/mem:x;USER=sa;PASSWORD=s3cret"));
         assertEquals("jdbc:postgresql://db/app?user=app&password=***&ssl=true",
             url("jdbc:postgresql://db/app?user=app&password=s3cret&ssl=true"));
         assertEquals("jdbc:postgresql://db/app?Password = ***", url("jdbc:postgresql://db/app?Password = s3cret"));
         assertEquals("jdbc:h2:mem:x", url("jdbc:h2:mem:x"));
-        assertEquals("jdbc:postgresql://app@db/app", url("jdbc:postgresql://app@db/app"), "a user without a password stays");
+        assertEquals("jdbc:postgresql://app@db/app", url("jdbc:postgresql://app@db/app"),
+            "a user without a password stays");
     }
 
     private static String url(String url) {

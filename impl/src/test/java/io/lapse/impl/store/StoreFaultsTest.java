@@ -172,7 +172,8 @@ class StoreFaultsTest {
     void theLoadThreadLogsAnErrorWithItsCauseAndTheCacheComesUpEmptyWithoutWritingBack() throws Exception {
         threeRows();
         store = new TableStore(table, StoreSettings.defaults("kv", WriteMode.ON_STOP, false),
-            new Faulty(db, new OutOfMemoryError("test: the heap is full"), 2), Duration.ZERO, TableStore.DEFAULT_TIMEOUT, recorded);
+            new Faulty(db, new OutOfMemoryError("test: the heap is full"), 2), Duration.ZERO, TableStore.DEFAULT_TIMEOUT,
+            recorded);
         AtomicReference<Long> done = new AtomicReference<>();
         Loader loader = new Loader(store, recorded, "Cache configuration test", done::set);
         loader.start();

@@ -125,7 +125,8 @@ class WriteBackCrashTest {
                     if (m.matches()) {
                         lastCommitted = Long.parseLong(m.group(1));
                     }
-                    assertTrue(!line.startsWith("ERROR") && !line.startsWith("WARN") && !line.startsWith("failed"), line);
+                    assertTrue(!line.startsWith("ERROR") && !line.startsWith("WARN") && !line.startsWith("failed"),
+                        line);
                 }
             } finally {
                 child.destroyForcibly();
