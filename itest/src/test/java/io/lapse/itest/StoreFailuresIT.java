@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +18,7 @@ import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceRegistration;
 
 import io.lapse.cache.Cache;
@@ -25,8 +28,9 @@ import io.lapse.cache.CacheEvents;
  * What a cache with a store does when things go wrong, in a real framework over H2: a database
  * that is down or a table that lost a column at reload (the contents stay, the caller is told
  * why), a load at start that fails (the cache comes up empty and does not wipe the table when it
- * stops), malformed rows (logged with their key and skipped); and a database given as a
- * {@code DataSource} service chosen by a filter.
+ * stops), malformed rows (logged with their key and skipped), a database that holds a row lock
+ * while the bundle stops (the stop ends within seconds and says what it gave up); and a database
+ * given as a {@code DataSource} service chosen by a filter.
  */
 class StoreFailuresIT {
 
@@ -158,6 +162,75 @@ class StoreFailuresIT {
             } finally {
                 registration.unregister();
             }
+        }
+    }
+
+    @Test
+    void stoppingTheImplBundleWhileTheDatabaseHoldsARowLockEndsInBoundedTimeAndSaysWhatItGaveUp() throws Exception {
+        try (TestDatabase.H2 db = new TestDatabase.H2(); LogCapture log = new LogCapture(FELIX.felix());
+            Connection holder = db.connect()) {
+            String onStop = TestDatabase.freshTable();
+            String through = TestDatabase.freshTable();
+            db.htable(onStop);
+            db.sql("INSERT INTO " + onStop + " VALUES ('k1', 0, 0, 'v1', 0)", "INSERT INTO " + onStop
+                + " VALUES ('k2', 0, 0, 'v2', 0)");
+            db.htable(through);
+            db.sql("INSERT INTO " + through + " VALUES ('gone', 0, 0, 'x', " + TestDatabase.epochSeconds(-100) + ")",
+                "INSERT INTO " + through + " VALUES ('live', 0, 0, 'y', 0)");
+            // H2 makes these sessions wait a minute for a row lock: any shorter stop is the store's doing
+            List<Object> database = List.of("db_url", db.url() + ";LOCK_TIMEOUT=60000", "db_user", "sa",
+                "db_password", "it-secret", "db_timeout", "1s");
+            List<Object> first = new java.util.ArrayList<>(List.of("name", onStop, "dbtable", onStop, "dbmode",
+                "on-stop"));
+            first.addAll(database);
+            caches.configure(onStop, first.toArray());
+            caches.cache(onStop).put("k3", "v3");
+
+            // another session locks a row of each table: the write-back at stop will wait for one,
+            // and the load of a write-through cache waits for the other (it deletes expired rows)
+            holder.setAutoCommit(false);
+            try (Statement st = holder.createStatement()) {
+                st.executeUpdate("UPDATE " + onStop + " SET key_value = key_value WHERE key_name = 'k1'");
+                st.executeUpdate("UPDATE " + through + " SET key_value = key_value WHERE key_name = 'gone'");
+            }
+            List<Object> second = new java.util.ArrayList<>(List.of("name", through, "dbtable", through, "dbmode",
+                "write-through", "db_expires", "true"));
+            second.addAll(database);
+            caches.configure(through, second.toArray());
+            Await.until("the load of " + through + " to wait for the row lock", () -> blockedSessions(db) > 0);
+
+            Bundle impl = FELIX.felix().bundle("io.lapse.impl");
+            long started = System.nanoTime();
+            impl.stop();
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            try {
+                assertTrue(millis < 15_000, "the stop took " + millis + " ms; with db_timeout 1s it must take seconds");
+                log.await("Cache configuration io.lapse.cache~" + through, "gave up waiting for the load of cache '"
+                    + through + "'", "after 1000 ms: it is stuck in the database");
+                log.await("cache '" + onStop + "': write-back to ", "table " + onStop + " timed out after 1s "
+                    + "(db_timeout) and was rolled back, so the table is left as it was");
+            } finally {
+                holder.rollback();
+                caches.delete(onStop);
+                caches.delete(through);
+                Await.until("the stuck load to end once the lock is gone", () -> Threads.named("lapse-").isEmpty());
+                impl.start();
+            }
+            assertEquals(List.of("k1|v1", "k2|v2"), db.rows("SELECT key_name, key_value FROM " + onStop
+                + " ORDER BY 1"),
+                "the write-back gave up and left the table as it was");
+            assertEquals(List.of("gone|x", "live|y"), db.rows("SELECT key_name, key_value FROM " + through
+                + " ORDER BY 1"), "the stopped load changed nothing");
+            System.out.println("StoreFailuresIT: impl bundle stop with a row lock held took " + millis + " ms");
+        }
+    }
+
+    /** How many sessions of the database wait for a lock another holds. */
+    private static int blockedSessions(TestDatabase db) {
+        try {
+            return db.rows("SELECT SESSION_ID FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL").size();
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError("cannot read the sessions of " + db.url(), e);
         }
     }
 }

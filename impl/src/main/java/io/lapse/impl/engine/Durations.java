@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * Parses the durations of configurations: a whole number of seconds ({@code 30}), or a whole
  * number with a unit: {@code ms}, {@code s}, {@code m}, {@code h} or {@code d} ({@code 500ms},
- * {@code 5m}, {@code 1d}).
+ * {@code 5m}, {@code 1d}). Digits are ASCII: other scripts' digits are refused.
  */
 public final class Durations {
 
@@ -19,8 +19,8 @@ public final class Durations {
      *
      * @param text the text, surrounding white space allowed
      * @return the duration in milliseconds, 0 or more
-     * @throws IllegalArgumentException if the text is empty, negative, not a whole number with
-     *     one of the units, or longer than 100 years
+     * @throws IllegalArgumentException if the text is empty, negative, not a whole number (in
+     *     the digits 0-9) with one of the units, or longer than 100 years
      */
     public static long parseMillis(String text) {
         if (text == null || text.isBlank()) {
@@ -28,8 +28,14 @@ public final class Durations {
         }
         String t = text.strip().toLowerCase(Locale.ROOT);
         int end = 0;
-        while (end < t.length() && Character.isDigit(t.charAt(end))) {
+        while (end < t.length() && isAsciiDigit(t.charAt(end))) {
             end++;
+        }
+        for (int i = end; i < t.length(); i++) {
+            if (Character.isDigit(t.charAt(i))) {
+                // Long.parseLong would read them, but nobody means a duration with them
+                throw new IllegalArgumentException("'" + text + "' is not a duration: use the digits 0-9");
+            }
         }
         if (end == 0) {
             throw invalid(text);
@@ -66,6 +72,30 @@ public final class Durations {
             throw tooLong(text);
         }
         return amount * factor;
+    }
+
+    /**
+     * Writes a duration as {@link #parseMillis} reads it, in the largest unit that divides it.
+     *
+     * @param millis a duration in ms, 0 or more
+     * @return e.g. {@code 500ms}, {@code 5s}, {@code 1h}; {@code 0s} for 0
+     */
+    public static String format(long millis) {
+        if (millis == 0) {
+            return "0s";
+        }
+        long[] factors = {86_400_000, 3_600_000, 60_000, 1_000};
+        String[] units = {"d", "h", "m", "s"};
+        for (int i = 0; i < factors.length; i++) {
+            if (millis % factors[i] == 0) {
+                return millis / factors[i] + units[i];
+            }
+        }
+        return millis + "ms";
+    }
+
+    private static boolean isAsciiDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private static IllegalArgumentException invalid(String text) {

@@ -111,6 +111,11 @@ public final class CacheComponent {
         } catch (IllegalArgumentException e) {
             refuse(e.getMessage());
             return;
+        } catch (RuntimeException e) {
+            // not a mistake parse knows how to name (a value that cannot be read): still refused,
+            // never a failed activation, so the configuration can be fixed in place
+            refuse("the configuration cannot be read: " + e);
+            return;
         }
         config.warnings.forEach(w -> log.warn("Cache configuration " + pid + ": " + w));
         if (table == null) {

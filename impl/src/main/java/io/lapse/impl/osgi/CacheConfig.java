@@ -29,8 +29,8 @@ import org.osgi.service.metatype.annotations.Option;
 
     @AttributeDefinition(name = "Default TTL",
         description = "How long an entry lives unless its write gives a TTL: whole seconds, or a whole number with "
-            + "a unit ms, s, m, h or d (500ms, 30s, 5m, 2h, 1d). 0 means entries never expire. A change applies to "
-            + "entries written after it; stored entries keep their deadlines.")
+            + "a unit ms, s, m, h or d (500ms, 30s, 5m, 2h, 1d). 0 or empty means entries never expire. A change "
+            + "applies to entries written after it; stored entries keep their deadlines.")
     String autoexpire() default "0";
 
     @AttributeDefinition(name = "Update restarts TTL",
@@ -39,8 +39,8 @@ import org.osgi.service.metatype.annotations.Option;
     boolean updateexpire() default true;
 
     @AttributeDefinition(name = "Idle expiry",
-        description = "An entry also expires after this long without a read or write; 0 turns it off. Same units "
-            + "as autoexpire. Applies to entries written after it is set.")
+        description = "An entry also expires after this long without a read or write; 0 or empty turns it off. "
+            + "Same units as autoexpire. Applies to entries written after it is set.")
     String idleexpire() default "0";
 
     @AttributeDefinition(name = "Initial value", type = AttributeType.STRING,
@@ -88,8 +88,16 @@ import org.osgi.service.metatype.annotations.Option;
 
     @AttributeDefinition(name = "Wait for the database",
         description = "How long the load at start waits for the DataSourceFactory or DataSource service to appear "
-            + "before it fails: seconds, or 500ms, 30s, 5m. Default 30s.")
+            + "before it fails: seconds, or 500ms, 30s, 5m; at most 1h. Default 30s.")
     String db__wait() default "30s";
+
+    @AttributeDefinition(name = "Database timeout",
+        description = "How long one database call may take before it fails: each write-through statement and "
+            + "commit, each statement of the write-back at stop, and the wait for a stopping load. A load's "
+            + "statements get ten times as long, as a big table takes time to read. A write-through change that "
+            + "times out fails with an IllegalStateException and the cache is unchanged. Seconds, or 500ms, 5s, "
+            + "1m; more than 0, at most 1m. Default 5s.")
+    String db__timeout() default "5s";
 
     @AttributeDefinition(name = "Write mode",
         options = {

@@ -15,6 +15,7 @@ import org.osgi.framework.InvalidSyntaxException;
 import io.lapse.impl.engine.CacheSettings;
 import io.lapse.impl.engine.Durations;
 import io.lapse.impl.store.StoreSettings;
+import io.lapse.impl.store.TableStore;
 import io.lapse.impl.store.WriteMode;
 
 /**
@@ -31,6 +32,13 @@ final class CacheConfiguration {
 
     /** Default of {@code db_wait}. */
     static final long DEFAULT_DB_WAIT_MILLIS = 30_000;
+    /** Limit of {@code db_wait}: a cache whose database has not come within an hour is better told so. */
+    static final long MAX_DB_WAIT_MILLIS = 3_600_000;
+    /**
+     * Limit of {@code db_timeout}: a stop with a database that does not answer waits up to about
+     * three times it per cache, and SCR gives a bundle's components 60 s to stop.
+     */
+    static final long MAX_DB_TIMEOUT_MILLIS = 60_000;
 
     final String name;
     final CacheSettings settings;
@@ -109,10 +117,13 @@ final class CacheConfiguration {
         if (url != null && dataSource != null) {
             throw new IllegalArgumentException("properties 'db_url' and 'db_datasource' are both set: use one");
         }
-        Object rawWait = single(properties, "db_wait");
-        long waitMillis = rawWait == null || rawWait.toString().isBlank() ? DEFAULT_DB_WAIT_MILLIS
-            : duration(properties, "db_wait");
-        Duration wait = Duration.ofMillis(waitMillis);
+        Duration wait = Duration.ofMillis(duration(properties, "db_wait", DEFAULT_DB_WAIT_MILLIS, MAX_DB_WAIT_MILLIS));
+        Duration timeout = Duration.ofMillis(duration(properties, "db_timeout", TableStore.DEFAULT_TIMEOUT.toMillis(),
+            MAX_DB_TIMEOUT_MILLIS));
+        if (timeout.isZero()) {
+            throw new IllegalArgumentException("property 'db_timeout' = '" + text(properties, "db_timeout")
+                + "' must be more than 0: every database call needs a bound");
+        }
         if (dataSource != null) {
             try {
                 FrameworkUtil.createFilter(dataSource);
@@ -120,7 +131,7 @@ final class CacheConfiguration {
                 throw new IllegalArgumentException("property 'db_datasource' = '" + dataSource + "' is not an LDAP filter: "
                     + e.getMessage());
             }
-            return DatabaseConfig.dataSource(dataSource, wait);
+            return DatabaseConfig.dataSource(dataSource, wait, timeout);
         }
         if (!url.startsWith("jdbc:")) {
             throw new IllegalArgumentException("property 'db_url' = '" + url + "' is not a JDBC URL (jdbc:...)");
@@ -137,7 +148,7 @@ final class CacheConfiguration {
         }
         Object password = single(properties, "db_password");
         String secret = password == null || password.toString().isEmpty() ? null : password.toString();
-        return DatabaseConfig.url(driver, url, optional(properties, "db_user"), secret, wait);
+        return DatabaseConfig.url(driver, url, optional(properties, "db_user"), secret, wait, timeout);
     }
 
     /** The driver of the databases whose bundles are known to register a DataSourceFactory. */
@@ -260,19 +271,34 @@ final class CacheConfiguration {
         }
     }
 
+    /** A duration property; missing or blank, 0. */
     private static long duration(Map<String, ?> properties, String key) {
+        return duration(properties, key, 0, Long.MAX_VALUE);
+    }
+
+    /**
+     * A duration property: {@code fallback} when missing or blank (a {@code key =} line of a
+     * {@code .cfg} file), refused above {@code limit}.
+     */
+    private static long duration(Map<String, ?> properties, String key, long fallback, long limit) {
         Object value = single(properties, key);
-        if (value == null) {
-            return 0;
+        if (value == null || value.toString().isBlank()) {
+            return fallback;
         }
         if (value instanceof Number && !(value instanceof Double || value instanceof Float)) {
             value = value.toString();
         }
+        long millis;
         try {
-            return Durations.parseMillis(value.toString());
+            millis = Durations.parseMillis(value.toString());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("property '" + key + "': " + e.getMessage());
         }
+        if (millis > limit) {
+            throw new IllegalArgumentException("property '" + key + "' = '" + value.toString().strip()
+                + "' is longer than the limit of " + Durations.format(limit));
+        }
+        return millis;
     }
 
     private static boolean bool(Map<String, ?> properties, String key, boolean fallback) {

@@ -1,5 +1,6 @@
 package io.lapse.impl.osgi;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -14,29 +15,29 @@ import io.lapse.cache.CacheEntry;
 import io.lapse.cache.CacheService;
 import io.lapse.cache.CacheStore;
 import io.lapse.impl.engine.CacheTable;
+import io.lapse.impl.store.Loader;
 import io.lapse.impl.store.TableStore;
 import io.lapse.impl.store.WriteMode;
 
 /**
  * The store side of one cache, owned by its {@link CacheComponent}: the tracked database service,
- * the {@link TableStore}, the thread that loads the table at start, and the {@link CacheStore}
- * service, registered once that load is over.
+ * the {@link TableStore}, the {@link Loader} that loads the table at start, and the
+ * {@link CacheStore} service, registered once that load is over.
  *
  * <h2>The load at start</h2>
  * {@link #startLoad} starts a thread ({@code lapse-load-<name>}) and returns at once, so the
  * component's activation never waits for a database. When the load is over, the thread registers
  * the {@code CacheStore} service and tells the component, which registers the cache. If it failed,
- * one error names the configuration, the database, the table and the cause; the cache comes up
- * empty and the store stops writing back until a reload succeeds, so the empty cache never
- * overwrites the table.
+ * whatever it threw, one error names the configuration, the database, the table and the cause;
+ * the cache comes up empty and the store does not write back until a reload succeeds, so the
+ * empty cache never overwrites the table.
  *
  * <h2>Concurrency</h2>
- * This object's monitor guards the loader thread, the registration and {@code closed}; the thread
- * takes it only briefly, and {@link #stopLoading()} joins the thread without holding it.
+ * This object's monitor guards the loader, the registration and {@code closed}; the load thread
+ * takes it only briefly, and {@link #stopLoading()} waits for the thread (at most
+ * {@code db_timeout}) without holding it.
  */
 final class StoreHandle {
-
-    private static final long JOIN_MILLIS = 10_000;
 
     private final BundleContext context;
     private final String pid;
@@ -45,9 +46,11 @@ final class StoreHandle {
     private final ServiceDatabase database;
     private final TableStore store;
     private final Object configuration;
+    /** {@code db_timeout}: how long a stop waits for a stuck load. */
+    private final Duration timeout;
 
     // guarded by this
-    private Thread loader;
+    private Loader loader;
     private ServiceRegistration<CacheStore> registration;
     private boolean closed;
 
@@ -64,8 +67,9 @@ final class StoreHandle {
         this.table = table;
         this.log = log;
         this.configuration = configuration;
+        this.timeout = db.timeout;
         this.database = new ServiceDatabase(context, db);
-        this.store = new TableStore(table, settings, database, db.wait, log);
+        this.store = new TableStore(table, settings, database, db.wait, db.timeout, log);
         if (store.writeThroughHook() != null) {
             table.writeThrough(store.writeThroughHook());
         }
@@ -77,35 +81,19 @@ final class StoreHandle {
     }
 
     /**
-     * Starts the load on a thread of its own.
+     * Starts the load on a thread of its own ({@link Loader}).
      *
      * @param whenDone called on that thread once the load is over and the {@code CacheStore} service
      *     is registered, with the count loaded, or -1 if the load failed; not called if the handle
      *     was closed first
      */
     synchronized void startLoad(LongConsumer whenDone) {
-        Thread t = new Thread(() -> load(whenDone), "lapse-load-" + table.name());
-        t.setDaemon(true);
-        loader = t;
-        t.start();
+        Loader l = new Loader(store, log, "Cache configuration " + pid, count -> loaded(count, whenDone));
+        loader = l;
+        l.start();
     }
 
-    private void load(LongConsumer whenDone) {
-        long count = -1;
-        try {
-            count = store.load(false);
-        } catch (IllegalStateException e) {
-            store.suspend();
-            if (!isClosed()) {
-                log.error("Cache configuration " + pid + ": " + e.getMessage() + "; the cache comes up empty, and "
-                    + "it will not write back until a reload succeeds", null);
-            }
-        } catch (RuntimeException e) {
-            store.suspend();
-            log.error("Cache configuration " + pid + ": the load of cache '" + table.name() + "' from "
-                + store.describe() + " failed; the cache comes up empty, and it will not write back until a reload "
-                + "succeeds", e);
-        }
+    private void loaded(long count, LongConsumer whenDone) {
         synchronized (this) {
             if (closed) {
                 return;
@@ -116,10 +104,6 @@ final class StoreHandle {
         whenDone.accept(count);
     }
 
-    private synchronized boolean isClosed() {
-        return closed;
-    }
-
     /** Moves the {@code CacheStore} service to the cache's new name. */
     synchronized void rename(String name) {
         if (registration != null) {
@@ -128,33 +112,22 @@ final class StoreHandle {
     }
 
     /**
-     * Stops the load thread, if it runs (its statement is cancelled), and waits for it; then
-     * withdraws the {@code CacheStore} service. Call without holding a lock the thread's
+     * Stops the store's loads for good: the load thread, if it runs (its statement is cancelled),
+     * is waited for with a bound, and a reload under way will change nothing; then the
+     * {@code CacheStore} service is withdrawn. Call without holding a lock the thread's
      * {@code whenDone} takes.
      */
     void stopLoading() {
-        Thread t;
+        Loader l;
         synchronized (this) {
             closed = true;
-            t = loader;
+            l = loader;
             loader = null;
         }
-        if (t != null) {
-            store.cancel();
-            t.interrupt();
-            boolean interrupted = false;
-            try {
-                t.join(JOIN_MILLIS);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-            if (t.isAlive()) {
-                log.warn("Cache configuration " + pid + ": the load of cache '" + table.name() + "' did not stop within "
-                    + JOIN_MILLIS + " ms; it is left to end by itself and will change nothing");
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+        // also when the load is over: a reload under way must not swap in this store's rows
+        store.cancel();
+        if (l != null) {
+            l.stop(timeout);
         }
         synchronized (this) {
             if (registration != null) {
@@ -166,7 +139,7 @@ final class StoreHandle {
 
     /**
      * Ends the store after {@link #stopLoading()}: with {@code dbmode = on-stop}, the entries are
-     * written back in one transaction (unless a failed load suspended it); then the connection and
+     * written back in one transaction (unless no load completed); then the connection and
      * the service tracking close.
      *
      * @param entries the cache's live entries: all of them ({@link CacheTable#drain()}) at a stop

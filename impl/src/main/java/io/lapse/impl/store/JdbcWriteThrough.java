@@ -7,10 +7,12 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 import io.lapse.impl.engine.Contents;
+import io.lapse.impl.engine.Durations;
 import io.lapse.impl.engine.WriteThrough;
 
 /**
@@ -18,16 +20,26 @@ import io.lapse.impl.engine.WriteThrough;
  * committed before the cache applies the change. Rows are kept in htable's flat form (one per
  * entry, {@code key_type} 0): a put updates the key's row, or inserts one if there is none.
  *
+ * <h2>Bounded calls</h2>
+ * A call waits at most {@code db_timeout} for the connection (another change may hold it) and
+ * at most about {@code db_timeout} more for the database ({@link Timeouts}: query, network and,
+ * on H2, lock timeouts on the connection and its statements). Past either, it fails with an
+ * {@link IllegalStateException} naming the cache, the key, the database, the table and
+ * "timed out after" the bound; the transaction is rolled back, so the table is unchanged, and
+ * the cache, which applies a change only after the hook returns, is unchanged too.
+ *
  * <h2>Locking</h2>
- * {@link #lock} guards the connection, its statements and the journal; the cache calls in under a
- * slot lock, so the order is always slot lock, then this lock, and a change holds both for one
- * round trip to the database. One connection serves every slot: changes of different slots are
- * serialized here. A connection that failed is closed and replaced by the next change.
+ * {@link #lock} guards the connection, its statements and the journal. One connection serves
+ * every key: changes are serialized here, each holding the lock for one round trip to the
+ * database. The hook takes no lock of the cache and does not rely on one being held. A
+ * connection that failed is closed and replaced by the next change. {@link #close()} never
+ * waits: a change under way closes the connection when it ends.
  *
  * <h2>Journal</h2>
  * While a load runs, every committed change is also remembered by key; the load applies them to
  * its new contents under the cache's locks ({@link #applyJournal}), so a change committed while
- * the table was read is never lost to the swap, whether the read saw it or not.
+ * the table was read is never lost to the swap, whether the read saw it or not. A change is
+ * remembered under the same lock as its commit, so the swap sees a change committed before it.
  */
 final class JdbcWriteThrough implements WriteThrough, AutoCloseable {
 
@@ -46,26 +58,34 @@ final class JdbcWriteThrough implements WriteThrough, AutoCloseable {
     private final Sql sql;
     private final Database database;
     private final Supplier<String> cache;
+    private final Duration timeout;
     private final ReentrantLock lock = new ReentrantLock();
+    private volatile boolean closed;
 
     // guarded by lock
     private Connection connection;
+    private Timeouts timeouts;
     private PreparedStatement update;
     private PreparedStatement insert;
     private PreparedStatement delete;
     private Map<String, Change> journal;
-    private boolean closed;
 
-    JdbcWriteThrough(StoreSettings settings, Sql sql, Database database, Supplier<String> cache) {
+    /**
+     * @param timeout {@code db_timeout}: how long a call may wait for the connection, and for the
+     *     database
+     */
+    JdbcWriteThrough(StoreSettings settings, Sql sql, Database database, Supplier<String> cache, Duration timeout) {
         this.settings = settings;
         this.sql = sql;
         this.database = database;
         this.cache = cache;
+        this.timeout = timeout;
     }
 
     @Override
     public void put(String key, Object value, long expiresAtMillis) {
-        lock.lock();
+        String what = "write of key '" + key + "'";
+        acquire(what);
         try {
             Connection c = connection();
             Row.bind(update, 1, cache.get(), settings.table, key, value, expiresAtMillis, true);
@@ -78,9 +98,9 @@ final class JdbcWriteThrough implements WriteThrough, AutoCloseable {
             c.commit();
             record(key, new Change(value, expiresAtMillis));
         } catch (SQLException e) {
-            throw failed("write of key '" + key + "'", e);
+            throw failed(what, e);
         } finally {
-            lock.unlock();
+            release();
         }
     }
 
@@ -91,7 +111,8 @@ final class JdbcWriteThrough implements WriteThrough, AutoCloseable {
 
     @Override
     public void removeAll(List<String> keys) {
-        lock.lock();
+        String what = "removal of " + (keys.size() == 1 ? "key '" + keys.get(0) + "'" : keys.size() + " keys");
+        acquire(what);
         try {
             Connection c = connection();
             for (String key : keys) {
@@ -104,7 +125,37 @@ final class JdbcWriteThrough implements WriteThrough, AutoCloseable {
                 record(key, new Change(null, 0));
             }
         } catch (SQLException e) {
-            throw failed("removal of " + (keys.size() == 1 ? "key '" + keys.get(0) + "'" : keys.size() + " keys"), e);
+            throw failed(what, e);
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * Takes {@link #lock}, waiting at most {@code db_timeout}: the change before may be waiting for
+     * a database that does not answer.
+     */
+    private void acquire(String what) {
+        boolean locked;
+        try {
+            locked = lock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(prefix(what) + " was interrupted while it waited for an earlier change, "
+                + "so the cache is unchanged");
+        }
+        if (!locked) {
+            throw new IllegalStateException(prefix(what) + " timed out after " + Durations.format(timeout.toMillis())
+                + " (db_timeout) waiting for an earlier change to reach the database, so the cache is unchanged");
+        }
+    }
+
+    /** Releases {@link #lock}; a store closed meanwhile has its connection closed first. */
+    private void release() {
+        try {
+            if (closed) {
+                dropConnection();
+            }
         } finally {
             lock.unlock();
         }
@@ -120,7 +171,7 @@ final class JdbcWriteThrough implements WriteThrough, AutoCloseable {
         }
     }
 
-    /** Stops remembering changes, after a load failed. */
+    /** Stops remembering changes, after a load failed or was stopped; does nothing if not remembering. */
     void dropJournal() {
         lock.lock();
         try {
@@ -132,21 +183,35 @@ final class JdbcWriteThrough implements WriteThrough, AutoCloseable {
 
     /**
      * Applies the changes committed since {@link #startJournal()} to a load's contents and stops
-     * remembering; called under every slot lock of the cache, so no change can come in between.
+     * remembering; called under every lock of the cache, in its swap. Waits for a change under
+     * way to finish (at most about twice {@code db_timeout}), so that a change is either
+     * committed and applied here, or not yet committed and applied to the new contents by the
+     * cache after the swap.
      */
     void applyJournal(Contents contents) {
         lock.lock();
         try {
             if (journal != null) {
                 journal.forEach((key, change) -> {
-                    if (change.value == null) {
+                    // A removal, or a put whose deadline passed while the table was read: the key
+                    // has no entry now, whatever row the read saw (Contents.put leaves that row's
+                    // entry in place when it refuses an entry past its deadline).
+                    if (change.value == null || !contents.put(key, change.value, change.expiresAtMillis)) {
                         contents.remove(key);
-                    } else {
-                        contents.put(key, change.value, change.expiresAtMillis);
                     }
                 });
             }
             journal = null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return whether changes are being remembered for a load; for tests */
+    boolean journaling() {
+        lock.lock();
+        try {
+            return journal != null;
         } finally {
             lock.unlock();
         }
@@ -164,14 +229,16 @@ final class JdbcWriteThrough implements WriteThrough, AutoCloseable {
             throw new SQLException("the store is closed");
         }
         if (connection == null) {
-            // Never wait for the database's service here: the caller holds a slot lock.
+            // Never wait for the database's service here: a caller is waiting for its change.
             Connection c = database.connect(Duration.ZERO);
             try {
                 c.setAutoCommit(false);
-                update = c.prepareStatement(sql.update);
-                insert = c.prepareStatement(sql.insert);
-                delete = c.prepareStatement(sql.deleteKey);
-            } catch (SQLException e) {
+                Timeouts t = Timeouts.apply(c, timeout);
+                update = t.bound(c.prepareStatement(sql.update));
+                insert = t.bound(c.prepareStatement(sql.insert));
+                delete = t.bound(c.prepareStatement(sql.deleteKey));
+                timeouts = t;
+            } catch (SQLException | RuntimeException e) {
                 closeQuietly(c);
                 throw e;
             }
@@ -182,35 +249,56 @@ final class JdbcWriteThrough implements WriteThrough, AutoCloseable {
 
     /**
      * Rolls back, drops the connection (the next change opens another: the database may have
-     * restarted) and describes the failure; caller holds {@link #lock}.
+     * restarted, or still hold the statement that timed out) and describes the failure; caller
+     * holds {@link #lock}.
      */
     private IllegalStateException failed(String what, SQLException e) {
         Connection c = connection;
-        connection = null;
         if (c != null) {
             try {
                 c.rollback();
             } catch (SQLException | RuntimeException ignored) {
                 // the connection is being dropped anyway; the transaction dies with it
             }
-            closeQuietly(c);
         }
-        return new IllegalStateException("cache '" + cache.get() + "': write-through " + what + " to "
-            + database.describe() + " table " + settings.table + " failed, so the cache is unchanged: "
+        dropConnection();
+        String outcome = Timeouts.timedOut(e)
+            ? " timed out after " + Durations.format(timeout.toMillis()) + " (db_timeout)" : " failed";
+        return new IllegalStateException(prefix(what) + outcome + ", so the cache is unchanged: "
             + TableStore.describe(e));
     }
 
+    private String prefix(String what) {
+        return "cache '" + cache.get() + "': write-through " + what + " to " + database.describe() + " table "
+            + settings.table;
+    }
+
+    /** Puts the connection's settings back and closes it; caller holds {@link #lock}. */
+    private void dropConnection() {
+        Connection c = connection;
+        connection = null;
+        if (c != null) {
+            if (timeouts != null) {
+                timeouts.restore();
+            }
+            closeQuietly(c);
+        }
+        timeouts = null;
+    }
+
+    /**
+     * Closes the connection; later changes fail. Never waits: a change under way closes the
+     * connection itself when it ends, within about {@code db_timeout}.
+     */
     @Override
     public void close() {
-        lock.lock();
-        try {
-            closed = true;
-            if (connection != null) {
-                closeQuietly(connection);
-                connection = null;
+        closed = true;
+        if (lock.tryLock()) {
+            try {
+                dropConnection();
+            } finally {
+                lock.unlock();
             }
-        } finally {
-            lock.unlock();
         }
     }
 

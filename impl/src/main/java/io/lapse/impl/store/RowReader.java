@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import io.lapse.cache.Cache;
 import io.lapse.cache.CacheEntry;
 import io.lapse.impl.engine.Contents;
 
@@ -19,15 +20,25 @@ import io.lapse.impl.engine.Contents;
  * returns the rows, plus {@code key::size}, the count); {@code value_type} 0 a string, 1 an
  * integer. With {@code cols} the first column is the key and the others are packed, comma
  * separated, into a string (a NULL as nothing). With deadlines, {@code expires} is epoch seconds,
- * 0 or NULL for none, and a row whose deadline has passed is left out.
+ * 0 or NULL for none, and a row whose deadline has passed is left out; a deadline more than
+ * {@link Cache#MAX_TTL} ahead is loaded as that far ahead, as no entry of a cache lives longer.
  *
- * <p>A malformed row (no key, an unknown type, a bad integer, a key or value a cache refuses) is
- * reported with its key and left out; the rest loads. A failure of the database itself (a
- * missing column, a lost connection) ends the read with its {@link SQLException}.
+ * <p>A malformed row (no key, an unknown type, a bad integer, a negative {@code expires} or one too
+ * large to be epoch seconds, a key or value a cache refuses) is reported with its key and left
+ * out; the rest loads. A failure of the database itself (a missing column, a lost connection)
+ * ends the read with its {@link SQLException}.
  *
  * <p>Not thread-safe: one read per instance.
  */
 final class RowReader {
+
+    /** The longest life of an entry, {@link Cache#MAX_TTL}: a later deadline is loaded as this. */
+    static final long MAX_TTL_MILLIS = Cache.MAX_TTL.toMillis();
+    /** The largest {@code expires} whose milliseconds fit a long: larger is no time at all. */
+    private static final long MAX_SECONDS = Long.MAX_VALUE / 1000;
+
+    /** How often a read runs its checkpoint. */
+    static final int CHECKPOINT_ROWS = 1024;
 
     /** What a read found. */
     static final class Result {
@@ -35,6 +46,9 @@ final class RowReader {
         long loaded;
         long expired;
         long malformed;
+        /** Rows whose deadline lay more than {@link #MAX_TTL_MILLIS} ahead and was brought to it. */
+        long capped;
+        String firstCapped;
         /** Entries made from array rows, in flat form, for a store that keeps its table flat. */
         final List<CacheEntry> fromArrays = new ArrayList<>();
     }
@@ -49,38 +63,47 @@ final class RowReader {
     private final Sql sql;
     private final String cache;
     private final Consumer<String> malformed;
+    private final Runnable checkpoint;
     private volatile Statement running;
 
     /**
      * @param malformed told of each malformed row, with its key and what is wrong with it
+     * @param checkpoint run every {@value #CHECKPOINT_ROWS} rows; it ends the read by throwing
+     *     when the load is stopped (a cancelled statement does not stop a result already fetched)
      */
-    RowReader(StoreSettings settings, Sql sql, String cache, Consumer<String> malformed) {
+    RowReader(StoreSettings settings, Sql sql, String cache, Consumer<String> malformed, Runnable checkpoint) {
         this.settings = settings;
         this.sql = sql;
         this.cache = cache;
         this.malformed = malformed;
+        this.checkpoint = checkpoint;
     }
 
     /**
      * Reads every row into {@code contents}.
      *
      * @param c a connection with auto-commit off (so that PostgreSQL streams the rows by fetch size)
+     * @param bounds the timeouts of the connection, for the statement
      * @param contents receives the entries
      * @param keepArrays whether to remember the entries made from arrays ({@link Result#fromArrays})
      * @return what was read
      * @throws SQLException if the database fails or the table cannot be read
      */
-    Result read(Connection c, Contents contents, boolean keepArrays) throws SQLException {
+    Result read(Connection c, Timeouts bounds, Contents contents, boolean keepArrays) throws SQLException {
         Result result = new Result();
         Map<String, Array> arrays = new HashMap<>();
-        long nowSeconds = System.currentTimeMillis() / 1000;
-        try (Statement st = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+        long nowMillis = System.currentTimeMillis();
+        long nowSeconds = nowMillis / 1000;
+        long latest = nowMillis + MAX_TTL_MILLIS;
+        try (Statement st = bounds.bound(c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY))) {
             running = st;
             st.setFetchSize(settings.fetchRows);
             try (ResultSet rs = st.executeQuery(sql.select)) {
                 int expiresColumn = settings.packsColumns() ? settings.cols.size() + 1 : 5;
                 while (rs.next()) {
-                    result.rows++;
+                    if (++result.rows % CHECKPOINT_ROWS == 0) {
+                        checkpoint.run();
+                    }
                     String key = rs.getString(1);
                     long expiresAt = 0;
                     if (settings.loadExpires) {
@@ -93,12 +116,29 @@ final class RowReader {
                                 bad(result, key, settings.expires + " '" + e + "' is not an integer");
                                 continue;
                             }
+                            if (seconds < 0) {
+                                bad(result, key, settings.expires + " " + seconds + " is negative (0 or NULL is no "
+                                    + "deadline)");
+                                continue;
+                            }
                             if (seconds > 0) {
                                 if (seconds <= nowSeconds) {
                                     result.expired++;
                                     continue;
                                 }
+                                if (seconds > MAX_SECONDS) {
+                                    bad(result, key, settings.expires + " " + seconds
+                                        + " is not a time in epoch seconds");
+                                    continue;
+                                }
                                 expiresAt = seconds * 1000;
+                                if (expiresAt > latest) {
+                                    // no entry of a cache lives longer than MAX_TTL; the row is kept
+                                    if (result.capped++ == 0) {
+                                        result.firstCapped = key;
+                                    }
+                                    expiresAt = latest;
+                                }
                             }
                         }
                     }

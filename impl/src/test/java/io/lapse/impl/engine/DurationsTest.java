@@ -35,4 +35,25 @@ class DurationsTest {
         assertEquals(36_500L * 86_400_000, Durations.parseMillis("36500d"));
         assertThrows(IllegalArgumentException.class, () -> Durations.parseMillis("36501d"));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\u0665s", "\uff15", "1\u0663", "\u09e7\u09e6ms"})
+    void refusesDigitsOtherThanAscii(String text) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Durations.parseMillis(text));
+        assertEquals("'" + text + "' is not a duration: use the digits 0-9", e.getMessage());
+    }
+
+    @Test
+    void formatsInTheLargestUnitThatDividesAndParsesBack() {
+        assertEquals("0s", Durations.format(0));
+        assertEquals("500ms", Durations.format(500));
+        assertEquals("1500ms", Durations.format(1_500));
+        assertEquals("5s", Durations.format(5_000));
+        assertEquals("90s", Durations.format(90_000));
+        assertEquals("1h", Durations.format(3_600_000));
+        assertEquals("2d", Durations.format(172_800_000));
+        for (long millis : new long[] {1, 999, 61_000, 86_400_001}) {
+            assertEquals(millis, Durations.parseMillis(Durations.format(millis)));
+        }
+    }
 }

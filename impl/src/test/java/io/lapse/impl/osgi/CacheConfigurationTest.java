@@ -1,5 +1,6 @@
 package io.lapse.impl.osgi;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -157,5 +158,75 @@ class CacheConfigurationTest {
         assertTrue(c.store.packsColumns());
         assertEquals(List.of("property 'cols' packs several columns into one value, which cannot be written back: "
             + "'dbmode' = 'on-stop' is ignored and the table is only read"), c.warnings);
+    }
+
+    @Test
+    void aBlankDurationMeansTheDefaultAsABlankSizeDoes() {
+        CacheConfiguration c = CacheConfiguration.parse(config("name", "t", "autoexpire", "", "idleexpire", "  "));
+        assertEquals(0, c.settings.ttlMillis());
+        assertEquals(0, c.settings.idleMillis());
+    }
+
+    @Test
+    void describeMasksEveryFormOfPasswordInTheUrl() {
+        assertEquals("jdbc:postgresql://app:***@db.example:5432/app",
+            url("jdbc:postgresql://app:s3cret@db.example:5432/app"));
+        assertEquals("jdbc:postgresql://:***@db/app", url("jdbc:postgresql://:s3cret@db/app"));
+        assertEquals("jdbc:mysql://app:***@db/app?ssl=true", url("jdbc:mysql://app:p@ss:word@db/app?ssl=true"));
+        assertEquals("jdbc:h2:tcp://127.0.0.1/mem:x;USER=sa;PASSWORD=***",
+            url("jdbc:h2:tcp://127.0.0.1/mem:x;USER=sa;PASSWORD=s3cret"));
+        assertEquals("jdbc:postgresql://db/app?user=app&password=***&ssl=true",
+            url("jdbc:postgresql://db/app?user=app&password=s3cret&ssl=true"));
+        assertEquals("jdbc:postgresql://db/app?Password = ***", url("jdbc:postgresql://db/app?Password = s3cret"));
+        assertEquals("jdbc:h2:mem:x", url("jdbc:h2:mem:x"));
+        assertEquals("jdbc:postgresql://app@db/app", url("jdbc:postgresql://app@db/app"),
+            "a user without a password stays");
+    }
+
+    private static String url(String url) {
+        CacheConfiguration c = CacheConfiguration.parse(config("name", "s", "dbtable", "t", "db_url", url,
+            "db_driver", "org.h2.Driver"));
+        assertFalse(c.database.toString().contains("s3cret"), c.database.toString());
+        return c.database.describe();
+    }
+
+    @Test
+    void dbWaitIsAtMostAnHour() {
+        assertEquals(3_600_000, CacheConfiguration.parse(config("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x",
+            "db_wait", "1h")).database.wait.toMillis());
+        assertEquals("property 'db_wait' = '61m' is longer than the limit of 1h",
+            refused("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x", "db_wait", "61m"));
+        assertEquals("property 'db_wait' = '36500d' is longer than the limit of 1h",
+            refused("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x", "db_wait", "36500d"));
+    }
+
+    @Test
+    void aConfigurationThatThrowsWhileItIsReadIsRefusedAndActivationDoesNotFail() {
+        Object hostile = new Object() {
+            @Override
+            public String toString() {
+                throw new IllegalStateException("this value cannot be read");
+            }
+        };
+        Map<String, Object> properties = config("service.pid", "io.lapse.cache~hostile", "name", hostile);
+        assertDoesNotThrow(() -> new CacheComponent().activate(null, properties));
+    }
+
+    @Test
+    void dbTimeoutIsADurationOfAtMostAMinuteFiveSecondsByDefault() {
+        assertEquals(5_000, CacheConfiguration.parse(config("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x"))
+            .database.timeout.toMillis());
+        assertEquals(5_000, CacheConfiguration.parse(config("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x",
+            "db_timeout", " ")).database.timeout.toMillis(), "blank is the default");
+        assertEquals(500, CacheConfiguration.parse(config("name", "s", "dbtable", "t", "db_datasource", "(a=b)",
+            "db_timeout", "500ms")).database.timeout.toMillis());
+        assertEquals(2_000, CacheConfiguration.parse(config("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x",
+            "db_timeout", 2)).database.timeout.toMillis(), "seconds by default");
+        assertEquals("property 'db_timeout' = '0' must be more than 0: every database call needs a bound",
+            refused("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x", "db_timeout", "0"));
+        assertEquals("property 'db_timeout' = '2m' is longer than the limit of 1m",
+            refused("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x", "db_timeout", "2m"));
+        assertTrue(refused("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x", "db_timeout", "soon")
+            .startsWith("property 'db_timeout': 'soon' is not a duration"));
     }
 }

@@ -28,7 +28,16 @@ final class H2 implements Database {
 
     /** A fresh in-memory database, kept until the JVM ends. */
     static H2 memory() {
-        return new H2("jdbc:h2:mem:store" + NEXT.incrementAndGet() + ";DB_CLOSE_DELAY=-1");
+        return memory("");
+    }
+
+    /**
+     * A fresh in-memory database with settings of H2's URL.
+     *
+     * @param options e.g. {@code ;LOCK_TIMEOUT=60000}
+     */
+    static H2 memory(String options) {
+        return new H2("jdbc:h2:mem:store" + NEXT.incrementAndGet() + ";DB_CLOSE_DELAY=-1" + options);
     }
 
     /** A file database, committed to disk at every commit. */

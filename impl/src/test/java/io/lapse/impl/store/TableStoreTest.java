@@ -92,7 +92,7 @@ class TableStoreTest {
     }
 
     private TableStore store(StoreSettings settings) {
-        store = new TableStore(table, settings, db, Duration.ZERO, recorded);
+        store = new TableStore(table, settings, db, Duration.ZERO, TableStore.DEFAULT_TIMEOUT, recorded);
         if (store.writeThroughHook() != null) {
             table.writeThrough(store.writeThroughHook());
         }
@@ -179,6 +179,37 @@ class TableStoreTest {
         assertTrue(warnings.stream().anyMatch(w -> w.contains("row with key_name '' skipped: cache 'c': key is empty")));
         assertTrue(recorded.lines.stream().anyMatch(l -> l.startsWith("INFO") && l.contains("(10 rows, 0 past their "
             + "deadline, 8 malformed)")), recorded.lines.toString());
+    }
+
+    @Test
+    void aNegativeOrOverflowingDeadlineIsMalformedAndOneTooFarAheadIsCappedAtTheLongestTtl() throws Exception {
+        db.htable("kv");
+        long fine = inSeconds(60);
+        db.sql("INSERT INTO kv VALUES ('negative', 0, 0, 'n', -5)",
+            "INSERT INTO kv VALUES ('overflow', 0, 0, 'o', 9300000000000000)",
+            "INSERT INTO kv VALUES ('largest', 0, 0, 'l', 9223372036854775807)",
+            "INSERT INTO kv VALUES ('y9999', 0, 0, 'far', 253402300799)",
+            "INSERT INTO kv VALUES ('fine', 0, 0, 'ok', " + fine + ")");
+        long before = System.currentTimeMillis();
+        assertEquals(2, store(WriteMode.NONE, true).load(false));
+        long after = System.currentTimeMillis();
+        assertNull(table.getEntry("negative"), "a negative deadline does not mean never");
+        assertNull(table.getEntry("overflow"));
+        assertNull(table.getEntry("largest"));
+        assertEquals(fine * 1000, table.getEntry("fine").expiresAtMillis());
+        long capped = table.getEntry("y9999").expiresAtMillis();
+        long longest = io.lapse.cache.Cache.MAX_TTL.toMillis();
+        assertTrue(capped >= before + longest - 1_000 && capped <= after + longest, "deadline " + capped);
+        List<String> warnings = recorded.starting("WARN ");
+        assertTrue(warnings.contains("WARN cache 'c': table kv: row with key_name 'negative' skipped: expires -5 is "
+            + "negative (0 or NULL is no deadline)"), warnings.toString());
+        assertTrue(warnings.contains("WARN cache 'c': table kv: row with key_name 'overflow' skipped: expires "
+            + "9300000000000000 is not a time in epoch seconds"), warnings.toString());
+        assertTrue(warnings.contains("WARN cache 'c': table kv: row with key_name 'largest' skipped: expires "
+            + "9223372036854775807 is not a time in epoch seconds"), warnings.toString());
+        assertTrue(warnings.contains("WARN cache 'c': table kv: 1 rows have an expires more than 36500 days ahead "
+            + "(the first with key_name 'y9999'), so they are loaded with a deadline 36500 days from now"),
+            warnings.toString());
     }
 
     @Test
@@ -333,6 +364,43 @@ class TableStoreTest {
         assertNull(table.get("z"));
         assertEquals(List.of("a|written meanwhile", "bad|x", "new|written meanwhile"),
             db.rows("SELECT key_name, key_value FROM kv ORDER BY 1"));
+    }
+
+    @Test
+    void aPutWhoseTtlRanOutWhileTheTableWasReadDoesNotBringTheOverwrittenValueBack() throws Exception {
+        db.htable("kv");
+        db.sql("INSERT INTO kv VALUES ('k', 0, 0, 'old', 0)", "INSERT INTO kv VALUES ('bad', 0, 1, 'x', 0)");
+        store(WriteMode.WRITE_THROUGH, true).load(false);
+        // while the reload reads the rows (the malformed row's warning), k is overwritten with a
+        // 50 ms TTL, and the read goes on past that deadline
+        recorded.onWarn = () -> {
+            recorded.onWarn = () -> { };
+            table.put("k", "new", Duration.ofMillis(50));
+            long deadline = table.getEntry("k").expiresAtMillis();
+            try {
+                Await.until("the 50 ms TTL to run out", () -> System.currentTimeMillis() > deadline + 5);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        store.load(false);
+        assertNull(table.get("k"), "the value the put overwrote is back");
+        assertEquals(0, table.size());
+    }
+
+    @Test
+    void aSwapThatFailsDropsTheJournal() throws Exception {
+        db.htable("kv");
+        db.sql("INSERT INTO kv VALUES ('bad', 0, 1, 'x', 0)");
+        store(WriteMode.WRITE_THROUGH, true).load(false);
+        JdbcWriteThrough hook = (JdbcWriteThrough) store.writeThroughHook();
+        recorded.onWarn = () -> {
+            recorded.onWarn = () -> { };
+            table.put("during", "the read");
+            table.close();
+        };
+        assertThrows(IllegalStateException.class, () -> store.load(false));
+        assertFalse(hook.journaling(), "the journal of a swap that failed is kept, and grows with every write");
     }
 
     @Test

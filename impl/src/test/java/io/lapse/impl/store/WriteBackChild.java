@@ -32,21 +32,9 @@ public final class WriteBackChild {
         CacheTable table = new CacheTable("crash", CacheSettings.defaults(), new TimeSource(Clock.system()),
             TableListener.NONE);
         TableStore store = new TableStore(table, StoreSettings.defaults("kv", WriteMode.ON_STOP, false), db,
-            Duration.ZERO, new StoreLog() {
-                @Override
-                public void info(String message) {
-                }
-
-                @Override
-                public void warn(String message) {
-                    System.out.println("WARN " + message);
-                }
-
-                @Override
-                public void error(String message, Throwable cause) {
-                    System.out.println("ERROR " + message);
-                }
-            });
+            Duration.ZERO, TableStore.DEFAULT_TIMEOUT, new Printed());
+        // write-back is suspended until a load of the table has completed
+        store.load(false);
         for (;;) {
             generation++;
             List<CacheEntry> entries = new ArrayList<>(rows);
@@ -62,6 +50,23 @@ public final class WriteBackChild {
             }
             System.out.println("committed " + generation + " in " + (System.nanoTime() - started) / 1_000_000 + " ms");
             System.out.flush();
+        }
+    }
+
+    /** A store's log on stdout, where the parent looks for warnings and errors; info is left out. */
+    static final class Printed implements StoreLog {
+        @Override
+        public void info(String message) {
+        }
+
+        @Override
+        public void warn(String message) {
+            System.out.println("WARN " + message);
+        }
+
+        @Override
+        public void error(String message, Throwable cause) {
+            System.out.println("ERROR " + message);
         }
     }
 
