@@ -111,6 +111,78 @@ class StoreTimeoutsTest {
     }
 
     @Test
+    void aWriteThroughPutHeldByARowLockNeverDelaysTheExpiriesOfItsOwnCacheOrAnother() throws Exception {
+        // The scenario for review B1: a second session holds a row lock, a write-through
+        // put of that key waits for the database; meanwhile a second cache on the same sweeper,
+        // and another key of the same cache, must still expire within resolution + 50 ms.
+        threeRows();
+        TimeSource time = new TimeSource(Clock.system());
+        List<Long> lateness = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.lapse.impl.engine.TableListener late = new io.lapse.impl.engine.TableListener() {
+            @Override
+            public boolean wants(io.lapse.impl.engine.EventKind kind) {
+                return kind == io.lapse.impl.engine.EventKind.EXPIRED;
+            }
+
+            @Override
+            public void entry(io.lapse.impl.engine.EventKind kind, String key, Object value, long expiresAtMillis) {
+                lateness.add(System.currentTimeMillis() - expiresAtMillis);
+            }
+
+            @Override
+            public void table(io.lapse.impl.engine.EventKind kind, long count) {
+            }
+        };
+        CacheTable stored = new CacheTable("stored", new CacheSettings(2, 0, true, 0, null), time, late);
+        CacheTable other = new CacheTable("other", new CacheSettings(2, 0, true, 0, null), time, late);
+        TableStore wt = new TableStore(stored, StoreSettings.defaults("kv", WriteMode.WRITE_THROUGH, true), db,
+            Duration.ZERO, Duration.ofSeconds(3), recorded);
+        stored.writeThrough(wt.writeThroughHook());
+        try (io.lapse.impl.engine.Sweeper sweeper = new io.lapse.impl.engine.Sweeper(time, "timeouts-sweeper-",
+            (t, e) -> { })) {
+            sweeper.configure(1, 10);
+            sweeper.add(stored);
+            sweeper.add(other);
+            sweeper.start();
+            wt.load(false);
+            // written before the database hangs (the changes of one cache share its connection):
+            // 64 keys over 4 slots, so some share the slot of the key whose write will hang
+            for (int i = 0; i < 64; i++) {
+                stored.put("e" + i, "v", Duration.ofMillis(400));
+            }
+            lockRow("a");
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            long started = System.nanoTime();
+            Thread writer = new Thread(() -> {
+                try {
+                    stored.put("a", "new");
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            }, "held-writer");
+            writer.start();
+            other.put("x", "v", Duration.ofMillis(600));
+            Await.until("65 expiries", () -> lateness.size() == 65);
+            for (long l : lateness) {
+                assertTrue(l <= 10 + 50, "an expiry came " + l + " ms after its deadline, a put held by the database");
+            }
+            writer.join(10_000);
+            assertTrue(failure.get() instanceof IllegalStateException
+                && failure.get().getMessage().contains("timed out after 3s (db_timeout)"), String.valueOf(failure.get()));
+            assertTrue(millisSince(started) >= 3_000 - 100, "it waited for db_timeout");
+            assertEquals("one", stored.get("a"));
+            holder.rollback();
+            assertEquals(List.of("a|one", "b|two", "c|3"), db.rows("SELECT key_name, key_value FROM kv WHERE key_name "
+                + "NOT LIKE 'e%' ORDER BY 1"), "cache and table agree (the e rows keep their passed deadlines until "
+                + "the next load deletes them)");
+        } finally {
+            wt.close();
+            stored.close();
+            other.close();
+        }
+    }
+
+    @Test
     void aWriteThroughRemovalThatMeetsARowLockFailsAfterDbTimeoutAndCacheAndTableAgree() throws Exception {
         threeRows();
         store(WriteMode.WRITE_THROUGH, db).load(false);
