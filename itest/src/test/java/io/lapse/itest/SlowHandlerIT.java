@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
@@ -19,7 +21,8 @@ import io.lapse.cache.CacheStats;
  * A handler that takes 50 ms per event holds up only the events of the cache it listens to: the
  * expiries of another cache, reported by the same sweep thread, still reach their handler within
  * one resolution (10 ms by default) of their deadlines, and every event of the slow cache still
- * arrives, once.
+ * arrives, once. A handler that stops altogether makes its cache's backlog fill to its bound, past
+ * which events are dropped, counted and logged once (review B10), never an OutOfMemoryError.
  */
 class SlowHandlerIT {
 
@@ -65,5 +68,37 @@ class SlowHandlerIT {
         }
         caches.delete("slow");
         caches.delete("timely");
+    }
+
+    @Test
+    void aBacklogPastItsBoundDropsCountsAndLogsTheBurstOnce() throws Exception {
+        Cache bounded = caches.create("bounded", "event_backlog", "100");
+        CountDownLatch stuck = new CountDownLatch(1);
+        try (LogCapture log = new LogCapture(felix);
+            Recorder blocked = Recorder.filtered(felix, "(cache.name=bounded)", CacheEvents.TOPIC_EXPIRED)) {
+            blocked.then(e -> {
+                try {
+                    stuck.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            for (int i = 0; i < 1_000; i++) {
+                bounded.put("k" + i, "v", Duration.ofMillis(50));
+            }
+            Await.until("1,000 expiries", () -> bounded.stats().expirations() == 1_000);
+            // one in the handler, at most 100 waiting: the rest dropped and counted
+            long dropped = bounded.stats().eventsDropped();
+            assertTrue(dropped >= 1_000 - 101 && dropped < 1_000, dropped + " dropped");
+            log.await("cache 'bounded'", "event backlog", "EventsDropped");
+            assertEquals(1, log.containing("cache 'bounded'", "event backlog holds").size(), "logged once per burst");
+
+            stuck.countDown();
+            Await.until("every event delivered or dropped",
+                () -> bounded.stats().eventsPosted() + bounded.stats().eventsDropped() == 1_000);
+            log.await("cache 'bounded'", "drains again", dropped + " events were dropped");
+            assertEquals(1_000 - dropped, blocked.of(CacheEvents.TOPIC_EXPIRED, "bounded").size());
+        }
+        caches.delete("bounded");
     }
 }

@@ -130,6 +130,7 @@ public final class CacheComponent {
             return;
         }
         table.reconfigure(config.settings);
+        publisher.limits(config.eventBacklog, config.eventBacklogBytes);
         StoreHandle old;
         synchronized (lock) {
             old = store;
@@ -156,8 +157,8 @@ public final class CacheComponent {
     }
 
     private void create(CacheConfiguration config) {
-        EventPublisher created = new EventPublisher(config.name, events, EventPublisher.DEFAULT_BACKLOG_EVENTS,
-            EventPublisher.DEFAULT_BACKLOG_BYTES, log);
+        EventPublisher created = new EventPublisher(config.name, events, config.eventBacklog, config.eventBacklogBytes,
+            log);
         CacheTable fresh = new CacheTable(config.name, config.settings, sweeps.time(), created);
         created.bind(fresh);
         boolean stored = config.store != null;

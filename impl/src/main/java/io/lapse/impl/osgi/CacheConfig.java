@@ -55,6 +55,16 @@ import org.osgi.service.metatype.annotations.Option;
             + "the counts. true/false or 1/0.")
     boolean statistics() default false;
 
+    @AttributeDefinition(name = "Event backlog", min = "1", max = "100000000",
+        description = "At most this many events of the cache wait for their handlers; past it, an event is "
+            + "dropped, counted in EventsDropped, and the burst is logged once. Default 1000000.")
+    int event__backlog() default EventPublisher.DEFAULT_BACKLOG_EVENTS;
+
+    @AttributeDefinition(name = "Event backlog bytes",
+        description = "At most this much of keys and values (with 64 bytes per event) waits for the handlers: "
+            + "bytes, or with a unit KB, MB, GB, KiB, MiB, GiB (64MB, 1GiB); 1KiB to 64GiB. Default 256MiB.")
+    String event__backlog__bytes() default "256MiB";
+
     // ---- the store (htable's dbtable); the method names' "__" is "_" in the property names
 
     @AttributeDefinition(name = "Table", required = false,

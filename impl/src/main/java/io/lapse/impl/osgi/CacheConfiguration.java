@@ -40,8 +40,19 @@ final class CacheConfiguration {
      */
     static final long MAX_DB_TIMEOUT_MILLIS = 60_000;
 
+    /** Limits of {@code event_backlog}. */
+    static final int MIN_EVENT_BACKLOG = 1;
+    static final int MAX_EVENT_BACKLOG = 100_000_000;
+    /** Limits of {@code event_backlog_bytes}: a kilobyte to 64 GiB. */
+    static final long MIN_EVENT_BACKLOG_BYTES = 1_024;
+    static final long MAX_EVENT_BACKLOG_BYTES = 64L << 30;
+
     final String name;
     final CacheSettings settings;
+    /** At most this many events of the cache wait for their handlers ({@code event_backlog}). */
+    final int eventBacklog;
+    /** At most this many bytes of them wait ({@code event_backlog_bytes}). */
+    final long eventBacklogBytes;
     /** Where the table is, or {@code null} for a cache without a store. */
     final DatabaseConfig database;
     /** The table and how to use it, or {@code null} for a cache without a store. */
@@ -49,10 +60,12 @@ final class CacheConfiguration {
     /** Notes for the log about values that were adjusted rather than refused. */
     final List<String> warnings;
 
-    private CacheConfiguration(String name, CacheSettings settings, DatabaseConfig database, StoreSettings store,
-        List<String> warnings) {
+    private CacheConfiguration(String name, CacheSettings settings, int eventBacklog, long eventBacklogBytes,
+        DatabaseConfig database, StoreSettings store, List<String> warnings) {
         this.name = name;
         this.settings = settings;
+        this.eventBacklog = eventBacklog;
+        this.eventBacklogBytes = eventBacklogBytes;
         this.database = database;
         this.store = store;
         this.warnings = warnings;
@@ -95,6 +108,28 @@ final class CacheConfiguration {
         }
         boolean statistics = bool(properties, "statistics", false);
         CacheSettings settings = new CacheSettings(size, ttl, updateExpire, idle, initval).withStatistics(statistics);
+        int backlog = EventPublisher.DEFAULT_BACKLOG_EVENTS;
+        Object rawBacklog = single(properties, "event_backlog");
+        if (rawBacklog != null && !rawBacklog.toString().isBlank()) {
+            long parsed = integer("event_backlog", rawBacklog);
+            if (parsed < MIN_EVENT_BACKLOG || parsed > MAX_EVENT_BACKLOG) {
+                throw new IllegalArgumentException("property 'event_backlog' = " + parsed + " is outside "
+                    + MIN_EVENT_BACKLOG + ".." + MAX_EVENT_BACKLOG);
+            }
+            backlog = (int) parsed;
+        }
+        long backlogBytes = EventPublisher.DEFAULT_BACKLOG_BYTES;
+        String rawBytes = optional(properties, "event_backlog_bytes");
+        if (rawBytes != null) {
+            try {
+                backlogBytes = ByteSizes.parse(rawBytes);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("property 'event_backlog_bytes': " + e.getMessage());
+            }
+            if (backlogBytes < MIN_EVENT_BACKLOG_BYTES || backlogBytes > MAX_EVENT_BACKLOG_BYTES) {
+                throw new IllegalArgumentException("property 'event_backlog_bytes' = '" + rawBytes + "' is outside 1KiB..64GiB");
+            }
+        }
         String table = optional(properties, "dbtable");
         String url = optional(properties, "db_url");
         String dataSource = optional(properties, "db_datasource");
@@ -103,9 +138,9 @@ final class CacheConfiguration {
                 throw new IllegalArgumentException("property '" + (url != null ? "db_url" : "db_datasource")
                     + "' is set but 'dbtable' is not: name the table to load, or remove the database");
             }
-            return new CacheConfiguration(name, settings, null, null, warnings);
+            return new CacheConfiguration(name, settings, backlog, backlogBytes, null, null, warnings);
         }
-        return new CacheConfiguration(name, settings, database(properties, table, url, dataSource),
+        return new CacheConfiguration(name, settings, backlog, backlogBytes, database(properties, table, url, dataSource),
             store(properties, table, warnings), warnings);
     }
 

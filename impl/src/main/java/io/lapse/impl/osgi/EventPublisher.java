@@ -123,6 +123,11 @@ final class EventPublisher implements TableListener {
         }
     }
 
+    /** Applies new bounds to the backlog; events already waiting stay. */
+    void limits(int backlogEvents, long backlogBytes) {
+        queue.limits(backlogEvents, backlogBytes);
+    }
+
     /**
      * Stops taking reports, waits up to {@code timeoutMillis} for the waiting ones to be
      * delivered, and drops (and counts) the rest.

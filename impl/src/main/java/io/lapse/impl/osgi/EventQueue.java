@@ -30,8 +30,9 @@ final class EventQueue<T> {
     static final int BATCH = 64;
 
     private final String cache;
-    private final int maxEvents;
-    private final long maxBytes;
+    // guarded by this, as the items are
+    private int maxEvents;
+    private long maxBytes;
     private final Executor executor;
     private final Predicate<T> delivery;
     private final Consumer<T> dropped;
@@ -203,6 +204,12 @@ final class EventQueue<T> {
         }
         left.forEach(dropped);
         return left.size();
+    }
+
+    /** Sets new bounds; events already waiting beyond them stay and are delivered. */
+    synchronized void limits(int events, long byteCount) {
+        maxEvents = events;
+        maxBytes = byteCount;
     }
 
     /** @return how many events wait */

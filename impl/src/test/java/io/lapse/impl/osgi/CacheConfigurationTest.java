@@ -229,4 +229,29 @@ class CacheConfigurationTest {
         assertTrue(refused("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x", "db_timeout", "soon")
             .startsWith("property 'db_timeout': 'soon' is not a duration"));
     }
+
+    @Test
+    void theEventBacklogIsACountAndASizeWithUnits() {
+        CacheConfiguration d = CacheConfiguration.parse(config("name", "s"));
+        assertEquals(1_000_000, d.eventBacklog);
+        assertEquals(256L << 20, d.eventBacklogBytes);
+        CacheConfiguration c = CacheConfiguration.parse(config("name", "s", "event_backlog", "100",
+            "event_backlog_bytes", "64MB"));
+        assertEquals(100, c.eventBacklog);
+        assertEquals(64_000_000L, c.eventBacklogBytes);
+        assertEquals(1L << 30, CacheConfiguration.parse(config("name", "s", "event_backlog_bytes", "1 GiB"))
+            .eventBacklogBytes);
+        assertEquals(5_000, CacheConfiguration.parse(config("name", "s", "event_backlog_bytes", 5_000))
+            .eventBacklogBytes, "bytes without a unit");
+        assertEquals(1_000_000, CacheConfiguration.parse(config("name", "s", "event_backlog", " ")).eventBacklog,
+            "blank is the default");
+        assertEquals("property 'event_backlog' = 0 is outside 1..100000000", refused("name", "s", "event_backlog", "0"));
+        assertEquals("property 'event_backlog_bytes': '12 parsecs' has an unknown unit: use KB, MB, GB, KiB, MiB or GiB",
+            refused("name", "s", "event_backlog_bytes", "12 parsecs"));
+        assertEquals("property 'event_backlog_bytes' = '100' is outside 1KiB..64GiB",
+            refused("name", "s", "event_backlog_bytes", "100"));
+        assertTrue(refused("name", "s", "event_backlog_bytes", "99999999999999999999").contains("too large"));
+        assertTrue(refused("name", "s", "event_backlog_bytes", "lots").startsWith(
+            "property 'event_backlog_bytes': 'lots' is not a size"));
+    }
 }
