@@ -19,7 +19,7 @@ final class CacheView implements CacheMXBean {
     }
 
     private CacheStats stats() {
-        return CleanErrors.call("stats", () -> admin.cache().stats());
+        return CleanErrors.call(admin.name(), "stats", () -> admin.cache().stats());
     }
 
     @Override
@@ -74,7 +74,7 @@ final class CacheView implements CacheMXBean {
 
     @Override
     public long getSize() {
-        return CleanErrors.call("Size", () -> admin.cache().size());
+        return CleanErrors.call(admin.name(), "Size", () -> admin.cache().size());
     }
 
     @Override
@@ -119,61 +119,61 @@ final class CacheView implements CacheMXBean {
 
     @Override
     public String get(String key) {
-        return CleanErrors.call("get", () -> admin.get(key));
+        return CleanErrors.call(admin.name(), "get", () -> admin.get(key));
     }
 
     @Override
     public boolean delete(String key) {
-        return CleanErrors.call("delete", () -> admin.delete(key));
+        return CleanErrors.call(admin.name(), "delete", () -> admin.delete(key));
     }
 
     @Override
     public void sets(String key, String value) {
-        CleanErrors.run("sets", () -> admin.sets(key, value));
+        CleanErrors.run(admin.name(), "sets", () -> admin.sets(key, value));
     }
 
     @Override
     public void seti(String key, long value) {
-        CleanErrors.run("seti", () -> admin.seti(key, value));
+        CleanErrors.run(admin.name(), "seti", () -> admin.seti(key, value));
     }
 
     @Override
     public boolean setex(String key, long seconds) {
-        return CleanErrors.call("setex", () -> admin.setex(key, seconds));
+        return CleanErrors.call(admin.name(), "setex", () -> admin.setex(key, seconds));
     }
 
     @Override
     public DumpPage dump(long offset, int limit) {
-        return CleanErrors.call("dump", () -> admin.dump(offset, limit));
+        return CleanErrors.call(admin.name(), "dump", () -> admin.dump(offset, limit));
     }
 
     @Override
     public long reload() {
-        return CleanErrors.call("reload", admin::reload);
+        return CleanErrors.call(admin.name(), "reload", admin::reload);
     }
 
     @Override
     public long reset() {
-        return CleanErrors.call("reset", admin::reset);
+        return CleanErrors.call(admin.name(), "reset", admin::reset);
     }
 
     @Override
     public long removeKeysMatching(String regex) {
-        return CleanErrors.call("removeKeysMatching", () -> admin.removeKeysMatching(regex));
+        return CleanErrors.call(admin.name(), "removeKeysMatching", () -> admin.removeKeysMatching(regex));
     }
 
     @Override
     public long removeValuesMatching(String regex) {
-        return CleanErrors.call("removeValuesMatching", () -> admin.removeValuesMatching(regex));
+        return CleanErrors.call(admin.name(), "removeValuesMatching", () -> admin.removeValuesMatching(regex));
     }
 
     @Override
     public long countKeysMatching(String regex) {
-        return CleanErrors.call("countKeysMatching", () -> admin.countKeysMatching(regex));
+        return CleanErrors.call(admin.name(), "countKeysMatching", () -> admin.countKeysMatching(regex));
     }
 
     @Override
     public void resetStats() {
-        CleanErrors.run("resetStats", () -> admin.cache().resetStats());
+        CleanErrors.run(admin.name(), "resetStats", () -> admin.cache().resetStats());
     }
 }

@@ -35,10 +35,11 @@ import io.lapse.jmx.admin.Reloader;
  * <p>Each command takes its arguments as strings and checks them itself, so that a wrong
  * call answers with its usage rather than Gogo's "cannot coerce"; {@code -h} or {@code --help}
  * prints the usage. A failure is thrown as an {@link IllegalArgumentException} (bad input, an
- * unknown cache or key) or {@link IllegalStateException} (the cache cannot serve the call) with
- * one line starting with the command's name, and no cause: the shell prints that line, never a
- * stack trace. Values print as in JMX (a byte[] as {@code base64:...}); control characters in
- * keys and values print as escapes.
+ * unknown cache or key) or {@link IllegalStateException} (the cache cannot serve the call, or
+ * it failed unexpectedly: a bug or an {@code Error} such as {@code OutOfMemoryError}, logged once
+ * by {@link CleanErrors}) with one line starting with the command's name, no cause and an empty
+ * stack trace: the shell prints that line, never a stack trace. Values print as in JMX (a byte[]
+ * as {@code base64:...}); control characters in keys and values print as escapes.
  *
  * <p>Only the command methods are public, because Gogo offers every public method whose name
  * matches a function. Safe for use by any number of threads: it holds no state of its own.
@@ -241,11 +242,13 @@ public final class CacheCommands {
             if (a.length < min || a.length > max || Arrays.asList(a).contains(null)) {
                 throw new IllegalArgumentException("usage: " + usage);
             }
-            return CleanErrors.call(command, () -> body.apply(a));
+            // every command that names a cache takes it first
+            String cache = usage.contains("<cache>") && a.length > 0 ? a[0] : null;
+            return CleanErrors.call(cache, command.substring(command.indexOf(':') + 1), () -> body.apply(a));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(command + ": " + TextTable.printable(e.getMessage()));
+            throw CleanErrors.clean(new IllegalArgumentException(command + ": " + TextTable.printable(e.getMessage())));
         } catch (IllegalStateException e) {
-            throw new IllegalStateException(command + ": " + TextTable.printable(e.getMessage()));
+            throw CleanErrors.clean(new IllegalStateException(command + ": " + TextTable.printable(e.getMessage())));
         }
     }
 
@@ -319,11 +322,15 @@ public final class CacheCommands {
             if (cache.isEmpty()) {
                 continue;
             }
-            CacheStats s;
-            try {
-                s = cache.get().stats();
-            } catch (IllegalStateException closed) {
-                continue; // it went away while listing
+            CacheStats s = CleanErrors.call(name, "stats", () -> {
+                try {
+                    return cache.get().stats();
+                } catch (IllegalStateException closed) {
+                    return null; // it went away while listing
+                }
+            });
+            if (s == null) {
+                continue;
             }
             List<Object> row = new ArrayList<>(List.of(name));
             for (Figure f : Figure.values()) {

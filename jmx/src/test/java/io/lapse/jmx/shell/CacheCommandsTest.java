@@ -29,6 +29,7 @@ import io.lapse.impl.engine.CacheTable;
 import io.lapse.impl.engine.Clock;
 import io.lapse.impl.engine.TableListener;
 import io.lapse.impl.engine.TimeSource;
+import io.lapse.jmx.admin.InterceptedCache;
 
 class CacheCommandsTest {
 
@@ -133,6 +134,17 @@ class CacheCommandsTest {
     }
 
     @Test
+    void anErrorInsideACommandIsOneLineToo() {
+        InterceptedCache broken = new InterceptedCache(sessions).failing("removeKeys", StackOverflowError::new)
+            .failing("stats", () -> new OutOfMemoryError("Java heap space"));
+        CacheCommands failing = new CacheCommands(new Directory(broken.cache()),
+            new PrintStream(printed, true, StandardCharsets.UTF_8));
+        assertFailsCleanly("cache:rm: ", "StackOverflowError", () -> failing.rm("sessions", "--key", "x"));
+        assertFailsCleanly("cache:stats: ", "OutOfMemoryError: Java heap space", () -> failing.stats("sessions"));
+        assertFailsCleanly("cache:stats: ", "OutOfMemoryError: Java heap space", () -> failing.stats());
+    }
+
+    @Test
     void helpPrintsTheUsage() {
         assertEquals("usage: cache:rm <cache> (--key <regex> | --value <regex> | --prefix <prefix>)\n",
             output(() -> commands.rm("--help")));
@@ -164,6 +176,18 @@ class CacheCommandsTest {
         assertEquals(message, e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
         assertNull(e.getCause());
+        assertEquals("", printed.toString(StandardCharsets.UTF_8));
+    }
+
+    /** The call fails with an IllegalStateException on one line naming the cache, and prints nothing. */
+    private void assertFailsCleanly(String start, String detail, Executable call) {
+        printed.reset();
+        IllegalStateException e = assertThrows(IllegalStateException.class, call);
+        assertTrue(e.getMessage().startsWith(start) && e.getMessage().contains("'sessions'")
+            && e.getMessage().contains(detail), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+        assertNull(e.getCause());
+        assertEquals(0, e.getStackTrace().length);
         assertEquals("", printed.toString(StandardCharsets.UTF_8));
     }
 
