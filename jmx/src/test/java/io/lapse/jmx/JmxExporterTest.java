@@ -19,6 +19,7 @@ import javax.management.openmbean.CompositeData;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 import io.lapse.cache.CacheService;
 import io.lapse.impl.engine.CacheSettings;
@@ -26,6 +27,7 @@ import io.lapse.impl.engine.CacheTable;
 import io.lapse.impl.engine.Clock;
 import io.lapse.impl.engine.TableListener;
 import io.lapse.impl.engine.TimeSource;
+import io.lapse.jmx.admin.InterceptedCache;
 
 class JmxExporterTest {
 
@@ -130,5 +132,33 @@ class JmxExporterTest {
         assertEquals(IllegalStateException.class, noStore.getCause().getClass());
         assertEquals("cache 'sessions' has no store to reload from", noStore.getCause().getMessage());
         assertEquals("v", sessions.get("k"));
+    }
+
+    @Test
+    void theManagersStatsAndTheAttributesFailWithACleanLineNamingTheCache() throws Exception {
+        InterceptedCache broken = new InterceptedCache(sessions).failing("stats", () -> new ClassCastException("boom"));
+        exporter.addCache(broken.cache(), Map.of(CacheService.CACHE_NAME, "sessions"));
+        exporter.activate(null);
+        ObjectName bean = new ObjectName("io.lapse:type=Cache,name=sessions");
+        assertCleanIllegalState("a bug in stats", () -> server.invoke(JmxExporter.MANAGER, "stats", null, null),
+            "sessions", "ClassCastException: boom");
+        broken.failing("stats", () -> new OutOfMemoryError("Java heap space"));
+        assertCleanIllegalState("an Error in stats", () -> server.invoke(JmxExporter.MANAGER, "stats", null, null),
+            "sessions", "OutOfMemoryError: Java heap space");
+        assertCleanIllegalState("an Error in an attribute", () -> server.getAttribute(bean, "CacheHits"),
+            "sessions", "OutOfMemoryError: Java heap space");
+    }
+
+    /** The call fails with a fresh IllegalStateException on one line naming the cache, as a remote client gets it. */
+    private static void assertCleanIllegalState(String what, Executable call, String cache, String detail) {
+        Exception e = assertThrows(Exception.class, call, what);
+        assertEquals(RuntimeMBeanException.class, e.getClass(), what + ": " + e);
+        Throwable cause = e.getCause();
+        assertEquals(IllegalStateException.class, cause.getClass(), what);
+        assertTrue(cause.getMessage().contains("'" + cache + "'") && cause.getMessage().contains(detail),
+            what + ": " + cause.getMessage());
+        assertFalse(cause.getMessage().contains("\n"), what);
+        assertNull(cause.getCause(), what);
+        assertEquals(0, cause.getStackTrace().length, what + ": no stack of the server's internals");
     }
 }
