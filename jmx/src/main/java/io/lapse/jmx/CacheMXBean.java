@@ -5,7 +5,10 @@ import io.lapse.jmx.admin.DumpPage;
 /**
  * One cache, as {@code io.lapse:type=Cache,name=<name>}: its counters (with JCache's names where
  * JCache has them), slot figures and htable's RPC operations. Open types only, so jconsole and
- * any remote client use it without Lapse classes.
+ * any remote client use it without Lapse classes. A configured cache's name stands as it is; a
+ * {@code Cache} service of another bundle whose {@code cache.name} holds other characters is
+ * shown with the name quoted, as {@link javax.management.ObjectName#quote} writes it (e.g.
+ * {@code name="a,b"}).
  *
  * <p>Only side-effect-free members start with {@code get}, {@code list} or {@code is}, the names
  * Karaf's default JMX ACL grants to viewers. {@link #get} reads as any client read does (it counts

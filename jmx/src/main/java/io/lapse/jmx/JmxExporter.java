@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.regex.Pattern;
 
 import javax.management.DynamicMBean;
 import javax.management.MBeanServer;
@@ -32,7 +33,9 @@ import io.lapse.jmx.admin.Reloader;
 /**
  * Exposes {@code io.lapse:type=CacheManager} while this component is active and
  * {@code io.lapse:type=Cache,name=<name>} exactly while the cache's {@link Cache} service is
- * registered.
+ * registered. A name other than a configured cache's ({@code [A-Za-z0-9_.-]}, which appear as
+ * they are) appears quoted: a {@code Cache} service of another bundle with
+ * {@code cache.name=a,b} is {@code io.lapse:type=Cache,name="a,b"} (see {@link ObjectName#quote}).
  *
  * <h2>Where the MBeans go: never in two places</h2>
  * <ul>
@@ -63,6 +66,9 @@ public final class JmxExporter {
 
     static final String DOMAIN = "io.lapse";
     static final ObjectName MANAGER = objectName(DOMAIN + ":type=CacheManager");
+
+    /** A cache name that may stand unquoted as an ObjectName value. */
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_.-]+");
 
     private final MBeanServer platform;
 
@@ -219,9 +225,15 @@ public final class JmxExporter {
         return String.valueOf(properties.get(CacheService.CACHE_NAME));
     }
 
-    /** Cache names are {@code [A-Za-z0-9_.-]+}, all legal in an unquoted ObjectName value. */
+    /**
+     * The ObjectName of a cache's MBean. A configured name ({@code [A-Za-z0-9_.-]{1,64}}) appears
+     * as it is; any other {@code cache.name}, which another bundle's {@code Cache} service may
+     * carry, appears quoted as {@link ObjectName#quote} writes it, so that {@code ,}, {@code =},
+     * {@code :}, {@code *}, {@code ?}, quotes or a line break can neither break the name nor make
+     * it a pattern.
+     */
     static ObjectName cacheObjectName(String name) {
-        return objectName(DOMAIN + ":type=Cache,name=" + name);
+        return objectName(DOMAIN + ":type=Cache,name=" + (PLAIN.matcher(name).matches() ? name : ObjectName.quote(name)));
     }
 
     private static ObjectName objectName(String name) {

@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import javax.management.MBeanServer;
 import javax.management.MBeanOperationInfo;
@@ -147,6 +151,38 @@ class JmxExporterTest {
             "sessions", "OutOfMemoryError: Java heap space");
         assertCleanIllegalState("an Error in an attribute", () -> server.getAttribute(bean, "CacheHits"),
             "sessions", "OutOfMemoryError: Java heap space");
+    }
+
+    @Test
+    void aCacheNameThatIsNotPlainAppearsQuotedInItsObjectName() throws Exception {
+        exporter.activate(null);
+        String[] odd = {"a,b", "k=v", "x:y", "star*", "what?", "say \"hi\"", "line\nbreak", "back\\slash", "",
+            "plain-Name_1.0"};
+        List<CacheTable> tables = new ArrayList<>();
+        try {
+            for (String name : odd) {
+                CacheTable table = new CacheTable("t" + tables.size(), new CacheSettings(2, 0, true, 0, null), time,
+                    TableListener.NONE);
+                tables.add(table);
+                exporter.addCache(table, Map.of(CacheService.CACHE_NAME, name));
+            }
+            Set<ObjectName> registered = server.queryNames(new ObjectName("io.lapse:type=Cache,*"), null);
+            Set<String> shown = new HashSet<>();
+            for (ObjectName on : registered) {
+                String value = on.getKeyProperty("name");
+                shown.add(value.startsWith("\"") ? ObjectName.unquote(value) : value);
+                assertFalse(on.toString().contains("\n"), "one line: " + on);
+            }
+            assertEquals(Set.of(odd), shown);
+            assertTrue(server.isRegistered(new ObjectName("io.lapse:type=Cache,name=plain-Name_1.0")),
+                "a plain name stays unquoted");
+            for (CacheTable table : tables) {
+                exporter.removeCache(table);
+            }
+            assertEquals(Set.of(), server.queryNames(new ObjectName("io.lapse:type=Cache,*"), null));
+        } finally {
+            tables.forEach(CacheTable::close);
+        }
     }
 
     /** The call fails with a fresh IllegalStateException on one line naming the cache, as a remote client gets it. */
