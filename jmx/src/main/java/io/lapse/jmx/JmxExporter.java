@@ -1,9 +1,11 @@
 package io.lapse.jmx;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -49,7 +51,10 @@ import io.lapse.jmx.admin.Reloader;
  * one, so registering directly as well would register each MBean twice.</li>
  * </ul>
  * When the first {@code MBeanServer} service appears or the last one goes, every MBean is taken
- * out of the old place before it is put into the new one.
+ * out of the old place before it is put into the new one. An MBean that cannot be put in or
+ * taken out costs only itself: the others go on, and the failures of one pass are logged as one
+ * warning, so a deactivate never leaves later MBeans registered (holding this bundle's class
+ * loader) because an earlier one failed.
  *
  * <h2>Concurrency</h2>
  * {@link #lock} guards the tracked caches, the published MBeans, the count of
@@ -69,6 +74,8 @@ public final class JmxExporter {
 
     /** A cache name that may stand unquoted as an ObjectName value. */
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_.-]+");
+
+    private static final System.Logger LOG = System.getLogger(JmxExporter.class.getName());
 
     private final MBeanServer platform;
 
@@ -105,7 +112,7 @@ public final class JmxExporter {
                 "All Lapse caches"));
             names.forEach((cache, name) -> beans.put(cacheObjectName(name), cacheBean(cache)));
             publisher = choosePublisher();
-            beans.forEach(publisher::publish);
+            publishAll("activating");
         }
     }
 
@@ -113,7 +120,7 @@ public final class JmxExporter {
     void deactivate() {
         synchronized (lock) {
             if (publisher != null) {
-                beans.keySet().forEach(publisher::withdraw);
+                withdrawAll("deactivating");
             }
             beans.clear();
             publisher = null;
@@ -191,9 +198,31 @@ public final class JmxExporter {
         if (next.getClass() == publisher.getClass()) {
             return;
         }
-        beans.keySet().forEach(publisher::withdraw);
+        withdrawAll("moving to " + next.getClass().getSimpleName());
         publisher = next;
-        beans.forEach(publisher::publish);
+        publishAll("moving to " + next.getClass().getSimpleName());
+    }
+
+    /**
+     * Publishes every MBean, going on past one that fails, so that one refused name costs one
+     * MBean only; the failures are logged together. Called with {@link #lock} held.
+     */
+    private void publishAll(String occasion) {
+        Failures failures = new Failures();
+        beans.forEach((name, bean) -> failures.attempt(() -> publisher.publish(name, bean)));
+        failures.log("while " + occasion + ", these MBeans could not be registered", "they are missing");
+    }
+
+    /**
+     * Withdraws every MBean, going on past one that fails, so that no later MBean stays behind
+     * holding this bundle's class loader; the failures are logged together. Called with
+     * {@link #lock} held.
+     */
+    private void withdrawAll(String occasion) {
+        Failures failures = new Failures();
+        beans.keySet().forEach(name -> failures.attempt(() -> publisher.withdraw(name)));
+        failures.log("while " + occasion + ", these MBeans could not be unregistered",
+            "they stay registered until their server drops them");
     }
 
     /** Called with {@link #lock} held. */
@@ -241,6 +270,33 @@ public final class JmxExporter {
             return new ObjectName(name);
         } catch (MalformedObjectNameException e) {
             throw new IllegalArgumentException("not an ObjectName: " + name, e);
+        }
+    }
+
+    /** The failures of one pass over the MBeans; not thread-safe, used under {@link #lock}. */
+    private static final class Failures {
+        private final List<String> messages = new ArrayList<>();
+        private RuntimeException first;
+
+        void attempt(Runnable step) {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                messages.add(e.getMessage());
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+
+        /** Logs one warning for the whole pass, if anything failed. */
+        void log(String what, String consequence) {
+            if (first != null) {
+                LOG.log(System.Logger.Level.WARNING, "Lapse JMX: " + what + " (" + consequence + "): "
+                    + String.join("; ", messages), first);
+            }
         }
     }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import javax.management.MBeanRegistrationException;
 import javax.management.MBeanServer;
 import javax.management.MBeanOperationInfo;
 import javax.management.MBeanServerFactory;
@@ -22,6 +25,9 @@ import javax.management.RuntimeMBeanException;
 import javax.management.openmbean.CompositeData;
 
 import org.junit.jupiter.api.AfterEach;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -32,6 +38,7 @@ import io.lapse.impl.engine.Clock;
 import io.lapse.impl.engine.TableListener;
 import io.lapse.impl.engine.TimeSource;
 import io.lapse.jmx.admin.InterceptedCache;
+import io.lapse.jmx.admin.LogRecords;
 
 class JmxExporterTest {
 
@@ -185,6 +192,60 @@ class JmxExporterTest {
         }
     }
 
+    @Test
+    void deactivateWithdrawsEveryMBeanPastOneThatFails() throws Exception {
+        MBeanServer failing = refusingToUnregister(server, JmxExporter.MANAGER);
+        JmxExporter exporter = new JmxExporter(failing);
+        exporter.addCache(sessions, Map.of(CacheService.CACHE_NAME, "sessions"));
+        exporter.addCache(users, Map.of(CacheService.CACHE_NAME, "users"));
+        exporter.activate(null);
+        try (LogRecords log = new LogRecords(JmxExporter.class)) {
+            exporter.deactivate();
+            assertFalse(server.isRegistered(new ObjectName("io.lapse:type=Cache,name=sessions")));
+            assertFalse(server.isRegistered(new ObjectName("io.lapse:type=Cache,name=users")));
+            assertEquals(1, log.records().size(), "the failure is logged: " + log.records());
+            assertTrue(log.records().get(0).getMessage().contains(JmxExporter.MANAGER.toString()),
+                log.records().get(0).getMessage());
+        }
+    }
+
+    @Test
+    void activatePublishesEveryMBeanPastOneThatFails() throws Exception {
+        ObjectName sessionsBean = new ObjectName("io.lapse:type=Cache,name=sessions");
+        JmxExporter exporter = new JmxExporter(refusingToRegister(server, JmxExporter.MANAGER));
+        exporter.addCache(sessions, Map.of(CacheService.CACHE_NAME, "sessions"));
+        exporter.addCache(users, Map.of(CacheService.CACHE_NAME, "users"));
+        try (LogRecords log = new LogRecords(JmxExporter.class)) {
+            exporter.activate(null);
+            assertTrue(server.isRegistered(sessionsBean));
+            assertTrue(server.isRegistered(new ObjectName("io.lapse:type=Cache,name=users")));
+            assertEquals(1, log.records().size(), "the failure is logged: " + log.records());
+            assertTrue(log.records().get(0).getMessage().contains(JmxExporter.MANAGER.toString()),
+                log.records().get(0).getMessage());
+        } finally {
+            exporter.deactivate();
+        }
+        assertFalse(server.isRegistered(sessionsBean));
+    }
+
+    @Test
+    void movingToTheWhiteboardWithdrawsEveryMBeanPastOneThatFails() throws Exception {
+        JmxExporter exporter = new JmxExporter(refusingToUnregister(server, JmxExporter.MANAGER));
+        exporter.addCache(sessions, Map.of(CacheService.CACHE_NAME, "sessions"));
+        exporter.addCache(users, Map.of(CacheService.CACHE_NAME, "users"));
+        List<Object> whiteboard = new ArrayList<>();
+        exporter.activate(registeringInto(whiteboard));
+        try (LogRecords log = new LogRecords(JmxExporter.class)) {
+            exporter.addServer(aServiceReference());
+            assertFalse(server.isRegistered(new ObjectName("io.lapse:type=Cache,name=sessions")));
+            assertFalse(server.isRegistered(new ObjectName("io.lapse:type=Cache,name=users")));
+            assertEquals(3, whiteboard.size(), "every MBean is on the whiteboard: " + whiteboard);
+            assertEquals(1, log.records().size(), "the failure is logged: " + log.records());
+        } finally {
+            exporter.deactivate();
+        }
+    }
+
     /** The call fails with a fresh IllegalStateException on one line naming the cache, as a remote client gets it. */
     private static void assertCleanIllegalState(String what, Executable call, String cache, String detail) {
         Exception e = assertThrows(Exception.class, call, what);
@@ -196,5 +257,61 @@ class JmxExporterTest {
         assertFalse(cause.getMessage().contains("\n"), what);
         assertNull(cause.getCause(), what);
         assertEquals(0, cause.getStackTrace().length, what + ": no stack of the server's internals");
+    }
+
+    /** A server that forwards every call to {@code real}, except that registering {@code refused} fails. */
+    static MBeanServer refusingToRegister(MBeanServer real, ObjectName refused) {
+        return forwarding(real, "registerMBean", 1, refused);
+    }
+
+    /** A server that forwards every call to {@code real}, except that unregistering {@code stuck} fails. */
+    static MBeanServer refusingToUnregister(MBeanServer real, ObjectName stuck) {
+        return forwarding(real, "unregisterMBean", 0, stuck);
+    }
+
+    private static MBeanServer forwarding(MBeanServer real, String failing, int nameArgument, ObjectName name) {
+        return (MBeanServer) Proxy.newProxyInstance(MBeanServer.class.getClassLoader(),
+            new Class<?>[] {MBeanServer.class}, (p, method, args) -> {
+                if (method.getName().equals(failing) && name.equals(args[nameArgument])) {
+                    throw new MBeanRegistrationException(new IllegalStateException("refused"), failing + " refused");
+                }
+                try {
+                    return method.invoke(real, args);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            });
+    }
+
+    /** A bundle context whose registerService adds the service to {@code registered}. */
+    private static BundleContext registeringInto(List<Object> registered) {
+        return (BundleContext) Proxy.newProxyInstance(BundleContext.class.getClassLoader(),
+            new Class<?>[] {BundleContext.class}, (p, method, args) -> {
+                if (!method.getName().equals("registerService")) {
+                    throw new UnsupportedOperationException(method.getName());
+                }
+                registered.add(args[1]);
+                return Proxy.newProxyInstance(ServiceRegistration.class.getClassLoader(),
+                    new Class<?>[] {ServiceRegistration.class}, (r, m, a) -> {
+                        if (m.getName().equals("unregister")) {
+                            registered.remove(args[1]);
+                            return null;
+                        }
+                        throw new UnsupportedOperationException(m.getName());
+                    });
+            });
+    }
+
+    /** A reference to an MBeanServer service, as SCR hands one to addServer. */
+    @SuppressWarnings("unchecked")
+    private static ServiceReference<MBeanServer> aServiceReference() {
+        return (ServiceReference<MBeanServer>) Proxy.newProxyInstance(ServiceReference.class.getClassLoader(),
+            new Class<?>[] {ServiceReference.class}, (p, method, args) -> {
+                switch (method.getName()) {
+                    case "equals": return p == args[0];
+                    case "hashCode": return System.identityHashCode(p);
+                    default: throw new UnsupportedOperationException(method.getName());
+                }
+            });
     }
 }
