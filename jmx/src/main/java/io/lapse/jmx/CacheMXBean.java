@@ -14,6 +14,11 @@ import io.lapse.jmx.admin.DumpPage;
  * Karaf's default JMX ACL grants to viewers. {@link #get} reads as any client read does (it counts
  * a hit or a miss, and restarts an idle timer when {@code idleexpire} is set) and changes no value.
  *
+ * <p>Every attribute but {@code Name} is a figure of the cache's statistics, which cost a pass over
+ * the cache. Reading several in one {@code getAttributes} call, as jconsole does on each refresh,
+ * answers them all from one snapshot: one pass, and figures that agree with one another. Reading
+ * one attribute takes a fresh snapshot.
+ *
  * <p>Errors reach the client as {@link IllegalArgumentException} (bad input: a null, an empty or
  * over-long key, an invalid or over-complex regex, a negative offset...) or
  * {@link IllegalStateException} (the cache is gone, or has no store), each with one line naming

@@ -1,24 +1,69 @@
 package io.lapse.jmx;
 
+import java.util.function.Supplier;
+
 import io.lapse.cache.CacheStats;
 import io.lapse.jmx.admin.CacheAdmin;
 import io.lapse.jmx.admin.CleanErrors;
 import io.lapse.jmx.admin.DumpPage;
 
 /**
- * The {@link CacheMXBean} of one cache: each attribute reads a fresh {@link CacheStats}, each
- * operation goes through {@link CacheAdmin} and {@link CleanErrors}. Safe for use by any number
- * of threads, as the cache is.
+ * The {@link CacheMXBean} of one cache: each operation goes through {@link CacheAdmin} and
+ * {@link CleanErrors}; each attribute is a figure of a {@link CacheStats}, which costs a pass over
+ * the cache. A read of one attribute takes a fresh snapshot, so it is never stale; the reads of
+ * one batch ({@link BatchedReads}: a {@code getAttributes} call, as jconsole sends on each
+ * refresh) share one, taken at the batch's first read.
+ *
+ * <p>Safe for use by any number of threads, as the cache is: a batch belongs to the thread that
+ * runs it (a thread-local, cleared when the batch ends).
  */
-final class CacheView implements CacheMXBean {
+final class CacheView implements CacheMXBean, BatchedReads {
 
     private final CacheAdmin admin;
+
+    /**
+     * The snapshot of the batch the calling thread is in: empty until its first read, then the
+     * {@link CacheStats} or the {@link RuntimeException} that pass ended with, so that a failing
+     * pass is not repeated for every attribute of the batch. No entry outside a batch.
+     */
+    private final ThreadLocal<Object[]> batch = new ThreadLocal<>();
 
     CacheView(CacheAdmin admin) {
         this.admin = admin;
     }
 
+    @Override
+    public <T> T inOneSnapshot(Supplier<T> reads) {
+        if (batch.get() != null) {
+            return reads.get();
+        }
+        batch.set(new Object[1]);
+        try {
+            return reads.get();
+        } finally {
+            batch.remove();
+        }
+    }
+
     private CacheStats stats() {
+        Object[] current = batch.get();
+        if (current == null) {
+            return freshStats();
+        }
+        if (current[0] == null) {
+            try {
+                current[0] = freshStats();
+            } catch (RuntimeException e) {
+                current[0] = e;
+            }
+        }
+        if (current[0] instanceof RuntimeException) {
+            throw (RuntimeException) current[0];
+        }
+        return (CacheStats) current[0];
+    }
+
+    private CacheStats freshStats() {
         return CleanErrors.call(admin.name(), "stats", () -> admin.cache().stats());
     }
 
@@ -74,7 +119,7 @@ final class CacheView implements CacheMXBean {
 
     @Override
     public long getSize() {
-        return CleanErrors.call(admin.name(), "Size", () -> admin.cache().size());
+        return stats().size();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.lapse.jmx;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 
+import javax.management.AttributeList;
 import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanInfo;
 import javax.management.MBeanOperationInfo;
@@ -32,6 +33,16 @@ final class DescribedMXBean<T> extends StandardMBean {
         super(implementation, type, true);
         this.type = type;
         this.description = description;
+    }
+
+    /** Reads the attributes from one snapshot when the implementation offers that ({@link BatchedReads}). */
+    @Override
+    public AttributeList getAttributes(String[] attributes) {
+        Object implementation = getImplementation();
+        if (implementation instanceof BatchedReads) {
+            return ((BatchedReads) implementation).inOneSnapshot(() -> super.getAttributes(attributes));
+        }
+        return super.getAttributes(attributes);
     }
 
     @Override

@@ -11,11 +11,16 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
+import javax.management.Attribute;
+import javax.management.AttributeList;
+import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanRegistrationException;
 import javax.management.MBeanServer;
 import javax.management.MBeanOperationInfo;
@@ -244,6 +249,43 @@ class JmxExporterTest {
         } finally {
             exporter.deactivate();
         }
+    }
+
+    @Test
+    void oneReadOfEveryAttributeTakesOnePassOverTheCache() throws Exception {
+        InterceptedCache counted = new InterceptedCache(sessions);
+        exporter.addCache(counted.cache(), Map.of(CacheService.CACHE_NAME, "sessions"));
+        exporter.activate(null);
+        ObjectName bean = new ObjectName("io.lapse:type=Cache,name=sessions");
+        sessions.put("a", "1");
+        sessions.get("a");
+        String[] names = Arrays.stream(server.getMBeanInfo(bean).getAttributes()).map(MBeanAttributeInfo::getName)
+            .toArray(String[]::new);
+        assertEquals(19, names.length);
+
+        AttributeList values = server.getAttributes(bean, names);
+        assertEquals(names.length, values.size(), values.toString());
+        assertEquals(1, counted.calls("stats") + counted.calls("size"),
+            "stats " + counted.calls("stats") + ", size " + counted.calls("size"));
+        Map<String, Object> byName = new HashMap<>();
+        values.asList().forEach(a -> byName.put(a.getName(), a.getValue()));
+        assertEquals(1L, byName.get("Size"));
+        assertEquals(1L, byName.get("CacheHits"));
+        assertEquals(1L, byName.get("CacheGets"));
+
+        sessions.put("b", "2");
+        sessions.get("b");
+        assertEquals(2L, server.getAttribute(bean, "Size"), "a read of one attribute is never stale");
+        assertEquals(2L, server.getAttribute(bean, "CacheHits"));
+        AttributeList again = server.getAttributes(bean, names);
+        assertTrue(again.asList().stream().anyMatch(a -> a.getName().equals("Size") && a.getValue().equals(2L)));
+
+        int passes = counted.calls("stats");
+        counted.failing("stats", () -> new OutOfMemoryError("Java heap space"));
+        AttributeList onlyTheName = server.getAttributes(bean, names);
+        assertEquals(List.of("Name"), onlyTheName.asList().stream().map(Attribute::getName).collect(Collectors.toList()),
+            "the figures of a failed pass are left out, as getAttributes does for any attribute that fails");
+        assertEquals(passes + 1, counted.calls("stats"), "a failed pass is not repeated for each attribute");
     }
 
     /** The call fails with a fresh IllegalStateException on one line naming the cache, as a remote client gets it. */
