@@ -101,15 +101,39 @@ public final class CleanErrors {
     }
 
     /**
-     * Escapes line breaks, which a key in a message may hold, so the message stays one line.
+     * Escapes line breaks, which a key or pattern in a message may hold, so the message stays one
+     * line whatever reads it: CR and LF as {@code \\r} and {@code \\n}; the other characters that
+     * break a line somewhere (VT, FF, NEL, and Unicode's line and paragraph separators U+2028 and
+     * U+2029) as {@code \\u} escapes.
      *
      * @param message a message, or {@code null}
-     * @return the message with CR and LF written as {@code \\r} and {@code \\n}
+     * @return the message on one line
      */
     public static String oneLine(String message) {
         if (message == null) {
             return "no detail given";
         }
-        return message.replace("\r", "\\r").replace("\n", "\\n");
+        StringBuilder out = null;
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            String escape = c == '\r' ? "\\r" : c == '\n' ? "\\n" : breaksALine(c) ? String.format("\\u%04x", (int) c) : null;
+            if (escape != null && out == null) {
+                out = new StringBuilder(message.length() + 8).append(message, 0, i);
+            }
+            if (out != null) {
+                out.append(escape != null ? escape : String.valueOf(c));
+            }
+        }
+        return out == null ? message : out.toString();
+    }
+
+    /**
+     * Tells whether a character other than CR and LF ends a line for some reader.
+     *
+     * @param c a character
+     * @return whether it is VT, FF, NEL, U+2028 or U+2029
+     */
+    public static boolean breaksALine(char c) {
+        return c == '\u000B' || c == '\u000C' || c == '\u0085' || c == '\u2028' || c == '\u2029';
     }
 }

@@ -69,6 +69,16 @@ class CleanErrorsTest {
     }
 
     @Test
+    void everyLineBreakIsEscaped() {
+        assertEquals("a\\r\\nb\\u000bc\\u000cd\\u0085e\\u2028f\\u2029g",
+            CleanErrors.oneLine("a\r\nb\u000Bc\u000Cd\u0085e\u2028f\u2029g"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CleanErrors.call("c", "op", () -> {
+            throw new IllegalArgumentException("invalid regex 'x\u2028y('");
+        }));
+        assertEquals("invalid regex 'x\\u2028y('", e.getMessage());
+    }
+
+    @Test
     void threadDeathStillStopsTheThread() {
         ThreadDeath death = new ThreadDeath();
         assertSame(death, assertThrows(ThreadDeath.class, () -> CleanErrors.call("users", "get", () -> {

@@ -145,6 +145,14 @@ class CacheCommandsTest {
     }
 
     @Test
+    void lineAndParagraphSeparatorsPrintAsEscapes() {
+        sessions.put("a\u2028b", "c\u2029d\u0085e");
+        assertEquals("c\\u2029d\\u0085e\n", output(() -> commands.get("sessions", "a\u2028b")));
+        assertFails("cache:get: cache 'sessions' has no live entry for key 'x\\u2028y'",
+            () -> commands.get("sessions", "x\u2028y"));
+    }
+
+    @Test
     void helpPrintsTheUsage() {
         assertEquals("usage: cache:rm <cache> (--key <regex> | --value <regex> | --prefix <prefix>)\n",
             output(() -> commands.rm("--help")));
