@@ -235,7 +235,7 @@ public final class CacheCommands {
     private static String run(String usage, String[] args, int min, int max, Function<String[], String> body) {
         String command = usage.split(" ", 2)[0];
         String[] a = args == null ? new String[0] : args;
-        if (a.length > 0 && (a[0].equals("-h") || a[0].equals("--help"))) {
+        if (a.length > 0 && ("-h".equals(a[0]) || "--help".equals(a[0]))) {
             return "usage: " + usage + "\n";
         }
         try {

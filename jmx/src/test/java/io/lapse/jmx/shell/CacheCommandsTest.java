@@ -145,6 +145,14 @@ class CacheCommandsTest {
     }
 
     @Test
+    void aNullArgumentIsAUsageErrorNotANullPointer() {
+        assertFails("cache:get: usage: cache:get <cache> <key>", () -> commands.get(null, "k"));
+        assertFails("cache:list: usage: cache:list", () -> commands.list((String) null));
+        assertFails("cache:reset: usage: cache:reset <cache>", () -> commands.reset((String) null));
+        assertFails("cache:dump: usage: cache:dump <cache> [<offset> [<limit>]]", () -> commands.dump("sessions", null));
+    }
+
+    @Test
     void lineAndParagraphSeparatorsPrintAsEscapes() {
         sessions.put("a\u2028b", "c\u2029d\u0085e");
         assertEquals("c\\u2029d\\u0085e\n", output(() -> commands.get("sessions", "a\u2028b")));
