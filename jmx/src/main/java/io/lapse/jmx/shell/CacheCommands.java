@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Component;
@@ -54,6 +55,9 @@ public final class CacheCommands {
 
     /** Rows per page when cache:dump is given no limit. */
     static final int DEFAULT_DUMP_LIMIT = 100;
+
+    /** A decimal integer in ASCII digits. */
+    private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
 
     private static final String LIST = "cache:list";
     private static final String GET = "cache:get <cache> <key>";
@@ -129,12 +133,7 @@ public final class CacheCommands {
     @Descriptor("Stores an integer (Long) value, under the cache's autoexpire or the TTL given. Usage: " + SETI)
     public void seti(@Descriptor("<cache> <key> <integer> [<ttl>]") String... args) {
         print(SETI, args, 3, 4, a -> {
-            long value;
-            try {
-                value = Long.parseLong(a[2]);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + a[2] + "' is not an integer", e);
-            }
+            long value = integer(a[2]);
             CacheAdmin admin = admin(a[0]);
             if (a.length == 4) {
                 admin.set(a[1], value, Ttl.parse(a[3]));
@@ -259,10 +258,26 @@ public final class CacheCommands {
     }
 
     private static long number(String what, String text) {
+        return parse(text, () -> what + " '" + text + "'");
+    }
+
+    private static long integer(String text) {
+        return parse(text, () -> "'" + text + "'");
+    }
+
+    /**
+     * Reads a decimal long in ASCII digits, with an optional sign. {@link Long#parseLong} alone
+     * also takes the digits of other scripts ({@code ١٢٣} is 123), which no one types as a number.
+     */
+    private static long parse(String text, Supplier<String> shown) {
+        if (!INTEGER.matcher(text).matches()) {
+            throw new IllegalArgumentException(shown.get() + " is not an integer");
+        }
         try {
             return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " '" + text + "' is not an integer", e);
+        } catch (NumberFormatException tooLong) {
+            throw new IllegalArgumentException(shown.get() + " is not an integer from " + Long.MIN_VALUE + " to "
+                + Long.MAX_VALUE);
         }
     }
 

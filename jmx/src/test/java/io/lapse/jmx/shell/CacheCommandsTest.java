@@ -153,6 +153,21 @@ class CacheCommandsTest {
     }
 
     @Test
+    void onlyAsciiDigitsMakeANumber() {
+        assertFails("cache:seti: '\u0661\u0662\u0663' is not an integer", () -> commands.seti("counters", "k", "\u0661\u0662\u0663"));
+        assertFails("cache:seti: '\uFF11\uFF12' is not an integer", () -> commands.seti("counters", "k", "\uFF11\uFF12"));
+        assertFails("cache:seti: ttl '\u0967' is not seconds or a number with ms, s, m, h or d",
+            () -> commands.seti("counters", "k", "1", "\u0967"));
+        assertFails("cache:dump: offset '\u0663' is not an integer", () -> commands.dump("sessions", "\u0663"));
+        assertFails("cache:dump: limit '\uFF11' is not an integer", () -> commands.dump("sessions", "0", "\uFF11"));
+        assertFalse(counters.containsKey("k"));
+        assertEquals("", output(() -> commands.seti("counters", "k", "-12")));
+        assertEquals(-12L, counters.get("k"));
+        assertEquals("", output(() -> commands.seti("counters", "k", "+7")));
+        assertEquals(7L, counters.get("k"));
+    }
+
+    @Test
     void lineAndParagraphSeparatorsPrintAsEscapes() {
         sessions.put("a\u2028b", "c\u2029d\u0085e");
         assertEquals("c\\u2029d\\u0085e\n", output(() -> commands.get("sessions", "a\u2028b")));
