@@ -3,12 +3,14 @@ package io.lapse.jmx.shell;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Component;
@@ -55,6 +57,9 @@ public final class CacheCommands {
 
     /** Rows per page when cache:dump is given no limit. */
     static final int DEFAULT_DUMP_LIMIT = 100;
+
+    /** How many cache names the message about an unknown cache lists. */
+    private static final int NAMES_SHOWN = 20;
 
     /** A decimal integer in ASCII digits. */
     private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
@@ -110,7 +115,7 @@ public final class CacheCommands {
         print(GET, args, 2, 2, a -> {
             String value = admin(a[0]).get(a[1]);
             if (value == null) {
-                throw new IllegalArgumentException("cache '" + a[0] + "' has no live entry for key '" + a[1] + "'");
+                throw new IllegalArgumentException("cache '" + a[0] + "' has no live entry for key " + Typed.quote(a[1]));
             }
             return TextTable.printable(value);
         });
@@ -211,7 +216,7 @@ public final class CacheCommands {
                     removed = admin.removeKeysWithPrefix(a[2]);
                     break;
                 default:
-                    throw new IllegalArgumentException("unknown option '" + a[1] + "'; usage: " + RM);
+                    throw new IllegalArgumentException("unknown option " + Typed.quote(a[1]) + "; usage: " + RM);
             }
             return "removed " + removed + " entries";
         });
@@ -252,17 +257,26 @@ public final class CacheCommands {
     }
 
     private CacheAdmin admin(String name) {
-        Cache cache = caches.find(name).orElseThrow(() -> new IllegalArgumentException("no cache named '" + name
-            + "'; the caches are " + (caches.names().isEmpty() ? "none" : String.join(", ", caches.names()))));
+        Cache cache = caches.find(name).orElseThrow(() -> new IllegalArgumentException("no cache named "
+            + Typed.quote(name) + "; the caches are " + someOf(caches.names())));
         return new CacheAdmin(cache, reloader);
     }
 
+    /** The first {@value #NAMES_SHOWN} names, and how many more there are. */
+    private static String someOf(Collection<String> names) {
+        if (names.isEmpty()) {
+            return "none";
+        }
+        String shown = names.stream().limit(NAMES_SHOWN).collect(Collectors.joining(", "));
+        return names.size() <= NAMES_SHOWN ? shown : shown + " and " + (names.size() - NAMES_SHOWN) + " more";
+    }
+
     private static long number(String what, String text) {
-        return parse(text, () -> what + " '" + text + "'");
+        return parse(text, () -> what + " " + Typed.quote(text));
     }
 
     private static long integer(String text) {
-        return parse(text, () -> "'" + text + "'");
+        return parse(text, () -> Typed.quote(text));
     }
 
     /**

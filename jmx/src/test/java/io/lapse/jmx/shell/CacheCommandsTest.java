@@ -168,6 +168,21 @@ class CacheCommandsTest {
     }
 
     @Test
+    void whatWasTypedIsShortenedInAMessage() {
+        String megabyte = "m".repeat(1 << 20);
+        sessions.put("keep", "me");
+        for (Executable call : new Executable[] {() -> commands.get(megabyte, "k"), () -> commands.stats(megabyte),
+            () -> commands.rm("sessions", megabyte, "x"), () -> commands.seti("counters", "k", megabyte),
+            () -> commands.dump("sessions", "0", megabyte), () -> commands.set("sessions", "k", "v", megabyte),
+            () -> commands.get("sessions", "m".repeat(4096))}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+            assertTrue(e.getMessage().length() < 300 && e.getMessage().contains(" characters)"), e.getMessage().length()
+                + ": " + e.getMessage().substring(0, Math.min(300, e.getMessage().length())));
+        }
+        assertEquals(1, sessions.size());
+    }
+
+    @Test
     void lineAndParagraphSeparatorsPrintAsEscapes() {
         sessions.put("a\u2028b", "c\u2029d\u0085e");
         assertEquals("c\\u2029d\\u0085e\n", output(() -> commands.get("sessions", "a\u2028b")));
