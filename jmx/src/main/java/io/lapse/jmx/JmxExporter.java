@@ -109,7 +109,7 @@ public final class JmxExporter {
         synchronized (lock) {
             context = bundleContext;
             beans.put(MANAGER, new DescribedMXBean<>(new ManagerView(() -> byName), CacheManagerMXBean.class,
-                "All Lapse caches"));
+                "All Lapse caches", "the cache manager"));
             names.forEach((cache, name) -> beans.put(cacheObjectName(name), cacheBean(cache)));
             publisher = choosePublisher();
             publishAll("activating");
@@ -247,7 +247,7 @@ public final class JmxExporter {
 
     private DynamicMBean cacheBean(Cache cache) {
         return new DescribedMXBean<>(new CacheView(new CacheAdmin(cache, reloader)), CacheMXBean.class,
-            "A Lapse cache: counters, slot figures and htable's operations");
+            "A Lapse cache: counters, slot figures and htable's operations", "cache '" + cache.name() + "'");
     }
 
     private static String nameOf(Map<String, Object> properties) {

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import javax.management.Attribute;
+import javax.management.AttributeNotFoundException;
 import javax.management.AttributeList;
 import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanRegistrationException;
@@ -26,6 +27,7 @@ import javax.management.MBeanServer;
 import javax.management.MBeanOperationInfo;
 import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
+import javax.management.ReflectionException;
 import javax.management.RuntimeMBeanException;
 import javax.management.openmbean.CompositeData;
 
@@ -286,6 +288,54 @@ class JmxExporterTest {
         assertEquals(List.of("Name"), onlyTheName.asList().stream().map(Attribute::getName).collect(Collectors.toList()),
             "the figures of a failed pass are left out, as getAttributes does for any attribute that fails");
         assertEquals(passes + 1, counted.calls("stats"), "a failed pass is not repeated for each attribute");
+    }
+
+    @Test
+    void aCallTheMBeanCannotTakeIsRefusedOnOneLineWithoutAStackTrace() throws Exception {
+        exporter.addCache(sessions, Map.of(CacheService.CACHE_NAME, "sessions"));
+        exporter.activate(null);
+        ObjectName bean = new ObjectName("io.lapse:type=Cache,name=sessions");
+        String s = String.class.getName();
+        Object[][] calls = {
+            {"seti", new Object[] {"k", "12"}, new String[] {s, "long"}},
+            {"get", new Object[] {42}, new String[] {s}},
+            {"get", new Object[] {"a", "b"}, new String[] {s}},
+            {"sets", new Object[] {"k"}, new String[] {s, s}},
+            {"dump", new Object[] {null, 10}, new String[] {"long", "int"}},
+            {"get", null, new String[] {s}},
+            {"no\u2028such", new Object[0], new String[0]},
+            {"sets", new Object[] {"k", "v"}, new String[] {s, "no.such.Type"}}};
+        for (Object[] call : calls) {
+            String what = call[0] + Arrays.toString((Object[]) call[1]);
+            Exception e = assertThrows(Exception.class, () -> server.invoke(bean, (String) call[0], (Object[]) call[1],
+                (String[]) call[2]), what);
+            assertCleanAllTheWay(what, e);
+            if (e instanceof RuntimeMBeanException) {
+                assertEquals(IllegalArgumentException.class, e.getCause().getClass(), what);
+                assertTrue(e.getCause().getMessage().startsWith("cache 'sessions': " + call[0]), e.getCause().getMessage());
+            } else {
+                assertEquals(ReflectionException.class, e.getClass(), what + ": " + e);
+            }
+        }
+        assertCleanAllTheWay("an unknown attribute", assertThrows(AttributeNotFoundException.class,
+            () -> server.getAttribute(bean, "no\u2028pe")));
+        assertCleanAllTheWay("a read-only attribute", assertThrows(Exception.class,
+            () -> server.setAttribute(bean, new Attribute("Size", 5L))));
+        assertFalse(sessions.containsKey("k"));
+    }
+
+    /**
+     * No exception the MBean threw carries a stack trace, and each message is one line. (A
+     * RuntimeMBeanException is the MBeanServer's wrapper, made outside the MBean: its cause is
+     * what the MBean threw.)
+     */
+    private static void assertCleanAllTheWay(String what, Throwable e) {
+        for (Throwable t = e instanceof RuntimeMBeanException ? e.getCause() : e; t != null; t = t.getCause()) {
+            assertEquals(0, t.getStackTrace().length, what + ": a stack trace in " + t);
+            String m = t.getMessage();
+            assertTrue(m == null || m.chars().noneMatch(c -> c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029),
+                what + ": " + m);
+        }
     }
 
     /** The call fails with a fresh IllegalStateException on one line naming the cache, as a remote client gets it. */

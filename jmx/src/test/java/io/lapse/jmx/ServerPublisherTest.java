@@ -17,7 +17,7 @@ class ServerPublisherTest {
     private final MBeanServer server = MBeanServerFactory.newMBeanServer();
     private final ServerPublisher publisher = new ServerPublisher(server);
     private final DescribedMXBean<CacheManagerMXBean> bean = new DescribedMXBean<>(new ManagerView(Map::of),
-        CacheManagerMXBean.class, "test");
+        CacheManagerMXBean.class, "test", "the cache manager");
 
     @Test
     void aNameTheServerRefusesFailsAsOneCleanLine() throws Exception {
