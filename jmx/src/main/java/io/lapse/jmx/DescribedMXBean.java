@@ -29,7 +29,8 @@ import io.lapse.jmx.admin.CleanErrors;
  * a wrong number of arguments, no operation or attribute of that name. Those exceptions carry the
  * server's stack trace and echo the client's text, line breaks included. So every exception that
  * leaves this MBean is made clean on the way out: no stack trace, a message on one line
- * ({@link CleanErrors#oneLine}), and a refused argument becomes an
+ * ({@link CleanErrors#oneLine}) of at most {@value #SHOWN} characters and the length it had (the
+ * runtime echoes an operation or attribute name whatever its size), and a refused argument becomes an
  * {@link IllegalArgumentException} naming the MBean's subject and the operation. The exception
  * types stay those of {@link javax.management.DynamicMBean}.
  *
@@ -38,6 +39,9 @@ import io.lapse.jmx.admin.CleanErrors;
 final class DescribedMXBean<T> extends StandardMBean {
 
     private static final StackTraceElement[] NO_TRACE = new StackTraceElement[0];
+
+    /** The most characters of a machinery's message a refusal keeps. */
+    private static final int SHOWN = 1000;
 
     private final Class<T> type;
     private final String description;
@@ -64,7 +68,7 @@ final class DescribedMXBean<T> extends StandardMBean {
         try {
             return super.invoke(operation, params, signature);
         } catch (MBeanException e) {
-            throw noTrace(new MBeanException(cleanCause(e.getTargetException()), CleanErrors.oneLine(e.getMessage())));
+            throw noTrace(new MBeanException(cleanCause(e.getTargetException()), text(e.getMessage())));
         } catch (ReflectionException e) {
             throw cleanReflection(e);
         } catch (RuntimeException e) {
@@ -78,9 +82,9 @@ final class DescribedMXBean<T> extends StandardMBean {
         try {
             return super.getAttribute(attribute);
         } catch (AttributeNotFoundException e) {
-            throw noTrace(new AttributeNotFoundException(CleanErrors.oneLine(e.getMessage())));
+            throw noTrace(new AttributeNotFoundException(text(e.getMessage())));
         } catch (MBeanException e) {
-            throw noTrace(new MBeanException(cleanCause(e.getTargetException()), CleanErrors.oneLine(e.getMessage())));
+            throw noTrace(new MBeanException(cleanCause(e.getTargetException()), text(e.getMessage())));
         } catch (ReflectionException e) {
             throw cleanReflection(e);
         } catch (RuntimeException e) {
@@ -94,11 +98,11 @@ final class DescribedMXBean<T> extends StandardMBean {
         try {
             super.setAttribute(attribute);
         } catch (AttributeNotFoundException e) {
-            throw noTrace(new AttributeNotFoundException(CleanErrors.oneLine(e.getMessage())));
+            throw noTrace(new AttributeNotFoundException(text(e.getMessage())));
         } catch (InvalidAttributeValueException e) {
-            throw noTrace(new InvalidAttributeValueException(CleanErrors.oneLine(e.getMessage())));
+            throw noTrace(new InvalidAttributeValueException(text(e.getMessage())));
         } catch (MBeanException e) {
-            throw noTrace(new MBeanException(cleanCause(e.getTargetException()), CleanErrors.oneLine(e.getMessage())));
+            throw noTrace(new MBeanException(cleanCause(e.getTargetException()), text(e.getMessage())));
         } catch (ReflectionException e) {
             throw cleanReflection(e);
         } catch (RuntimeException e) {
@@ -116,7 +120,7 @@ final class DescribedMXBean<T> extends StandardMBean {
             return e;
         }
         if (e instanceof IllegalArgumentException || e instanceof NullPointerException || e instanceof ClassCastException) {
-            return CleanErrors.clean(new IllegalArgumentException(CleanErrors.oneLine(subject + ": " + what
+            return CleanErrors.clean(new IllegalArgumentException(text(subject + ": " + what
                 + " refused its arguments: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()))));
         }
         return CleanErrors.call(null, subject + ": " + what, () -> {
@@ -126,7 +130,7 @@ final class DescribedMXBean<T> extends StandardMBean {
 
     /** The same refusal, its message on one line, without any stack trace. */
     private static ReflectionException cleanReflection(ReflectionException e) {
-        return noTrace(new ReflectionException(cleanCause(e.getTargetException()), CleanErrors.oneLine(e.getMessage())));
+        return noTrace(new ReflectionException(cleanCause(e.getTargetException()), text(e.getMessage())));
     }
 
     /**
@@ -137,7 +141,7 @@ final class DescribedMXBean<T> extends StandardMBean {
         if (cause == null) {
             return null;
         }
-        String message = CleanErrors.oneLine(cause.getMessage());
+        String message = text(cause.getMessage());
         Exception clean;
         if (cause instanceof NoSuchMethodException) {
             clean = new NoSuchMethodException(message);
@@ -151,6 +155,15 @@ final class DescribedMXBean<T> extends StandardMBean {
             clean = new Exception(cause.getClass().getName() + ": " + message);
         }
         return noTrace(clean);
+    }
+
+    /**
+     * A message of the machinery, which echoes the client's names, fit for one line: escaped by
+     * {@link CleanErrors#oneLine} and cut after {@value #SHOWN} characters with its full length.
+     */
+    private static String text(String message) {
+        String line = CleanErrors.oneLine(message);
+        return line.length() <= SHOWN ? line : line.substring(0, SHOWN) + "... (" + line.length() + " characters)";
     }
 
     private static <E extends Exception> E noTrace(E e) {

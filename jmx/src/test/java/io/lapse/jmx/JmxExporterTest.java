@@ -324,6 +324,22 @@ class JmxExporterTest {
         assertFalse(sessions.containsKey("k"));
     }
 
+    @Test
+    void aRefusalShowsAShortenedNameOfWhatWasCalled() throws Exception {
+        exporter.addCache(sessions, Map.of(CacheService.CACHE_NAME, "sessions"));
+        exporter.activate(null);
+        ObjectName bean = new ObjectName("io.lapse:type=Cache,name=sessions");
+        String megabyte = "m".repeat(1 << 20);
+        for (Exception e : new Exception[] {
+            assertThrows(ReflectionException.class, () -> server.invoke(bean, megabyte, new Object[0], new String[0])),
+            assertThrows(AttributeNotFoundException.class, () -> server.getAttribute(bean, megabyte))}) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                assertTrue(t.getMessage().length() <= 1100 && t.getMessage().endsWith(" characters)"),
+                    t.getMessage().length() + ": " + t.getMessage().substring(0, 100));
+            }
+        }
+    }
+
     /**
      * No exception the MBean threw carries a stack trace, and each message is one line. (A
      * RuntimeMBeanException is the MBeanServer's wrapper, made outside the MBean: its cause is
