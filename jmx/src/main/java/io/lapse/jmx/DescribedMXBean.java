@@ -123,7 +123,7 @@ final class DescribedMXBean<T> extends StandardMBean {
             return CleanErrors.clean(new IllegalArgumentException(text(subject + ": " + what
                 + " refused its arguments: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()))));
         }
-        return CleanErrors.call(null, subject + ": " + what, () -> {
+        return CleanErrors.call(null, text(subject + ": " + what), () -> {
             throw e;
         });
     }
