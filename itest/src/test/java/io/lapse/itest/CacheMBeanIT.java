@@ -285,6 +285,12 @@ class CacheMBeanIT {
             () -> invoke("removeKeysMatching", "(a{1000}){1000}"));
         assertTrue(regex.getCause().getMessage().startsWith("cache 'ops': key regex '(a{1000}){1000}' is too complex"),
             regex.getCause().getMessage());
+        RuntimeMBeanException wrongType = assertThrows(RuntimeMBeanException.class,
+            () -> server.invoke(BEAN, "seti", new Object[] {"n", "12"}, new String[] {S, "long"}));
+        assertEquals(IllegalArgumentException.class, wrongType.getCause().getClass());
+        assertEquals("cache 'ops': seti(java.lang.String, long) refused its arguments: argument type mismatch",
+            wrongType.getCause().getMessage());
+        assertEquals(0, wrongType.getCause().getStackTrace().length, "no stack of the server's internals");
         assertEquals(Map.of("keep", "me"), contents());
     }
 

@@ -41,6 +41,42 @@ final class GogoSession implements AutoCloseable {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Runs one typed line, whatever it does, and tells what that was.
+     *
+     * @return the line's value, what it printed to the session's output and error streams, and
+     *     the exception it ended with, if any; an {@code Error} is not caught
+     */
+    synchronized Outcome execute(String line) {
+        out.reset();
+        int errBefore = err.size();
+        Object value = null;
+        Exception thrown = null;
+        try {
+            value = session.execute(line);
+        } catch (Exception e) {
+            thrown = e;
+        }
+        byte[] errors = err.toByteArray();
+        return new Outcome(value, out.toString(StandardCharsets.UTF_8),
+            new String(errors, errBefore, errors.length - errBefore, StandardCharsets.UTF_8), thrown);
+    }
+
+    /** What one line did; see {@link #execute}. */
+    static final class Outcome {
+        final Object value;
+        final String out;
+        final String err;
+        final Exception thrown;
+
+        Outcome(Object value, String out, String err, Exception thrown) {
+            this.value = value;
+            this.out = out;
+            this.err = err;
+            this.thrown = thrown;
+        }
+    }
+
     /** What the session's commands wrote to its error stream so far. */
     String errors() {
         return err.toString(StandardCharsets.UTF_8);

@@ -111,6 +111,10 @@ class ShellIT {
             "cache:rm shell --key '((a{1000}){1000}){1000}'");
         assertOneLine("cache:dump: cache 'shell': offset -5 is negative", "cache:dump shell -5");
         assertOneLine("cache:reload: cache 'shell' has no store to reload from", "cache:reload shell");
+        assertOneLine("cache:get: usage: cache:get <cache> <key>", "cache:get $nothing k");
+        assertOneLine("cache:seti: '\u0661\u0662' is not an integer", "cache:seti shell k \u0661\u0662");
+        assertOneLine("cache:get: no cache named 'mmmmmmmmmm", "cache:get " + "m".repeat(1 << 20) + " k");
+        assertOneLine("cache:get: cache 'shell' has no live entry for key 'a\\u2028b'", "cache:get shell 'a\u2028b'");
         assertEquals("me", cache.get("keep"));
         assertEquals(1, cache.size());
         assertEquals("", session.errors(), "nothing printed besides the exception");
@@ -121,6 +125,8 @@ class ShellIT {
         assertTrue(e instanceof IllegalArgumentException || e instanceof IllegalStateException, line + ": " + e);
         assertTrue(e.getMessage().startsWith(start), line + ": " + e.getMessage());
         assertFalse(e.getMessage().contains("\n"), line + ": " + e.getMessage());
+        assertTrue(e.getMessage().length() < 300, line + ": " + e.getMessage().length() + " characters");
         assertNull(e.getCause(), line + ": no cause for a shell to print");
+        assertEquals(0, e.getStackTrace().length, line + ": no stack trace for a shell to print");
     }
 }

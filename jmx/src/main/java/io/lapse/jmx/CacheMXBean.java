@@ -5,11 +5,19 @@ import io.lapse.jmx.admin.DumpPage;
 /**
  * One cache, as {@code io.lapse:type=Cache,name=<name>}: its counters (with JCache's names where
  * JCache has them), slot figures and htable's RPC operations. Open types only, so jconsole and
- * any remote client use it without Lapse classes.
+ * any remote client use it without Lapse classes. A configured cache's name stands as it is; a
+ * {@code Cache} service of another bundle whose {@code cache.name} holds other characters is
+ * shown with the name quoted, as {@link javax.management.ObjectName#quote} writes it (e.g.
+ * {@code name="a,b"}).
  *
  * <p>Only side-effect-free members start with {@code get}, {@code list} or {@code is}, the names
  * Karaf's default JMX ACL grants to viewers. {@link #get} reads as any client read does (it counts
  * a hit or a miss, and restarts an idle timer when {@code idleexpire} is set) and changes no value.
+ *
+ * <p>Every attribute but {@code Name} is a figure of the cache's statistics, which cost a pass over
+ * the cache. Reading several in one {@code getAttributes} call, as jconsole does on each refresh,
+ * answers them all from one snapshot: one pass, and figures that agree with one another. Reading
+ * one attribute takes a fresh snapshot.
  *
  * <p>Errors reach the client as {@link IllegalArgumentException} (bad input: a null, an empty or
  * over-long key, an invalid or over-complex regex, a negative offset...) or

@@ -1,25 +1,70 @@
 package io.lapse.jmx;
 
+import java.util.function.Supplier;
+
 import io.lapse.cache.CacheStats;
 import io.lapse.jmx.admin.CacheAdmin;
 import io.lapse.jmx.admin.CleanErrors;
 import io.lapse.jmx.admin.DumpPage;
 
 /**
- * The {@link CacheMXBean} of one cache: each attribute reads a fresh {@link CacheStats}, each
- * operation goes through {@link CacheAdmin} and {@link CleanErrors}. Safe for use by any number
- * of threads, as the cache is.
+ * The {@link CacheMXBean} of one cache: each operation goes through {@link CacheAdmin} and
+ * {@link CleanErrors}; each attribute is a figure of a {@link CacheStats}, which costs a pass over
+ * the cache. A read of one attribute takes a fresh snapshot, so it is never stale; the reads of
+ * one batch ({@link BatchedReads}: a {@code getAttributes} call, as jconsole sends on each
+ * refresh) share one, taken at the batch's first read.
+ *
+ * <p>Safe for use by any number of threads, as the cache is: a batch belongs to the thread that
+ * runs it (a thread-local, cleared when the batch ends).
  */
-final class CacheView implements CacheMXBean {
+final class CacheView implements CacheMXBean, BatchedReads {
 
     private final CacheAdmin admin;
+
+    /**
+     * The snapshot of the batch the calling thread is in: empty until its first read, then the
+     * {@link CacheStats} or the {@link RuntimeException} that pass ended with, so that a failing
+     * pass is not repeated for every attribute of the batch. No entry outside a batch.
+     */
+    private final ThreadLocal<Object[]> batch = new ThreadLocal<>();
 
     CacheView(CacheAdmin admin) {
         this.admin = admin;
     }
 
+    @Override
+    public <T> T inOneSnapshot(Supplier<T> reads) {
+        if (batch.get() != null) {
+            return reads.get();
+        }
+        batch.set(new Object[1]);
+        try {
+            return reads.get();
+        } finally {
+            batch.remove();
+        }
+    }
+
     private CacheStats stats() {
-        return CleanErrors.call("stats", () -> admin.cache().stats());
+        Object[] current = batch.get();
+        if (current == null) {
+            return freshStats();
+        }
+        if (current[0] == null) {
+            try {
+                current[0] = freshStats();
+            } catch (RuntimeException e) {
+                current[0] = e;
+            }
+        }
+        if (current[0] instanceof RuntimeException) {
+            throw (RuntimeException) current[0];
+        }
+        return (CacheStats) current[0];
+    }
+
+    private CacheStats freshStats() {
+        return CleanErrors.call(admin.name(), "stats", () -> admin.cache().stats());
     }
 
     @Override
@@ -74,7 +119,7 @@ final class CacheView implements CacheMXBean {
 
     @Override
     public long getSize() {
-        return CleanErrors.call("Size", () -> admin.cache().size());
+        return stats().size();
     }
 
     @Override
@@ -119,61 +164,61 @@ final class CacheView implements CacheMXBean {
 
     @Override
     public String get(String key) {
-        return CleanErrors.call("get", () -> admin.get(key));
+        return CleanErrors.call(admin.name(), "get", () -> admin.get(key));
     }
 
     @Override
     public boolean delete(String key) {
-        return CleanErrors.call("delete", () -> admin.delete(key));
+        return CleanErrors.call(admin.name(), "delete", () -> admin.delete(key));
     }
 
     @Override
     public void sets(String key, String value) {
-        CleanErrors.run("sets", () -> admin.sets(key, value));
+        CleanErrors.run(admin.name(), "sets", () -> admin.sets(key, value));
     }
 
     @Override
     public void seti(String key, long value) {
-        CleanErrors.run("seti", () -> admin.seti(key, value));
+        CleanErrors.run(admin.name(), "seti", () -> admin.seti(key, value));
     }
 
     @Override
     public boolean setex(String key, long seconds) {
-        return CleanErrors.call("setex", () -> admin.setex(key, seconds));
+        return CleanErrors.call(admin.name(), "setex", () -> admin.setex(key, seconds));
     }
 
     @Override
     public DumpPage dump(long offset, int limit) {
-        return CleanErrors.call("dump", () -> admin.dump(offset, limit));
+        return CleanErrors.call(admin.name(), "dump", () -> admin.dump(offset, limit));
     }
 
     @Override
     public long reload() {
-        return CleanErrors.call("reload", admin::reload);
+        return CleanErrors.call(admin.name(), "reload", admin::reload);
     }
 
     @Override
     public long reset() {
-        return CleanErrors.call("reset", admin::reset);
+        return CleanErrors.call(admin.name(), "reset", admin::reset);
     }
 
     @Override
     public long removeKeysMatching(String regex) {
-        return CleanErrors.call("removeKeysMatching", () -> admin.removeKeysMatching(regex));
+        return CleanErrors.call(admin.name(), "removeKeysMatching", () -> admin.removeKeysMatching(regex));
     }
 
     @Override
     public long removeValuesMatching(String regex) {
-        return CleanErrors.call("removeValuesMatching", () -> admin.removeValuesMatching(regex));
+        return CleanErrors.call(admin.name(), "removeValuesMatching", () -> admin.removeValuesMatching(regex));
     }
 
     @Override
     public long countKeysMatching(String regex) {
-        return CleanErrors.call("countKeysMatching", () -> admin.countKeysMatching(regex));
+        return CleanErrors.call(admin.name(), "countKeysMatching", () -> admin.countKeysMatching(regex));
     }
 
     @Override
     public void resetStats() {
-        CleanErrors.run("resetStats", () -> admin.cache().resetStats());
+        CleanErrors.run(admin.name(), "resetStats", () -> admin.cache().resetStats());
     }
 }

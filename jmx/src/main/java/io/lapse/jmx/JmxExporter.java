@@ -1,13 +1,16 @@
 package io.lapse.jmx;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.regex.Pattern;
 
 import javax.management.DynamicMBean;
 import javax.management.MBeanServer;
@@ -32,7 +35,9 @@ import io.lapse.jmx.admin.Reloader;
 /**
  * Exposes {@code io.lapse:type=CacheManager} while this component is active and
  * {@code io.lapse:type=Cache,name=<name>} exactly while the cache's {@link Cache} service is
- * registered.
+ * registered. A name other than a configured cache's ({@code [A-Za-z0-9_.-]}, which appear as
+ * they are) appears quoted: a {@code Cache} service of another bundle with
+ * {@code cache.name=a,b} is {@code io.lapse:type=Cache,name="a,b"} (see {@link ObjectName#quote}).
  *
  * <h2>Where the MBeans go: never in two places</h2>
  * <ul>
@@ -46,7 +51,10 @@ import io.lapse.jmx.admin.Reloader;
  * one, so registering directly as well would register each MBean twice.</li>
  * </ul>
  * When the first {@code MBeanServer} service appears or the last one goes, every MBean is taken
- * out of the old place before it is put into the new one.
+ * out of the old place before it is put into the new one. An MBean that cannot be put in or
+ * taken out costs only itself: the others go on, and the failures of one pass are logged as one
+ * warning, so a deactivate never leaves later MBeans registered (holding this bundle's class
+ * loader) because an earlier one failed.
  *
  * <h2>Concurrency</h2>
  * {@link #lock} guards the tracked caches, the published MBeans, the count of
@@ -63,6 +71,11 @@ public final class JmxExporter {
 
     static final String DOMAIN = "io.lapse";
     static final ObjectName MANAGER = objectName(DOMAIN + ":type=CacheManager");
+
+    /** A cache name that may stand unquoted as an ObjectName value. */
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_.-]+");
+
+    private static final System.Logger LOG = System.getLogger(JmxExporter.class.getName());
 
     private final MBeanServer platform;
 
@@ -96,10 +109,10 @@ public final class JmxExporter {
         synchronized (lock) {
             context = bundleContext;
             beans.put(MANAGER, new DescribedMXBean<>(new ManagerView(() -> byName), CacheManagerMXBean.class,
-                "All Lapse caches"));
+                "All Lapse caches", "the cache manager"));
             names.forEach((cache, name) -> beans.put(cacheObjectName(name), cacheBean(cache)));
             publisher = choosePublisher();
-            beans.forEach(publisher::publish);
+            publishAll("activating");
         }
     }
 
@@ -107,7 +120,7 @@ public final class JmxExporter {
     void deactivate() {
         synchronized (lock) {
             if (publisher != null) {
-                beans.keySet().forEach(publisher::withdraw);
+                withdrawAll("deactivating");
             }
             beans.clear();
             publisher = null;
@@ -185,9 +198,31 @@ public final class JmxExporter {
         if (next.getClass() == publisher.getClass()) {
             return;
         }
-        beans.keySet().forEach(publisher::withdraw);
+        withdrawAll("moving to " + next.getClass().getSimpleName());
         publisher = next;
-        beans.forEach(publisher::publish);
+        publishAll("moving to " + next.getClass().getSimpleName());
+    }
+
+    /**
+     * Publishes every MBean, going on past one that fails, so that one refused name costs one
+     * MBean only; the failures are logged together. Called with {@link #lock} held.
+     */
+    private void publishAll(String occasion) {
+        Failures failures = new Failures();
+        beans.forEach((name, bean) -> failures.attempt(() -> publisher.publish(name, bean)));
+        failures.log("while " + occasion + ", these MBeans could not be registered", "they are missing");
+    }
+
+    /**
+     * Withdraws every MBean, going on past one that fails, so that no later MBean stays behind
+     * holding this bundle's class loader; the failures are logged together. Called with
+     * {@link #lock} held.
+     */
+    private void withdrawAll(String occasion) {
+        Failures failures = new Failures();
+        beans.keySet().forEach(name -> failures.attempt(() -> publisher.withdraw(name)));
+        failures.log("while " + occasion + ", these MBeans could not be unregistered",
+            "they stay registered until their server drops them");
     }
 
     /** Called with {@link #lock} held. */
@@ -212,16 +247,22 @@ public final class JmxExporter {
 
     private DynamicMBean cacheBean(Cache cache) {
         return new DescribedMXBean<>(new CacheView(new CacheAdmin(cache, reloader)), CacheMXBean.class,
-            "A Lapse cache: counters, slot figures and htable's operations");
+            "A Lapse cache: counters, slot figures and htable's operations", "cache '" + cache.name() + "'");
     }
 
     private static String nameOf(Map<String, Object> properties) {
         return String.valueOf(properties.get(CacheService.CACHE_NAME));
     }
 
-    /** Cache names are {@code [A-Za-z0-9_.-]+}, all legal in an unquoted ObjectName value. */
+    /**
+     * The ObjectName of a cache's MBean. A configured name ({@code [A-Za-z0-9_.-]{1,64}}) appears
+     * as it is; any other {@code cache.name}, which another bundle's {@code Cache} service may
+     * carry, appears quoted as {@link ObjectName#quote} writes it, so that {@code ,}, {@code =},
+     * {@code :}, {@code *}, {@code ?}, quotes or a line break can neither break the name nor make
+     * it a pattern.
+     */
     static ObjectName cacheObjectName(String name) {
-        return objectName(DOMAIN + ":type=Cache,name=" + name);
+        return objectName(DOMAIN + ":type=Cache,name=" + (PLAIN.matcher(name).matches() ? name : ObjectName.quote(name)));
     }
 
     private static ObjectName objectName(String name) {
@@ -229,6 +270,33 @@ public final class JmxExporter {
             return new ObjectName(name);
         } catch (MalformedObjectNameException e) {
             throw new IllegalArgumentException("not an ObjectName: " + name, e);
+        }
+    }
+
+    /** The failures of one pass over the MBeans; not thread-safe, used under {@link #lock}. */
+    private static final class Failures {
+        private final List<String> messages = new ArrayList<>();
+        private RuntimeException first;
+
+        void attempt(Runnable step) {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                messages.add(e.getMessage());
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+
+        /** Logs one warning for the whole pass, if anything failed. */
+        void log(String what, String consequence) {
+            if (first != null) {
+                LOG.log(System.Logger.Level.WARNING, "Lapse JMX: " + what + " (" + consequence + "): "
+                    + String.join("; ", messages), first);
+            }
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import io.lapse.cache.Cache;
+import io.lapse.jmx.admin.CleanErrors;
 
 /**
  * The {@link CacheManagerMXBean}, over the caches the exporter currently tracks. Safe for use by
@@ -30,14 +31,25 @@ final class ManagerView implements CacheManagerMXBean {
         return getCacheNames();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException if a cache failed unexpectedly (a bug, an {@code Error}):
+     *     one line naming it, through {@link CleanErrors}
+     */
     @Override
     public List<CacheStatsRow> stats() {
         List<CacheStatsRow> rows = new ArrayList<>();
         for (Map.Entry<String, Cache> e : caches.get().entrySet()) {
-            try {
-                rows.add(CacheStatsRow.of(e.getKey(), e.getValue().stats()));
-            } catch (IllegalStateException closed) {
-                // The cache went away between the listing and its statistics: it has no row.
+            CacheStatsRow row = CleanErrors.call(e.getKey(), "stats", () -> {
+                try {
+                    return CacheStatsRow.of(e.getKey(), e.getValue().stats());
+                } catch (IllegalStateException closed) {
+                    return null; // it went away between the listing and its statistics: it has no row
+                }
+            });
+            if (row != null) {
+                rows.add(row);
             }
         }
         return rows;

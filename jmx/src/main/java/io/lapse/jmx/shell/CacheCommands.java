@@ -3,11 +3,14 @@ package io.lapse.jmx.shell;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Component;
@@ -35,10 +38,11 @@ import io.lapse.jmx.admin.Reloader;
  * <p>Each command takes its arguments as strings and checks them itself, so that a wrong
  * call answers with its usage rather than Gogo's "cannot coerce"; {@code -h} or {@code --help}
  * prints the usage. A failure is thrown as an {@link IllegalArgumentException} (bad input, an
- * unknown cache or key) or {@link IllegalStateException} (the cache cannot serve the call) with
- * one line starting with the command's name, and no cause: the shell prints that line, never a
- * stack trace. Values print as in JMX (a byte[] as {@code base64:...}); control characters in
- * keys and values print as escapes.
+ * unknown cache or key) or {@link IllegalStateException} (the cache cannot serve the call, or
+ * it failed unexpectedly: a bug or an {@code Error} such as {@code OutOfMemoryError}, logged once
+ * by {@link CleanErrors}) with one line starting with the command's name, no cause and an empty
+ * stack trace: the shell prints that line, never a stack trace. Values print as in JMX (a byte[]
+ * as {@code base64:...}); control characters in keys and values print as escapes.
  *
  * <p>Only the command methods are public, because Gogo offers every public method whose name
  * matches a function. Safe for use by any number of threads: it holds no state of its own.
@@ -53,6 +57,12 @@ public final class CacheCommands {
 
     /** Rows per page when cache:dump is given no limit. */
     static final int DEFAULT_DUMP_LIMIT = 100;
+
+    /** How many cache names the message about an unknown cache lists. */
+    private static final int NAMES_SHOWN = 20;
+
+    /** A decimal integer in ASCII digits. */
+    private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
 
     private static final String LIST = "cache:list";
     private static final String GET = "cache:get <cache> <key>";
@@ -105,7 +115,7 @@ public final class CacheCommands {
         print(GET, args, 2, 2, a -> {
             String value = admin(a[0]).get(a[1]);
             if (value == null) {
-                throw new IllegalArgumentException("cache '" + a[0] + "' has no live entry for key '" + a[1] + "'");
+                throw new IllegalArgumentException("cache '" + a[0] + "' has no live entry for key " + Typed.quote(a[1]));
             }
             return TextTable.printable(value);
         });
@@ -128,12 +138,7 @@ public final class CacheCommands {
     @Descriptor("Stores an integer (Long) value, under the cache's autoexpire or the TTL given. Usage: " + SETI)
     public void seti(@Descriptor("<cache> <key> <integer> [<ttl>]") String... args) {
         print(SETI, args, 3, 4, a -> {
-            long value;
-            try {
-                value = Long.parseLong(a[2]);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + a[2] + "' is not an integer", e);
-            }
+            long value = integer(a[2]);
             CacheAdmin admin = admin(a[0]);
             if (a.length == 4) {
                 admin.set(a[1], value, Ttl.parse(a[3]));
@@ -211,7 +216,7 @@ public final class CacheCommands {
                     removed = admin.removeKeysWithPrefix(a[2]);
                     break;
                 default:
-                    throw new IllegalArgumentException("unknown option '" + a[1] + "'; usage: " + RM);
+                    throw new IllegalArgumentException("unknown option " + Typed.quote(a[1]) + "; usage: " + RM);
             }
             return "removed " + removed + " entries";
         });
@@ -234,32 +239,59 @@ public final class CacheCommands {
     private static String run(String usage, String[] args, int min, int max, Function<String[], String> body) {
         String command = usage.split(" ", 2)[0];
         String[] a = args == null ? new String[0] : args;
-        if (a.length > 0 && (a[0].equals("-h") || a[0].equals("--help"))) {
+        if (a.length > 0 && ("-h".equals(a[0]) || "--help".equals(a[0]))) {
             return "usage: " + usage + "\n";
         }
         try {
             if (a.length < min || a.length > max || Arrays.asList(a).contains(null)) {
                 throw new IllegalArgumentException("usage: " + usage);
             }
-            return CleanErrors.call(command, () -> body.apply(a));
+            // every command that names a cache takes it first
+            String cache = usage.contains("<cache>") && a.length > 0 ? a[0] : null;
+            return CleanErrors.call(cache, command.substring(command.indexOf(':') + 1), () -> body.apply(a));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(command + ": " + TextTable.printable(e.getMessage()));
+            throw CleanErrors.clean(new IllegalArgumentException(command + ": " + TextTable.printable(e.getMessage())));
         } catch (IllegalStateException e) {
-            throw new IllegalStateException(command + ": " + TextTable.printable(e.getMessage()));
+            throw CleanErrors.clean(new IllegalStateException(command + ": " + TextTable.printable(e.getMessage())));
         }
     }
 
     private CacheAdmin admin(String name) {
-        Cache cache = caches.find(name).orElseThrow(() -> new IllegalArgumentException("no cache named '" + name
-            + "'; the caches are " + (caches.names().isEmpty() ? "none" : String.join(", ", caches.names()))));
+        Cache cache = caches.find(name).orElseThrow(() -> new IllegalArgumentException("no cache named "
+            + Typed.quote(name) + "; the caches are " + someOf(caches.names())));
         return new CacheAdmin(cache, reloader);
     }
 
+    /** The first {@value #NAMES_SHOWN} names, and how many more there are. */
+    private static String someOf(Collection<String> names) {
+        if (names.isEmpty()) {
+            return "none";
+        }
+        String shown = names.stream().limit(NAMES_SHOWN).collect(Collectors.joining(", "));
+        return names.size() <= NAMES_SHOWN ? shown : shown + " and " + (names.size() - NAMES_SHOWN) + " more";
+    }
+
     private static long number(String what, String text) {
+        return parse(text, () -> what + " " + Typed.quote(text));
+    }
+
+    private static long integer(String text) {
+        return parse(text, () -> Typed.quote(text));
+    }
+
+    /**
+     * Reads a decimal long in ASCII digits, with an optional sign. {@link Long#parseLong} alone
+     * also takes the digits of other scripts ({@code ١٢٣} is 123), which no one types as a number.
+     */
+    private static long parse(String text, Supplier<String> shown) {
+        if (!INTEGER.matcher(text).matches()) {
+            throw new IllegalArgumentException(shown.get() + " is not an integer");
+        }
         try {
             return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " '" + text + "' is not an integer", e);
+        } catch (NumberFormatException tooLong) {
+            throw new IllegalArgumentException(shown.get() + " is not an integer from " + Long.MIN_VALUE + " to "
+                + Long.MAX_VALUE);
         }
     }
 
@@ -319,11 +351,15 @@ public final class CacheCommands {
             if (cache.isEmpty()) {
                 continue;
             }
-            CacheStats s;
-            try {
-                s = cache.get().stats();
-            } catch (IllegalStateException closed) {
-                continue; // it went away while listing
+            CacheStats s = CleanErrors.call(name, "stats", () -> {
+                try {
+                    return cache.get().stats();
+                } catch (IllegalStateException closed) {
+                    return null; // it went away while listing
+                }
+            });
+            if (s == null) {
+                continue;
             }
             List<Object> row = new ArrayList<>(List.of(name));
             for (Figure f : Figure.values()) {

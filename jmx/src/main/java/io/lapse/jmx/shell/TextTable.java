@@ -3,6 +3,8 @@ package io.lapse.jmx.shell;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.lapse.jmx.admin.CleanErrors;
+
 /**
  * Left-aligned text columns for the shell: each cell padded to the widest cell of its column
  * (up to a cap, past which a cell simply overflows), the last column never padded. Cells are
@@ -60,7 +62,8 @@ final class TextTable {
     }
 
     /**
-     * Writes control characters as escapes ({@code \n}, {@code \t}, {@code \u0007}...).
+     * Writes control characters, and the line and paragraph separators U+2028 and U+2029, as
+     * escapes ({@code \n}, {@code \t}, {@code \u0007}, {@code \u2028}...).
      *
      * @param text any text
      * @return the text on one line, with no control character
@@ -69,7 +72,7 @@ final class TextTable {
         StringBuilder out = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (!Character.isISOControl(c)) {
+            if (!Character.isISOControl(c) && !CleanErrors.breaksALine(c)) {
                 if (out != null) {
                     out.append(c);
                 }

@@ -27,7 +27,7 @@ final class Ttl {
     static Duration parse(String text) {
         Matcher m = SYNTAX.matcher(text);
         if (!m.matches()) {
-            throw new IllegalArgumentException("ttl '" + text + "' is not seconds or a number with ms, s, m, h or d");
+            throw new IllegalArgumentException("ttl " + Typed.quote(text) + " is not seconds or a number with ms, s, m, h or d");
         }
         long amount = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);

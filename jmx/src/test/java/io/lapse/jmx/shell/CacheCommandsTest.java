@@ -29,6 +29,7 @@ import io.lapse.impl.engine.CacheTable;
 import io.lapse.impl.engine.Clock;
 import io.lapse.impl.engine.TableListener;
 import io.lapse.impl.engine.TimeSource;
+import io.lapse.jmx.admin.InterceptedCache;
 
 class CacheCommandsTest {
 
@@ -133,6 +134,63 @@ class CacheCommandsTest {
     }
 
     @Test
+    void anErrorInsideACommandIsOneLineToo() {
+        InterceptedCache broken = new InterceptedCache(sessions).failing("removeKeys", StackOverflowError::new)
+            .failing("stats", () -> new OutOfMemoryError("Java heap space"));
+        CacheCommands failing = new CacheCommands(new Directory(broken.cache()),
+            new PrintStream(printed, true, StandardCharsets.UTF_8));
+        assertFailsCleanly("cache:rm: ", "StackOverflowError", () -> failing.rm("sessions", "--key", "x"));
+        assertFailsCleanly("cache:stats: ", "OutOfMemoryError: Java heap space", () -> failing.stats("sessions"));
+        assertFailsCleanly("cache:stats: ", "OutOfMemoryError: Java heap space", () -> failing.stats());
+    }
+
+    @Test
+    void aNullArgumentIsAUsageErrorNotANullPointer() {
+        assertFails("cache:get: usage: cache:get <cache> <key>", () -> commands.get(null, "k"));
+        assertFails("cache:list: usage: cache:list", () -> commands.list((String) null));
+        assertFails("cache:reset: usage: cache:reset <cache>", () -> commands.reset((String) null));
+        assertFails("cache:dump: usage: cache:dump <cache> [<offset> [<limit>]]", () -> commands.dump("sessions", null));
+    }
+
+    @Test
+    void onlyAsciiDigitsMakeANumber() {
+        assertFails("cache:seti: '\u0661\u0662\u0663' is not an integer", () -> commands.seti("counters", "k", "\u0661\u0662\u0663"));
+        assertFails("cache:seti: '\uFF11\uFF12' is not an integer", () -> commands.seti("counters", "k", "\uFF11\uFF12"));
+        assertFails("cache:seti: ttl '\u0967' is not seconds or a number with ms, s, m, h or d",
+            () -> commands.seti("counters", "k", "1", "\u0967"));
+        assertFails("cache:dump: offset '\u0663' is not an integer", () -> commands.dump("sessions", "\u0663"));
+        assertFails("cache:dump: limit '\uFF11' is not an integer", () -> commands.dump("sessions", "0", "\uFF11"));
+        assertFalse(counters.containsKey("k"));
+        assertEquals("", output(() -> commands.seti("counters", "k", "-12")));
+        assertEquals(-12L, counters.get("k"));
+        assertEquals("", output(() -> commands.seti("counters", "k", "+7")));
+        assertEquals(7L, counters.get("k"));
+    }
+
+    @Test
+    void whatWasTypedIsShortenedInAMessage() {
+        String megabyte = "m".repeat(1 << 20);
+        sessions.put("keep", "me");
+        for (Executable call : new Executable[] {() -> commands.get(megabyte, "k"), () -> commands.stats(megabyte),
+            () -> commands.rm("sessions", megabyte, "x"), () -> commands.seti("counters", "k", megabyte),
+            () -> commands.dump("sessions", "0", megabyte), () -> commands.set("sessions", "k", "v", megabyte),
+            () -> commands.get("sessions", "m".repeat(4096))}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+            assertTrue(e.getMessage().length() < 300 && e.getMessage().contains(" characters)"), e.getMessage().length()
+                + ": " + e.getMessage().substring(0, Math.min(300, e.getMessage().length())));
+        }
+        assertEquals(1, sessions.size());
+    }
+
+    @Test
+    void lineAndParagraphSeparatorsPrintAsEscapes() {
+        sessions.put("a\u2028b", "c\u2029d\u0085e");
+        assertEquals("c\\u2029d\\u0085e\n", output(() -> commands.get("sessions", "a\u2028b")));
+        assertFails("cache:get: cache 'sessions' has no live entry for key 'x\\u2028y'",
+            () -> commands.get("sessions", "x\u2028y"));
+    }
+
+    @Test
     void helpPrintsTheUsage() {
         assertEquals("usage: cache:rm <cache> (--key <regex> | --value <regex> | --prefix <prefix>)\n",
             output(() -> commands.rm("--help")));
@@ -164,6 +222,18 @@ class CacheCommandsTest {
         assertEquals(message, e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
         assertNull(e.getCause());
+        assertEquals("", printed.toString(StandardCharsets.UTF_8));
+    }
+
+    /** The call fails with an IllegalStateException on one line naming the cache, and prints nothing. */
+    private void assertFailsCleanly(String start, String detail, Executable call) {
+        printed.reset();
+        IllegalStateException e = assertThrows(IllegalStateException.class, call);
+        assertTrue(e.getMessage().startsWith(start) && e.getMessage().contains("'sessions'")
+            && e.getMessage().contains(detail), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+        assertNull(e.getCause());
+        assertEquals(0, e.getStackTrace().length);
         assertEquals("", printed.toString(StandardCharsets.UTF_8));
     }
 
