@@ -20,6 +20,13 @@ import io.lapse.cache.Match;
  * A cache that has gone away (its configuration was deleted) or has no store to reload from
  * answers {@link IllegalStateException}. No other exception is thrown on purpose.
  *
+ * <h2>Match budget</h2>
+ * A match from the management side (the regex and prefix operations) runs under a budget of
+ * {@link #MATCH_BUDGET} ({@link Match#within}), so that a client always gets an answer within
+ * about a second: a cache too large or a pattern too costly for it ends with
+ * {@link IllegalStateException} saying how far the match got, and what a removal took out until
+ * then stays removed. A Java caller that needs longer passes its own budget to the cache.
+ *
  * <h2>Dump limits</h2>
  * A page holds at most {@value #MAX_DUMP_ROWS} rows (a larger {@code limit} is served as that
  * many) and at most {@value #MAX_DUMP_BYTES} bytes of keys and values in UTF-8 (plus
@@ -30,6 +37,12 @@ import io.lapse.cache.Match;
  * <p>Instances are immutable and safe for use by any number of threads, as the cache is.
  */
 public final class CacheAdmin {
+
+    /**
+     * How long a management call may spend matching: 400 ms, so that with the last text it
+     * admitted (see {@link Match}) a call answers within a second.
+     */
+    public static final Duration MATCH_BUDGET = Duration.ofMillis(400);
 
     /** The most rows one dump page returns. */
     public static final int MAX_DUMP_ROWS = 1000;
@@ -240,7 +253,7 @@ public final class CacheAdmin {
      */
     public long removeKeysWithPrefix(String prefix) {
         require(prefix, "prefix");
-        return cache.removeKeys(Match.prefix(checkLength("prefix", prefix)));
+        return cache.removeKeys(Match.prefix(checkLength("prefix", prefix)).within(MATCH_BUDGET));
     }
 
     /**
@@ -255,7 +268,7 @@ public final class CacheAdmin {
 
     /** A regex match; the cache itself refuses invalid and over-complex patterns. */
     private Match regex(String what, String pattern) {
-        return Match.regex(checkLength(what, require(pattern, what)));
+        return Match.regex(checkLength(what, require(pattern, what))).within(MATCH_BUDGET);
     }
 
     private String checkLength(String what, String pattern) {
