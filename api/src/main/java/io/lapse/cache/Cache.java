@@ -11,8 +11,9 @@ import org.osgi.annotation.versioning.ProviderType;
  *
  * <h2>Keys and values</h2>
  * Keys are non-empty strings of at most {@value #MAX_KEY_LENGTH} characters. A value is a
- * {@link String}, a {@link Long} or a {@code byte[]}; a {@link Byte}, {@link Short} or
- * {@link Integer} is stored as a {@code Long}. Strings and byte arrays hold at most
+ * {@link String}, a {@link Long} or a {@code byte[]}; a {@link Byte}, {@link Short},
+ * {@link Integer}, {@link java.math.BigInteger} that fits, {@code AtomicInteger} or
+ * {@code AtomicLong} is stored as a {@code Long} of its value at the call. Strings and byte arrays hold at most
  * {@value #MAX_VALUE_LENGTH} characters or bytes. Byte arrays are copied on the way in and on the
  * way out, so a caller can never change what the cache holds. A {@code null} key or value is
  * refused with {@link NullPointerException}; every other invalid argument with

@@ -790,4 +790,16 @@ class CacheTableTest {
         assertNotNull(e);
         assertEquals(clock.epochMillis() + 5_000, e.expiresAtMillis());
     }
+
+    @Test
+    void anAtomicNumberIsStoredAsALongOfItsValueAtTheCall() {
+        // Review C asked whether snapshotting AtomicInteger and AtomicLong is a bug: it is the
+        // contract (an integral number is stored as a Long), and the cache keeps no reference.
+        java.util.concurrent.atomic.AtomicLong counter = new java.util.concurrent.atomic.AtomicLong(5);
+        table.put("n", counter);
+        counter.incrementAndGet();
+        assertEquals(5L, table.get("n"));
+        table.put("i", new AtomicInteger(7));
+        assertEquals(7L, table.get("i"));
+    }
 }

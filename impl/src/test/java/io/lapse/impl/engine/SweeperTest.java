@@ -168,4 +168,34 @@ class SweeperTest {
         await("two threads", () -> liveThreads() == 2);
         assertFalse(failures.iterator().hasNext());
     }
+
+    @Test
+    void theCoarseTimeNeverGoesBackWhateverTheNumberOfSweepThreads() throws Exception {
+        // Review B14: with several sweep threads ticking, one descheduled between reading the
+        // clock and writing the horizon could move it back. One clock thread ticks now.
+        TimeSource real = new TimeSource(Clock.system());
+        try (Sweeper many = new Sweeper(real, PREFIX, (t, e) -> failures.add(e))) {
+            many.configure(8, 1);
+            many.start();
+            long last = real.coarseNow();
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+            long samples = 0;
+            while (System.nanoTime() < end) {
+                long now = real.coarseNow();
+                assertTrue(now >= last, "the coarse time went back from " + last + " to " + now);
+                last = now;
+                samples++;
+            }
+            assertTrue(samples > 1_000);
+            assertEquals(1, clockThreads());
+        }
+    }
+
+    @Test
+    void theSystemClockCountsFromAPositiveOrigin() {
+        // Review B14: nanoTime may be negative; the wheel's arithmetic wants a positive time.
+        long millis = Clock.system().millis();
+        assertTrue(millis >= 86_400_000L, "a day past the origin at the first reading: " + millis);
+        assertEquals(millis, Clock.system().nanos() / 1_000_000L, 1.0);
+    }
 }
