@@ -136,7 +136,7 @@ final class StoreLoad {
         StoreSettings settings = new StoreSettings(TABLE, StoreSettings.KEY_NAME, StoreSettings.KEY_TYPE,
             StoreSettings.VALUE_TYPE, StoreSettings.KEY_VALUE, StoreSettings.EXPIRES, List.of(), fetch, true,
             StoreSettings.ARRAY_SIZE_SUFFIX, WriteMode.NONE);
-        TableStore store = new TableStore(table, settings, db, Duration.ZERO, SILENT);
+        TableStore store = new TableStore(table, settings, db, Duration.ZERO, TableStore.DEFAULT_TIMEOUT, SILENT);
         List<MemoryPoolMXBean> heap = new ArrayList<>();
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
