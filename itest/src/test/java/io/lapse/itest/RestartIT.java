@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 import javax.management.MBeanServer;
@@ -53,6 +54,10 @@ class RestartIT {
         "cycle-through", "cycle-read");
     /** Sessions a running impl may hold: the write-through store keeps its connection. */
     private static final int HELD_SESSIONS = 1;
+    /** Rows of the table whose load the stops interrupt. */
+    private static final int BIG_ROWS = 100_000;
+    /** Stops during a load: each one whose load finished first writes the big table back, a second. */
+    private static final int LOAD_STOPS = 30;
 
     private static SessionCountingH2 h2;
     private static Recorder expiries;
@@ -142,6 +147,8 @@ class RestartIT {
     void fiftyStopsAndStartsOfJmxLeaveExactlyTheMBeansOfTheCaches() throws Exception {
         cycleCaches();
         Bundle jmx = felix.bundle("io.lapse.jmx");
+        // a load thread ends a moment after its cache appears
+        Await.until("no load thread before the jmx cycles", () -> Threads.named("lapse-load-"), List::isEmpty);
         Set<Thread> running = Set.copyOf(Threads.named("lapse-"));
         long start = System.nanoTime();
         int held = 0;
@@ -181,6 +188,58 @@ class RestartIT {
         figures("impl refresh", start, held);
     }
 
+    /**
+     * Stops that land while a store cache loads a big table, at delays spread over its load: the
+     * load is cancelled, and the stop leaves no thread and no session; the cache's write-back
+     * ({@code dbmode = on-stop}) never replaces the table with a half-loaded cache, so every row
+     * stays. The delay only chooses where the stop lands, it asserts nothing.
+     */
+    @Test
+    void stopsThatLandWhileABigTableLoadsLoseNoRowAndLeaveNoThreadOrSession() throws Exception {
+        cycleCaches();
+        h2.htable("cycle_big");
+        h2.sql("INSERT INTO cycle_big (key_name, key_type, value_type, key_value, expires) "
+            + "SELECT 'k' || X, 0, 0, 'v' || X, 0 FROM SYSTEM_RANGE(1, " + BIG_ROWS + ")");
+        Bundle impl = felix.bundle("io.lapse.impl");
+        long loading = System.nanoTime();
+        configureStore("cycle-big", "dbmode", "on-stop");
+        long loadMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loading);
+        try {
+            java.util.Random random = new java.util.Random(42);
+            long start = System.nanoTime();
+            int duringLoad = 0;
+            for (int i = 1; i <= LOAD_STOPS; i++) {
+                String cycle = "stop during a load " + i;
+                impl.stop();
+                assertEquals(List.of(), lapseThreads(), "threads left after the stop before " + cycle);
+                Await.until("no database session after the stop before " + cycle, h2::otherSessions, List::isEmpty);
+                assertEquals(List.of(Integer.toString(BIG_ROWS)), h2.rows("SELECT COUNT(*) FROM cycle_big"),
+                    "rows of the big table after the stop before " + cycle);
+                impl.start();
+                // a third of the stops land while the loader connects, the rest while it reads
+                long delay = i % 3 == 0 ? random.nextInt(5) : random.nextInt((int) Math.max(1, loadMillis * 6 / 10));
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(delay));
+                if (caches.registered("cycle-big") == 0) {
+                    duringLoad++;
+                }
+            }
+            impl.stop();
+            assertEquals(List.of(), lapseThreads(), "threads left after the last stop");
+            Await.until("no database session after the last stop", h2::otherSessions, List::isEmpty);
+            assertEquals(List.of(Integer.toString(BIG_ROWS)), h2.rows("SELECT COUNT(*) FROM cycle_big"),
+                "rows of the big table after the last stop");
+            impl.start();
+            assertEquals(BIG_ROWS, caches.cache("cycle-big").size(), "the big table loads whole after the cycles");
+            afterCycle("the stops during a load");
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            System.out.println("RestartIT: " + LOAD_STOPS + " stops of impl at random points of a " + loadMillis
+                + " ms load of " + BIG_ROWS + " rows in " + millis + " ms, " + duringLoad + " of them before the load ended");
+        } finally {
+            caches.delete("cycle-big");
+            caches.awaitGone("cycle-big");
+        }
+    }
+
     /** Creates the caches of the cycles once per framework, and the listener of their expiries. */
     private void cycleCaches() throws Exception {
         if (expiries != null) {
@@ -196,8 +255,13 @@ class RestartIT {
 
     /** A cache with a store in its own table of the test's database, named like the cache with '_' for '-'. */
     private void storeCache(String name, Object... more) throws Exception {
+        h2.htable(name.replace('-', '_'));
+        configureStore(name, more);
+    }
+
+    /** Configures a cache with a store in the table {@link #storeCache} names, and waits for it. */
+    private void configureStore(String name, Object... more) throws Exception {
         String table = name.replace('-', '_');
-        h2.htable(table);
         List<Object> properties = new ArrayList<>(List.of("name", name, "dbtable", table));
         properties.addAll(h2.properties());
         properties.addAll(List.of(more));
