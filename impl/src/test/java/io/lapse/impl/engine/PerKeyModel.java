@@ -39,7 +39,11 @@ import io.lapse.cache.Match;
  * moves the clock: they run concurrently with each other and with every other operation, but never
  * straddle a clock step. Reads, {@code remove}, {@code removeKeys} and {@code countKeys} read the
  * clock once, or (an idle read) decide and then extend the deadline, so they are not gated: the
- * clock may move in the middle of them, which is where review B4 and B5 lie.
+ * clock may move in the middle of them, which is where review B4 and B5 lie. The specification
+ * asks of an idle read what the contract says: it restarts the idle time as of an instant at
+ * which the entry was live. A read that decides from one clock reading and extends from a later
+ * one moves a deadline that may have passed in between; one that takes the time it extends from
+ * before it decides is fine.
  */
 public abstract class PerKeyModel {
 
