@@ -62,6 +62,12 @@ class ExactlyOnceStressTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Sweeper sweeper = new Sweeper(time, "stress-sweeper-", (t, e) -> failure.compareAndSet(null, e));
         sweeper.configure(2, 1);
+        // The fake clock runs about twenty times faster than real time, so the read path's usual
+        // trust in the last tick (a second of clock) would last 50 ms of real time here, and a
+        // sweeper kept off a busy machine's CPU that long would show stale reads: a stall, which
+        // is what the sweeper fault tests (issue 12, point 3) are about, not this oracle. Reads here
+        // always ask the clock.
+        time.window(Duration.ofDays(3650).toMillis());
         for (AuditedTable at : tables) {
             sweeper.add(at.table);
         }
@@ -235,12 +241,12 @@ class ExactlyOnceStressTest {
     }
 
     /**
-     * Tells whether the sweepers' reports have stopped coming for 50 ms (they sweep every
+     * Tells whether the sweepers' reports have stopped coming for 300 ms (they sweep every
      * millisecond); whether they reported everything, {@code size()} tells after.
      */
     private static boolean drained(AuditedTable at) {
         int reports = at.log.all.size();
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
         return at.log.all.size() == reports;
     }
 }
