@@ -245,19 +245,23 @@ public final class CacheTable implements Cache {
                 Values.checkKey(name, key);
                 return null;
             }
+            if (!n.idles()) {
+                return time.passed(n.deadline()) ? settleExpired(key, h) : n;
+            }
+            // The read restarts the idle time as of a moment it found the entry live, so the time
+            // is read before the verdict: one read after it could extend an entry whose deadline
+            // passed in between.
+            long now = time.coarseNow();
             long d = n.deadline();
             if (time.passed(d)) {
                 n = settleExpired(key, h);
-                if (n == null) {
-                    return null;
+                if (n == null || !n.idles()) {
+                    return n;
                 }
                 d = n.deadline();
             }
-            if (!n.idles()) {
-                return n;
-            }
             long idle = settings.idleMillis;
-            if (idle == 0 || ((IdleNode) n).touch(d, time.coarseNow(), idle)) {
+            if (idle == 0 || ((IdleNode) n).touch(d, now, idle)) {
                 return n;
             }
             // it left the table after it was found: look again
