@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -70,10 +71,19 @@ public final class EventBridge {
     private final Map<ServiceReference<EventHandler>, Set<EventKind>> handlers = new HashMap<>();
     private volatile Set<EventKind> subscribed = EnumSet.noneOf(EventKind.class);
     private final AtomicInteger threadCount = new AtomicInteger();
+    /** Every thread the pool made, so a stop can wait until each has ended, not only its task. */
+    private final Set<Thread> made = ConcurrentHashMap.newKeySet();
     private final ThreadPoolExecutor threads = new ThreadPoolExecutor(THREADS, THREADS, KEEP_ALIVE_SECONDS,
         TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "lapse-events-" + threadCount.incrementAndGet());
+            Thread t = new Thread(() -> {
+                try {
+                    r.run();
+                } finally {
+                    made.remove(Thread.currentThread());
+                }
+            }, "lapse-events-" + threadCount.incrementAndGet());
             t.setDaemon(true);
+            made.add(t);
             return t;
         });
 
@@ -94,6 +104,10 @@ public final class EventBridge {
             if (!threads.awaitTermination(STOP_MILLIS, TimeUnit.MILLISECONDS)) {
                 threads.shutdownNow();
                 threads.awaitTermination(STOP_MILLIS, TimeUnit.MILLISECONDS);
+            }
+            // the pool is terminated once its tasks are; its threads end a moment later
+            for (Thread t : made) {
+                t.join(STOP_MILLIS);
             }
         } catch (InterruptedException e) {
             threads.shutdownNow();
