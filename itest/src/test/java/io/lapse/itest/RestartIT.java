@@ -98,13 +98,21 @@ class RestartIT {
         return Threads.named("lapse-").stream().map(Thread::getName).collect(Collectors.toList());
     }
 
+    /**
+     * The sweeper's threads (sweep threads and the clock), which run as long as impl does; the
+     * event threads ({@code lapse-events-N}) come with events and end 10 s after the last.
+     */
+    private static Set<Thread> sweeperThreads() {
+        return Set.copyOf(Threads.named("lapse-sweeper-"));
+    }
+
     @Test
     void stoppingAndStartingTheImplBundleTwentyTimesLeavesNoThreadBehind() throws Exception {
         caches.create("restarted", "autoexpire", "50ms");
         java.util.Hashtable<String, Object> sweeper = new java.util.Hashtable<>();
         sweeper.put("threads", "2");
         caches.configAdmin().getConfiguration("io.lapse.sweeper", "?").update(sweeper);
-        Await.until("two sweep threads and the clock", () -> lapseThreads().size() == 3);
+        Await.until("two sweep threads and the clock", () -> sweeperThreads().size() == 3);
         Bundle impl = felix.bundle("io.lapse.impl");
         for (int round = 1; round <= 20; round++) {
             impl.stop();
@@ -116,7 +124,7 @@ class RestartIT {
             assertEquals((long) round, c.get("k" + round));
             int r = round;
             Await.until("expiry in round " + r, () -> !c.containsKey("k" + r) && c.stats().expirations() == 1);
-            Await.until("two sweep threads and the clock in round " + r, () -> lapseThreads().size() == 3);
+            Await.until("two sweep threads and the clock in round " + r, () -> sweeperThreads().size() == 3);
         }
         impl.stop();
         assertEquals(List.of(), lapseThreads());
@@ -149,7 +157,7 @@ class RestartIT {
         Bundle jmx = felix.bundle("io.lapse.jmx");
         // a load thread ends a moment after its cache appears
         Await.until("no load thread before the jmx cycles", () -> Threads.named("lapse-load-"), List::isEmpty);
-        Set<Thread> running = Set.copyOf(Threads.named("lapse-"));
+        Set<Thread> running = sweeperThreads();
         long start = System.nanoTime();
         int held = 0;
         for (int i = 1; i <= CYCLES; i++) {
@@ -158,7 +166,7 @@ class RestartIT {
             assertEquals(Set.of(), lapseMBeans(), "MBeans left after the stop of " + cycle);
             jmx.start();
             held = Math.max(held, afterCycle(cycle));
-            assertEquals(running, Set.copyOf(Threads.named("lapse-")), "Lapse threads changed in " + cycle);
+            assertEquals(running, sweeperThreads(), "Lapse's sweeper threads changed in " + cycle);
         }
         figures("jmx stop/start", start, held);
     }
