@@ -583,34 +583,51 @@ public final class CacheTable implements Cache {
         int h = spread(key.hashCode());
         CacheSettings st = settings;
         long now = time.coarseNow();
-        Node expired = null;
+        Decided d = new Decided();
         Node removed = null;
-        Change c = null;
+        boolean viaStore;
         Segment s = lockForWrite(h);
         try {
-            if (writeThrough == null) {
-                Node n = s.findLocked(key, h);
-                expired = takeIfExpired(s, n);
-                if (expired != null) {
-                    n = null;
-                }
-                c = decision.decide(n, now, st);
-                if (n == null && c.kind != Change.NOTHING) {
-                    Values.checkKey(name, key);
-                }
-                removed = apply(s, h, key, n, c, now, st);
+            viaStore = writeThrough != null;
+            if (!viaStore) {
+                d.take(s, key, h, decision, now, st);
+                removed = apply(s, h, key, d.live, d.change, now, st);
             }
         } finally {
             s.unlock();
-            reportExpired(expired);
+            reportExpired(d.expired);
         }
-        if (c == null) {
+        if (viaStore) {
             return throughStore(key, h, decision);
         }
         if (removed != null) {
             report(EventKind.REMOVED, removed);
         }
-        return c.result;
+        return d.change.result;
+    }
+
+    /**
+     * What a single-key write finds and decides under the slot lock: the key's live node, the
+     * node it took out because its deadline had passed (reported once unlocked, even if the
+     * decision throws), and the change.
+     */
+    private final class Decided {
+        Node live;
+        Node expired;
+        Change change;
+
+        /** Finds, takes out what is expired, decides; caller holds the slot lock. */
+        void take(Segment s, String key, int h, Decision decision, long now, CacheSettings st) {
+            live = s.findLocked(key, h);
+            expired = takeIfExpired(s, live);
+            if (expired != null) {
+                live = null;
+            }
+            change = decision.decide(live, now, st);
+            if (live == null && change.kind != Change.NOTHING) {
+                Values.checkKey(name, key);
+            }
+        }
     }
 
     /**
@@ -631,7 +648,7 @@ public final class CacheTable implements Cache {
         try {
             CacheSettings st = settings;
             long now = time.coarseNow();
-            Node expired = null;
+            Decided d = new Decided();
             Node removed = null;
             Node n;
             Change c;
@@ -640,15 +657,9 @@ public final class CacheTable implements Cache {
             try {
                 // stable while the stripe is held: the hook changes only under every stripe
                 w = writeThrough;
-                n = s.findLocked(key, h);
-                expired = takeIfExpired(s, n);
-                if (expired != null) {
-                    n = null;
-                }
-                c = decision.decide(n, now, st);
-                if (n == null && c.kind != Change.NOTHING) {
-                    Values.checkKey(name, key);
-                }
+                d.take(s, key, h, decision, now, st);
+                n = d.live;
+                c = d.change;
                 if (w == null) {
                     removed = apply(s, h, key, n, c, now, st);
                 } else if (n != null && c.kind != Change.NOTHING) {
@@ -656,7 +667,7 @@ public final class CacheTable implements Cache {
                 }
             } finally {
                 s.unlock();
-                reportExpired(expired);
+                reportExpired(d.expired);
             }
             if (w != null && c.kind != Change.NOTHING) {
                 send(w, key, c, n, h);

@@ -29,22 +29,7 @@ class MatchChunksTest {
     @Test
     void aCostlyMatchOverAMillionKeysStopsNearItsBudgetAndNeverHoldsUpExpiry() throws Exception {
         TimeSource time = new TimeSource(Clock.system());
-        List<long[]> lateness = new CopyOnWriteArrayList<>();
-        TableListener late = new TableListener() {
-            @Override
-            public boolean wants(EventKind kind) {
-                return kind == EventKind.EXPIRED;
-            }
-
-            @Override
-            public void entry(EventKind kind, String key, Object value, long expiresAtMillis) {
-                lateness.add(new long[] {System.currentTimeMillis() - expiresAtMillis});
-            }
-
-            @Override
-            public void table(EventKind kind, long count) {
-            }
-        };
+        SweeperFaultsTest.Lateness late = new SweeperFaultsTest.Lateness();
         // 4 slots: a quarter of a million keys each, which a match used to hold locked throughout
         CacheTable table = new CacheTable("big", new CacheSettings(2, 0, true, 0, null), time, late);
         try (Sweeper sweeper = new Sweeper(time, "match-test-", (t, e) -> { })) {
@@ -78,10 +63,10 @@ class MatchChunksTest {
             } else {
                 assertEquals(KEYS, counted);
             }
-            Await.until("the four due entries expired", () -> lateness.size() == 4);
+            Await.until("the four due entries expired", () -> late.late.size() == 4);
             long paused = collectionMillis() - gcBefore;
-            for (long[] l : lateness) {
-                assertTrue(l[0] <= 10 + 50 + paused, "an expiry came " + l[0] + " ms after its deadline during the "
+            for (long l : late.late) {
+                assertTrue(l <= 10 + 50 + paused, "an expiry came " + l + " ms after its deadline during the "
                     + "match (the collector paused " + paused + " ms meanwhile)");
             }
             assertEquals(KEYS, table.size());

@@ -39,7 +39,7 @@ class SweeperFaultsTest {
     }
 
     /** Records expiries with how late, in ms of the wall clock, each was reported. */
-    static final class Lateness implements TableListener {
+    static class Lateness implements TableListener {
         final List<String> keys = new CopyOnWriteArrayList<>();
         final List<Long> late = new CopyOnWriteArrayList<>();
         volatile Runnable onFirst = () -> { };
@@ -128,22 +128,13 @@ class SweeperFaultsTest {
         sweeper.configure(1, RESOLUTION);
         AtomicInteger thrown = new AtomicInteger();
         Lateness events = new Lateness();
-        TableListener failingOnce = new TableListener() {
-            @Override
-            public boolean wants(EventKind kind) {
-                return kind == EventKind.EXPIRED;
-            }
-
+        TableListener failingOnce = new Lateness() {
             @Override
             public void entry(EventKind kind, String key, Object value, long expiresAtMillis) {
                 if (thrown.getAndIncrement() == 0) {
                     throw new OutOfMemoryError("thrown by the test");
                 }
                 events.entry(kind, key, value, expiresAtMillis);
-            }
-
-            @Override
-            public void table(EventKind kind, long count) {
             }
         };
         CacheTable t = table("t", failingOnce);
