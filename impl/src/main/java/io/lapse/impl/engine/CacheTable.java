@@ -991,13 +991,13 @@ public final class CacheTable implements Cache {
     @Override
     public long removeKeys(Match match) {
         TextMatcher m = TextMatcher.compile(name, "key regex", match);
-        return removeMatching(m, false, "keys");
+        return removeMatching(m, false);
     }
 
     @Override
     public long removeValues(Match match) {
         TextMatcher m = TextMatcher.compile(name, "value regex", match);
-        return removeMatching(m, true, "values");
+        return removeMatching(m, true);
     }
 
     /**
@@ -1008,12 +1008,12 @@ public final class CacheTable implements Cache {
      * store that writes through, every stripe is held throughout, so no write of a key can come
      * between the store's removal and the table's.
      */
-    private long removeMatching(TextMatcher m, boolean byValue, String what) {
+    private long removeMatching(TextMatcher m, boolean byValue) {
         if (insideCompute()) {
             throw refusedInsideCompute("remove by match");
         }
         MatchBudget budget = new MatchBudget(m.match().budget(), m.cost());
-        long[] progress = new long[2];
+        long[] examined = new long[1];
         return underEveryStripe(w -> {
             List<Node> candidates = new ArrayList<>();
             List<Object> values = new ArrayList<>();
@@ -1047,12 +1047,12 @@ public final class CacheTable implements Cache {
                                 hits.add(i);
                             }
                         }
-                        progress[0]++;
+                        examined[0]++;
                     }
                 } catch (MatchBudget.Exceeded e) {
                     reportExpired(expired, noticed);
                     throw matchStopped("removing entries whose " + (byValue ? "value" : "key") + " matches "
-                        + m.match(), budget, progress[0], "removed " + total + " so far, each reported", e);
+                        + m.match(), budget, examined[0], "removed " + total + " so far, each reported", e);
                 }
                 if (!hits.isEmpty() && w != null) {
                     List<String> keys = new ArrayList<>(hits.size());
@@ -1084,7 +1084,6 @@ public final class CacheTable implements Cache {
                     }
                 }
                 total += removed.size();
-                progress[1] = total;
                 reportExpired(expired, noticed);
                 for (Node n : removed) {
                     report(EventKind.REMOVED, n);
