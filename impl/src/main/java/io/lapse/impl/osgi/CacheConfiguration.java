@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
 
+import io.lapse.cache.Durations;
 import io.lapse.impl.engine.CacheSettings;
-import io.lapse.impl.engine.Durations;
 import io.lapse.impl.store.StoreSettings;
 import io.lapse.impl.store.TableStore;
 import io.lapse.impl.store.WriteMode;

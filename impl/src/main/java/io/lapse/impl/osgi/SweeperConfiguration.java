@@ -2,7 +2,7 @@ package io.lapse.impl.osgi;
 
 import java.util.Map;
 
-import io.lapse.impl.engine.Durations;
+import io.lapse.cache.Durations;
 import io.lapse.impl.engine.Sweeper;
 
 /** The sweeper configuration (PID {@code io.lapse.sweeper}), read and checked. */

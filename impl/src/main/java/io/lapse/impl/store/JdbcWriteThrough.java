@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
+import io.lapse.cache.Durations;
 import io.lapse.impl.engine.Contents;
-import io.lapse.impl.engine.Durations;
 import io.lapse.impl.engine.WriteThrough;
 
 /**

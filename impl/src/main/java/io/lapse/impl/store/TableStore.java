@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.lapse.cache.CacheEntry;
+import io.lapse.cache.Durations;
 import io.lapse.impl.engine.CacheTable;
 import io.lapse.impl.engine.Contents;
-import io.lapse.impl.engine.Durations;
 import io.lapse.impl.engine.WriteThrough;
 
 /**

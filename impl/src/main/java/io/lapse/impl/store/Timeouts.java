@@ -10,7 +10,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 
-import io.lapse.impl.engine.Durations;
+import io.lapse.cache.Durations;
 
 /**
  * Bounds how long the calls of one connection wait for the database, with what each driver

@@ -1,4 +1,4 @@
-package io.lapse.impl.engine;
+package io.lapse.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,15 +1,19 @@
-package io.lapse.impl.engine;
+package io.lapse.cache;
 
+import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Parses the durations of configurations: a whole number of seconds ({@code 30}), or a whole
- * number with a unit: {@code ms}, {@code s}, {@code m}, {@code h} or {@code d} ({@code 500ms},
- * {@code 5m}, {@code 1d}). Digits are ASCII: other scripts' digits are refused.
+ * The one syntax of durations in Lapse, for configurations ({@code autoexpire}, {@code idleexpire},
+ * {@code resolution}, {@code db_wait}, {@code db_timeout}), the shell's TTLs and anything else that
+ * reads a duration typed by a person: a whole number of seconds ({@code 30}), or a whole number
+ * with a unit: {@code ms}, {@code s}, {@code m}, {@code h} or {@code d} ({@code 500ms}, {@code 5m},
+ * {@code 1d}), any case, white space around it or before the unit allowed, at most
+ * {@link Cache#MAX_TTL}. Digits are ASCII: other scripts' digits are refused. Stateless.
  */
 public final class Durations {
 
-    private static final long MAX_MILLIS = io.lapse.cache.Cache.MAX_TTL.toMillis();
+    private static final long MAX_MILLIS = Cache.MAX_TTL.toMillis();
 
     private Durations() {
     }
@@ -72,6 +76,17 @@ public final class Durations {
             throw tooLong(text);
         }
         return amount * factor;
+    }
+
+    /**
+     * Parses a duration, as {@link #parseMillis}.
+     *
+     * @param text the text, surrounding white space allowed
+     * @return the duration, zero or more
+     * @throws IllegalArgumentException if it is not such a duration, saying so
+     */
+    public static Duration parse(String text) {
+        return Duration.ofMillis(parseMillis(text));
     }
 
     /**
