@@ -109,8 +109,8 @@ public final class CacheTable implements Cache {
      * pays for counting (about a sixth of its time) only when asked to.
      */
     private volatile ReadCounters reads;
-    private final LongAdder eventsPosted = new LongAdder();
-    private final LongAdder eventsDropped = new LongAdder();
+    /** Reports the listener failed with, beside the events it could not deliver (its own count). */
+    private final LongAdder reportsFailed = new LongAdder();
     /** Counters of segments retired by a change of size, a reload or a close, so statistics survive it. */
     private final AtomicLong retiredPuts = new AtomicLong();
     private final AtomicLong retiredRemovals = new AtomicLong();
@@ -131,6 +131,8 @@ public final class CacheTable implements Cache {
     private volatile int computes;
     /** Set on a thread while it runs a compute function of this table. */
     private final ThreadLocal<Boolean> computing = new ThreadLocal<>();
+    /** What consumers receive: see {@link #cache()}. */
+    private final Cache view = new View();
 
     /**
      * Creates an empty table.
@@ -149,6 +151,131 @@ public final class CacheTable implements Cache {
         Node[][] tabs = new Node[1 << settings.sizeBits][];
         this.segments = newSegments(tabs, time.now());
         this.tables = tabs;
+    }
+
+    /**
+     * Returns the cache as its consumers receive it (the {@code Cache} service, {@code CacheService},
+     * JMX): the {@link Cache} operations only, none of the owner's ({@link #close()},
+     * {@link #replace}, {@link #reconfigure}, ...), and no class a consumer could cast back to this
+     * one. The operations forward to this table; the JIT inlines the hop.
+     *
+     * @return the view, the same object every time
+     */
+    public Cache cache() {
+        return view;
+    }
+
+    /** Forwards the {@link Cache} operations, and nothing else, to the table. */
+    private final class View implements Cache {
+        @Override
+        public String name() {
+            return CacheTable.this.name();
+        }
+
+        @Override
+        public Object get(String key) {
+            return CacheTable.this.get(key);
+        }
+
+        @Override
+        public CacheEntry getEntry(String key) {
+            return CacheTable.this.getEntry(key);
+        }
+
+        @Override
+        public boolean containsKey(String key) {
+            return CacheTable.this.containsKey(key);
+        }
+
+        @Override
+        public void put(String key, Object value) {
+            CacheTable.this.put(key, value);
+        }
+
+        @Override
+        public void put(String key, Object value, Duration ttl) {
+            CacheTable.this.put(key, value, ttl);
+        }
+
+        @Override
+        public Object putIfAbsent(String key, Object value) {
+            return CacheTable.this.putIfAbsent(key, value);
+        }
+
+        @Override
+        public Object putIfAbsent(String key, Object value, Duration ttl) {
+            return CacheTable.this.putIfAbsent(key, value, ttl);
+        }
+
+        @Override
+        public Object remove(String key) {
+            return CacheTable.this.remove(key);
+        }
+
+        @Override
+        public long increment(String key, long delta) {
+            return CacheTable.this.increment(key, delta);
+        }
+
+        @Override
+        public boolean setTtl(String key, Duration ttl) {
+            return CacheTable.this.setTtl(key, ttl);
+        }
+
+        @Override
+        public Object compute(String key, BiFunction<? super String, Object, Object> function) {
+            return CacheTable.this.compute(key, function);
+        }
+
+        @Override
+        public long removeKeys(Match match) {
+            return CacheTable.this.removeKeys(match);
+        }
+
+        @Override
+        public long removeValues(Match match) {
+            return CacheTable.this.removeValues(match);
+        }
+
+        @Override
+        public long countKeys(Match match) {
+            return CacheTable.this.countKeys(match);
+        }
+
+        @Override
+        public long countValues(Match match) {
+            return CacheTable.this.countValues(match);
+        }
+
+        @Override
+        public long clear() {
+            return CacheTable.this.clear();
+        }
+
+        @Override
+        public long size() {
+            return CacheTable.this.size();
+        }
+
+        @Override
+        public Iterator<CacheEntry> iterator() {
+            return CacheTable.this.iterator();
+        }
+
+        @Override
+        public CacheStats stats() {
+            return CacheTable.this.stats();
+        }
+
+        @Override
+        public void resetStats() {
+            CacheTable.this.resetStats();
+        }
+
+        @Override
+        public String toString() {
+            return CacheTable.this.toString();
+        }
     }
 
     private Segment[] newSegments(Node[][] tabs, long now) {
@@ -1502,7 +1629,7 @@ public final class CacheTable implements Cache {
             try {
                 reportExpired(expired.get(i), noticedAt);
             } catch (Error e) {
-                eventsDropped.increment();
+                reportsFailed.increment();
                 if (failure == null) {
                     failure = e;
                 }
@@ -1521,11 +1648,11 @@ public final class CacheTable implements Cache {
     private void report(EventKind kind, Node n) {
         if (listener.wants(kind)) {
             try {
-                listener.entry(kind, n.key, n.value(), time.toEpochMillis(n.deadline()));
+                listener.entry(kind, name, n.key, n.value(), time.toEpochMillis(n.deadline()));
             } catch (RuntimeException e) {
                 // The listener broke its contract; the change is made, so count what was lost
                 // rather than fail the operation or the rest of a sweep.
-                eventsDropped.increment();
+                reportsFailed.increment();
             }
         }
     }
@@ -1533,26 +1660,11 @@ public final class CacheTable implements Cache {
     private void report(EventKind kind, long count) {
         if (listener.wants(kind)) {
             try {
-                listener.table(kind, count);
+                listener.table(kind, name, count);
             } catch (RuntimeException e) {
-                eventsDropped.increment();
+                reportsFailed.increment();
             }
         }
-    }
-
-    /**
-     * Counts an event handed to the event system, for {@link CacheStats#eventsPosted()}.
-     */
-    public void eventPosted() {
-        eventsPosted.increment();
-    }
-
-    /**
-     * Counts an event that had a subscriber but could not be delivered, for
-     * {@link CacheStats#eventsDropped()}.
-     */
-    public void eventDropped() {
-        eventsDropped.increment();
     }
 
     // ------------------------------------------------------------------------ statistics
@@ -1573,8 +1685,8 @@ public final class CacheTable implements Cache {
             .slots(f.slots)
             .maxSlotItems(f.maxSlotItems)
             .minSlotItems(f.minSlotItems == Long.MAX_VALUE ? 0 : f.minSlotItems)
-            .eventsPosted(eventsPosted.sum())
-            .eventsDropped(eventsDropped.sum())
+            .eventsPosted(listener.delivered())
+            .eventsDropped(listener.undelivered() + reportsFailed.sum())
             .expiryLagP50Millis(lag.percentile(0.5))
             .expiryLagP99Millis(lag.percentile(0.99))
             .expiryLagMaxMillis(lag.max())
@@ -1586,6 +1698,9 @@ public final class CacheTable implements Cache {
         if (insideCompute()) {
             throw refusedInsideCompute("reset its statistics");
         }
+        checkOpen();
+        // the listener's counts first, with no lock held, as every call to the listener
+        listener.resetCounts();
         layout.readLock().lock();
         try {
             checkOpen();
@@ -1593,8 +1708,7 @@ public final class CacheTable implements Cache {
             if (r != null) {
                 r.reset();
             }
-            eventsPosted.reset();
-            eventsDropped.reset();
+            reportsFailed.reset();
             retiredPuts.set(0);
             retiredRemovals.set(0);
             retiredExpirations.set(0);

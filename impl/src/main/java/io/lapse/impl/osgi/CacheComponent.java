@@ -157,13 +157,12 @@ public final class CacheComponent {
     }
 
     private void create(CacheConfiguration config) {
-        EventPublisher created = new EventPublisher(config.name, events, config.eventBacklog, config.eventBacklogBytes,
+        EventPublisher created = new EventPublisher(events, config.eventBacklog, config.eventBacklogBytes,
             log);
         CacheTable fresh = new CacheTable(config.name, config.settings, sweeps.time(), created);
-        created.bind(fresh);
         boolean stored = config.store != null;
         try {
-            directory.claim(config.name, pid, fresh, !stored);
+            directory.claim(config.name, pid, fresh.cache(), !stored);
         } catch (IllegalArgumentException e) {
             fresh.close();
             refuse(e.getMessage());
@@ -201,8 +200,8 @@ public final class CacheComponent {
                 return;
             }
             if (registration == null) {
-                directory.show(name, table);
-                registration = context.registerService(Cache.class, table, serviceProperties(name));
+                directory.show(name, table.cache());
+                registration = context.registerService(Cache.class, table.cache(), serviceProperties(name));
                 registered = true;
             }
         }
@@ -240,15 +239,14 @@ public final class CacheComponent {
             visible = registration != null;
         }
         try {
-            directory.claim(newName, pid, table, visible);
+            directory.claim(newName, pid, table.cache(), visible);
         } catch (IllegalArgumentException e) {
             log.error("Cache configuration " + pid + ": " + e.getMessage() + "; cache '" + old
                 + "' keeps its name and settings", null);
             return false;
         }
-        directory.release(old, table);
+        directory.release(old, table.cache());
         table.rename(newName);
-        publisher.rename(newName);
         synchronized (lock) {
             name = newName;
             if (store != null) {
@@ -288,7 +286,7 @@ public final class CacheComponent {
         synchronized (lock) {
             // The name goes first, so that whoever sees the service gone also finds the directory
             // without it (the reverse of create).
-            directory.release(name, table);
+            directory.release(name, table.cache());
             if (registration != null) {
                 registration.unregister();
                 registration = null;

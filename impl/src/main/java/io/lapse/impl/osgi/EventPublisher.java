@@ -2,12 +2,12 @@ package io.lapse.impl.osgi;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 
 import io.lapse.cache.CacheEvents;
-import io.lapse.impl.engine.CacheTable;
 import io.lapse.impl.engine.EventKind;
 import io.lapse.impl.engine.TableListener;
 
@@ -17,11 +17,11 @@ import io.lapse.impl.engine.TableListener;
  * ({@link EventQueue}, bounded) and delivered in order on an event thread of the
  * {@link EventBridge}, so neither the sweeper nor a writer ever waits for a handler, and one
  * cache's slow handler never holds up another cache's events. Counts every event delivered, and
- * every event that had a subscriber but was not delivered (backlog full, no EventAdmin, stopped),
- * in the cache's statistics. Called by the cache only after its locks are released.
+ * every event that had a subscriber but was not delivered (backlog full, no EventAdmin, stopped);
+ * the cache reads those counts for its statistics ({@link #delivered()}, {@link #undelivered()}).
+ * Called by the cache only after its locks are released; the cache's name comes with each report.
  *
- * <p>Thread safety: reports may come from any thread; the cache name is replaced atomically by a
- * rename; the queue is thread-safe.
+ * <p>Thread safety: reports may come from any thread; the queue and the counters are thread-safe.
  */
 final class EventPublisher implements TableListener {
 
@@ -54,23 +54,13 @@ final class EventPublisher implements TableListener {
 
     private final EventBridge bridge;
     private final EventQueue<Pending> queue;
-    private volatile String name;
-    private volatile CacheTable table;
+    private final LongAdder delivered = new LongAdder();
+    private final LongAdder undelivered = new LongAdder();
 
-    EventPublisher(String name, EventBridge bridge, int backlogEvents, long backlogBytes, ComponentLog log) {
-        this.name = name;
+    EventPublisher(EventBridge bridge, int backlogEvents, long backlogBytes, ComponentLog log) {
         this.bridge = bridge;
-        this.queue = new EventQueue<>(name, backlogEvents, backlogBytes, bridge.executor(), this::deliver,
-            p -> counted(false), log::warn);
-    }
-
-    /** Connects the table whose counters record what was delivered; before its first report. */
-    void bind(CacheTable table) {
-        this.table = table;
-    }
-
-    void rename(String newName) {
-        name = newName;
+        this.queue = new EventQueue<>(p -> p.cache, backlogEvents, backlogBytes, bridge.executor(), this::deliver,
+            p -> undelivered.increment(), log::warn);
     }
 
     @Override
@@ -79,16 +69,16 @@ final class EventPublisher implements TableListener {
     }
 
     @Override
-    public void entry(EventKind kind, String key, Object value, long expiresAtMillis) {
+    public void entry(EventKind kind, String cache, String key, Object value, long expiresAtMillis) {
         // the table's own value: a byte[] is copied once, as its event is built
         long weight = OVERHEAD + 2L * key.length() + (value instanceof String ? 2L * ((String) value).length()
             : value instanceof byte[] ? ((byte[]) value).length : 8);
-        queue.offer(new Pending(kind, name, key, value, expiresAtMillis, 0), weight);
+        queue.offer(new Pending(kind, cache, key, value, expiresAtMillis, 0), weight);
     }
 
     @Override
-    public void table(EventKind kind, long count) {
-        queue.offer(new Pending(kind, name, null, null, 0, count), OVERHEAD);
+    public void table(EventKind kind, String cache, long count) {
+        queue.offer(new Pending(kind, cache, null, null, 0, count), OVERHEAD);
     }
 
     /** Builds a report's event and hands it to EventAdmin; on an event thread. */
@@ -107,20 +97,25 @@ final class EventPublisher implements TableListener {
         }
         boolean sent = bridge.send(new Event(EventBridge.topic(p.kind), properties));
         if (sent) {
-            counted(true);
+            delivered.increment();
         }
         return sent;
     }
 
-    private void counted(boolean delivered) {
-        CacheTable t = table;
-        if (t != null) {
-            if (delivered) {
-                t.eventPosted();
-            } else {
-                t.eventDropped();
-            }
-        }
+    @Override
+    public long delivered() {
+        return delivered.sum();
+    }
+
+    @Override
+    public long undelivered() {
+        return undelivered.sum();
+    }
+
+    @Override
+    public void resetCounts() {
+        delivered.reset();
+        undelivered.reset();
     }
 
     /** Applies new bounds to the backlog; events already waiting stay. */

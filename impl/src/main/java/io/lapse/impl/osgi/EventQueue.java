@@ -5,6 +5,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -29,7 +30,7 @@ final class EventQueue<T> {
     /** Events delivered by a task before it yields its thread to other caches' queues. */
     static final int BATCH = 64;
 
-    private final String cache;
+    private final Function<T, String> cacheOf;
     // guarded by this, as the items are
     private int maxEvents;
     private long maxBytes;
@@ -45,9 +46,11 @@ final class EventQueue<T> {
     private boolean scheduled;
     private boolean closed;
     private long droppedInBurst;
+    /** The name of the cache as the latest event gave it, for the log. */
+    private String cache = "";
 
     /**
-     * @param cache the cache name, for the log
+     * @param cacheOf the name of the cache an event is of, for the log
      * @param maxEvents at most this many events wait
      * @param maxBytes at most this many bytes of them wait (see the weight given to {@link #offer})
      * @param executor runs the draining tasks
@@ -55,9 +58,9 @@ final class EventQueue<T> {
      * @param dropped told of each event that was not delivered (full, refused, closed)
      * @param warn where a burst of drops is logged
      */
-    EventQueue(String cache, int maxEvents, long maxBytes, Executor executor, Predicate<T> delivery,
+    EventQueue(Function<T, String> cacheOf, int maxEvents, long maxBytes, Executor executor, Predicate<T> delivery,
         Consumer<T> dropped, Consumer<String> warn) {
-        this.cache = cache;
+        this.cacheOf = cacheOf;
         this.maxEvents = maxEvents;
         this.maxBytes = maxBytes;
         this.executor = executor;
@@ -78,6 +81,7 @@ final class EventQueue<T> {
         boolean schedule = false;
         String burst = null;
         synchronized (this) {
+            cache = cacheOf.apply(item);
             accepted = !closed && items.size() < maxEvents && bytes + weight <= maxBytes;
             if (accepted) {
                 items.add(item);

@@ -802,4 +802,24 @@ class CacheTableTest {
         table.put("i", new AtomicInteger(7));
         assertEquals(7L, table.get("i"));
     }
+
+    @Test
+    void theConsumersViewOffersTheCacheContractAndNothingOfTheOwners() throws Exception {
+        Cache view = table.cache();
+        assertFalse(view instanceof CacheTable, "a consumer must not be able to cast its way to close()");
+        assertTrue(view == table.cache(), "one view per table");
+        Set<String> contract = new HashSet<>();
+        for (java.lang.reflect.Method m : Cache.class.getMethods()) {
+            contract.add(m.getName());
+        }
+        for (java.lang.reflect.Method m : Object.class.getMethods()) {
+            contract.add(m.getName());
+        }
+        for (java.lang.reflect.Method m : view.getClass().getMethods()) {
+            assertTrue(contract.contains(m.getName()), "the view offers " + m);
+        }
+        view.put("k", "v");
+        assertEquals("v", table.get("k"));
+        assertEquals("Cache[t]", view.toString());
+    }
 }

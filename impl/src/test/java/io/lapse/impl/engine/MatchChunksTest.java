@@ -115,13 +115,13 @@ class MatchChunksTest {
             }
 
             @Override
-            public void entry(EventKind kind, String key, Object value, long expiresAtMillis) {
+            public void entry(EventKind kind, String cache, String key, Object value, long expiresAtMillis) {
                 removed.add(key);
                 self[0].reconfigure(new CacheSettings(2 + removed.size() % 3, 0, true, 0, null));
             }
 
             @Override
-            public void table(EventKind kind, long count) {
+            public void table(EventKind kind, String cache, long count) {
                 self[0].reconfigure(new CacheSettings(3, 0, true, 0, null));
             }
         };

@@ -74,7 +74,7 @@ public abstract class PerKeyModel {
             }
 
             @Override
-            public void entry(EventKind kind, String key, Object value, long expiresAtMillis) {
+            public void entry(EventKind kind, String cache, String key, Object value, long expiresAtMillis) {
                 if (kind != EventKind.EXPIRED) {
                     raised.get().add(event(kind, key, value,
                         expiresAtMillis == 0 ? Node.NEVER : expiresAtMillis - FakeClock.EPOCH_OFFSET - START));
@@ -82,7 +82,7 @@ public abstract class PerKeyModel {
             }
 
             @Override
-            public void table(EventKind kind, long count) {
+            public void table(EventKind kind, String cache, long count) {
             }
         };
         table = new CacheTable("model", new CacheSettings(2, AUTOEXPIRE, true, idleMillis, null),

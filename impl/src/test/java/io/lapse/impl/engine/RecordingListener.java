@@ -52,14 +52,14 @@ final class RecordingListener implements TableListener {
     }
 
     @Override
-    public void entry(EventKind kind, String key, Object value, long expiresAtMillis) {
+    public void entry(EventKind kind, String cache, String key, Object value, long expiresAtMillis) {
         Event e = new Event(kind, key, value, expiresAtMillis, 0);
         events.add(e);
         hook.accept(e);
     }
 
     @Override
-    public void table(EventKind kind, long count) {
+    public void table(EventKind kind, String cache, long count) {
         events.add(new Event(kind, null, null, 0, count));
     }
 

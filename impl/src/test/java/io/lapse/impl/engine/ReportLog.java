@@ -55,13 +55,13 @@ final class ReportLog implements TableListener {
     }
 
     @Override
-    public void entry(EventKind kind, String key, Object value, long expiresAtMillis) {
+    public void entry(EventKind kind, String cache, String key, Object value, long expiresAtMillis) {
         long deadline = expiresAtMillis == 0 ? Node.NEVER : expiresAtMillis - FakeClock.EPOCH_OFFSET;
         add(new Report(kind, key, value, deadline, clock.millis(), 0));
     }
 
     @Override
-    public void table(EventKind kind, long count) {
+    public void table(EventKind kind, String cache, long count) {
         add(new Report(kind, null, null, Node.NEVER, clock.millis(), count));
     }
 

@@ -51,7 +51,7 @@ class SweeperFaultsTest {
         }
 
         @Override
-        public void entry(EventKind kind, String key, Object value, long expiresAtMillis) {
+        public void entry(EventKind kind, String cache, String key, Object value, long expiresAtMillis) {
             late.add(System.currentTimeMillis() - expiresAtMillis);
             keys.add(key);
             if (seen.getAndIncrement() == 0) {
@@ -60,7 +60,7 @@ class SweeperFaultsTest {
         }
 
         @Override
-        public void table(EventKind kind, long count) {
+        public void table(EventKind kind, String cache, long count) {
         }
     }
 
@@ -130,11 +130,11 @@ class SweeperFaultsTest {
         Lateness events = new Lateness();
         TableListener failingOnce = new Lateness() {
             @Override
-            public void entry(EventKind kind, String key, Object value, long expiresAtMillis) {
+            public void entry(EventKind kind, String cache, String key, Object value, long expiresAtMillis) {
                 if (thrown.getAndIncrement() == 0) {
                     throw new OutOfMemoryError("thrown by the test");
                 }
-                events.entry(kind, key, value, expiresAtMillis);
+                events.entry(kind, cache, key, value, expiresAtMillis);
             }
         };
         CacheTable t = table("t", failingOnce);

@@ -34,7 +34,7 @@ class EventQueueTest {
     }
 
     private EventQueue<Integer> queue(int maxEvents, long maxBytes, boolean blocked) {
-        return new EventQueue<>("q", maxEvents, maxBytes, executor, i -> {
+        return new EventQueue<>(i -> "q", maxEvents, maxBytes, executor, i -> {
             if (blocked) {
                 try {
                     release.await(10, TimeUnit.SECONDS);

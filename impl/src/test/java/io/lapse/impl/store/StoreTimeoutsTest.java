@@ -125,12 +125,12 @@ class StoreTimeoutsTest {
             }
 
             @Override
-            public void entry(io.lapse.impl.engine.EventKind kind, String key, Object value, long expiresAtMillis) {
+            public void entry(io.lapse.impl.engine.EventKind kind, String cache, String key, Object value, long expiresAtMillis) {
                 lateness.add(System.currentTimeMillis() - expiresAtMillis);
             }
 
             @Override
-            public void table(io.lapse.impl.engine.EventKind kind, long count) {
+            public void table(io.lapse.impl.engine.EventKind kind, String cache, long count) {
             }
         };
         CacheTable stored = new CacheTable("stored", new CacheSettings(2, 0, true, 0, null), time, late);

@@ -54,11 +54,11 @@ class TableStoreTest {
         }
 
         @Override
-        public void entry(EventKind kind, String key, Object value, long expiresAtMillis) {
+        public void entry(EventKind kind, String cache, String key, Object value, long expiresAtMillis) {
         }
 
         @Override
-        public void table(EventKind kind, long count) {
+        public void table(EventKind kind, String cache, long count) {
             loaded.add(count);
         }
 
