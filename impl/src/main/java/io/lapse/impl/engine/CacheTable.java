@@ -76,8 +76,6 @@ public final class CacheTable implements Cache {
             throw new ExceptionInInitializerError(e);
         }
     }
-    /** The TTL of a write that gives none: the settings decide, see {@link #writeDeadline}. */
-    private static final long KEEP = Long.MIN_VALUE;
     /** Nodes a pass visits per lock hold, about: whole buckets are visited. */
     static final int CHUNK = 256;
     /** Bytes of values an iterator copies per lock hold, beyond the first entry. */
@@ -522,7 +520,7 @@ public final class CacheTable implements Cache {
 
     @Override
     public void put(String key, Object value) {
-        write(key, value, KEEP);
+        write(key, value, Deadlines.DEFAULT);
     }
 
     @Override
@@ -550,7 +548,7 @@ public final class CacheTable implements Cache {
                 if (expired != null) {
                     n = null;
                 }
-                long d = writeDeadline(n, ttlMillis, now, st);
+                long d = Deadlines.forWrite(n, ttlMillis, now, st);
                 if (n == null) {
                     Values.checkKey(name, key);
                     s.insert(newNode(h, key, v, d, now, st));
@@ -564,13 +562,13 @@ public final class CacheTable implements Cache {
             reportExpired(expired);
         }
         if (viaStore) {
-            throughStore(key, h, (n, t, st2) -> Change.put(v, writeDeadline(n, ttlMillis, t, st2), null));
+            throughStore(key, h, (n, t, st2) -> Change.put(v, Deadlines.forWrite(n, ttlMillis, t, st2), null));
         }
     }
 
     @Override
     public Object putIfAbsent(String key, Object value) {
-        return putIfAbsent(key, value, KEEP);
+        return putIfAbsent(key, value, Deadlines.DEFAULT);
     }
 
     @Override
@@ -581,7 +579,7 @@ public final class CacheTable implements Cache {
     private Object putIfAbsent(String key, Object value, long ttlMillis) {
         checkNotNull(key);
         Object v = Values.store(name, value);
-        return writeKey(key, (n, now, st) -> n == null ? Change.put(v, writeDeadline(null, ttlMillis, now, st), null)
+        return writeKey(key, (n, now, st) -> n == null ? Change.put(v, Deadlines.forWrite(null, ttlMillis, now, st), null)
             : Change.none(n.exportValue()));
     }
 
@@ -606,7 +604,7 @@ public final class CacheTable implements Cache {
                 }
                 result = Math.addExact((Long) current, delta);
             }
-            return Change.put(result, writeDeadline(n, KEEP, now, st), result);
+            return Change.put(result, Deadlines.forWrite(n, Deadlines.DEFAULT, now, st), result);
         });
     }
 
@@ -615,7 +613,7 @@ public final class CacheTable implements Cache {
         Values.checkKey(name, key);
         long ttlMillis = Values.ttlMillis(name, ttl);
         return (Boolean) writeKey(key, (n, now, st) -> n == null ? Change.none(Boolean.FALSE)
-            : Change.ttl(n.value(), deadline(ttlMillis, now), Boolean.TRUE));
+            : Change.ttl(n.value(), Deadlines.after(ttlMillis, now), Boolean.TRUE));
     }
 
     @Override
@@ -638,7 +636,7 @@ public final class CacheTable implements Cache {
                 return n == null ? Change.none(null) : Change.remove(null);
             }
             Object stored = Values.store(name, result);
-            return Change.put(stored, writeDeadline(n, KEEP, now, st),
+            return Change.put(stored, Deadlines.forWrite(n, Deadlines.DEFAULT, now, st),
                 stored instanceof byte[] ? ((byte[]) stored).clone() : stored);
         });
     }
@@ -883,30 +881,6 @@ public final class CacheTable implements Cache {
             default:
                 return null;
         }
-    }
-
-    private static long deadline(long ttlMillis, long now) {
-        return ttlMillis == 0 ? Node.NEVER : now + ttlMillis;
-    }
-
-    /**
-     * The one rule for the deadline a write gives an entry, computed once per write and handed to
-     * both the node and a write-through store.
-     *
-     * @param n the live node the write updates, or {@code null} for a new entry
-     * @param ttlMillis the write's own TTL, or {@link #KEEP} when it gives none
-     * @param now the write's coarse time
-     * @return the TTL given, from now; else the default TTL from now, for a new entry or with
-     *     {@code updateexpire}; else the deadline writes gave the entry before
-     */
-    private static long writeDeadline(Node n, long ttlMillis, long now, CacheSettings st) {
-        if (ttlMillis != KEEP) {
-            return deadline(ttlMillis, now);
-        }
-        if (n == null || st.updateExpire) {
-            return deadline(st.ttlMillis, now);
-        }
-        return n.writeDeadline();
     }
 
     private static Node newNode(int h, String key, Object v, long deadline, long now, CacheSettings st) {

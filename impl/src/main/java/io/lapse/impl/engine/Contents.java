@@ -13,9 +13,6 @@ import java.util.List;
  */
 public final class Contents {
 
-    /** A deadline for {@link #put}: the cache's default TTL ({@code autoexpire}), counted from now. */
-    public static final long DEFAULT_TTL = -1;
-
     private final CacheTable table;
     private final CacheSettings settings;
     private final TimeSource time;
@@ -33,12 +30,12 @@ public final class Contents {
     }
 
     /**
-     * Adds an entry, replacing one of the same key added before.
+     * Adds an entry with a deadline of its own, replacing one of the same key added before.
      *
      * @param key the key
      * @param value a String, an integral number or a byte[], as {@link io.lapse.cache.Cache#put}
      *     accepts
-     * @param expiresAtMillis the deadline in epoch ms, 0 for none, or {@link #DEFAULT_TTL}
+     * @param expiresAtMillis the deadline in epoch ms, 0 for none
      * @return {@code false} if the deadline has passed already, so the entry was left out
      * @throws NullPointerException if the key or value is null
      * @throws IllegalArgumentException if the key or value breaks the rules of a cache; nothing is
@@ -47,18 +44,41 @@ public final class Contents {
      */
     public boolean put(String key, Object value, long expiresAtMillis) {
         checkUnused();
+        long now = time.now();
+        long deadline = time.fromEpochMillis(expiresAtMillis);
+        if (deadline <= now) {
+            checkEntry(key, value);
+            return false;
+        }
+        add(key, value, deadline, now);
+        return true;
+    }
+
+    /**
+     * Adds an entry with the cache's default TTL ({@code autoexpire}) from now, as a write that
+     * gives no TTL would, replacing one of the same key added before.
+     *
+     * @param key the key
+     * @param value as for {@link #put}
+     * @throws NullPointerException if the key or value is null
+     * @throws IllegalArgumentException if the key or value breaks the rules of a cache; nothing is
+     *     added
+     * @throws IllegalStateException if these contents were handed to {@code replace} already
+     */
+    public void putWithDefaultTtl(String key, Object value) {
+        checkUnused();
+        long now = time.now();
+        add(key, value, Deadlines.forWrite(null, Deadlines.DEFAULT, now, settings), now);
+    }
+
+    private void checkEntry(String key, Object value) {
+        Values.checkKey(table.name(), key);
+        Values.store(table.name(), value);
+    }
+
+    private void add(String key, Object value, long deadline, long now) {
         Values.checkKey(table.name(), key);
         Object v = Values.store(table.name(), value);
-        long now = time.now();
-        long deadline;
-        if (expiresAtMillis == DEFAULT_TTL) {
-            deadline = settings.ttlMillis == 0 ? Node.NEVER : now + settings.ttlMillis;
-        } else {
-            deadline = time.fromEpochMillis(expiresAtMillis);
-            if (deadline <= now) {
-                return false;
-            }
-        }
         int h = CacheTable.spread(key.hashCode());
         Segment s = segments[CacheTable.segmentIndex(h, segments.length)];
         Node old = s.findLocked(key, h);
@@ -69,7 +89,6 @@ public final class Contents {
         s.insert(settings.idleMillis > 0 ? new IdleNode(h, key, v, deadline, now, settings.idleMillis)
             : new Node(h, key, v, deadline));
         count++;
-        return true;
     }
 
     /**

@@ -142,7 +142,8 @@ final class RowReader {
                             }
                         }
                     }
-                    long deadline = settings.loadExpires ? expiresAt : Contents.DEFAULT_TTL;
+                    // without saved deadlines every entry gets the cache's default TTL (see add)
+                    long deadline = expiresAt;
                     if (settings.packsColumns()) {
                         StringBuilder packed = new StringBuilder();
                         for (int i = 2; i <= settings.cols.size(); i++) {
@@ -228,8 +229,17 @@ final class RowReader {
         }
     }
 
+    /**
+     * Adds an entry with the row's deadline, or with the cache's default TTL when the table keeps
+     * no deadlines; counts it as loaded, as past its deadline, or as malformed.
+     */
     private boolean add(Result result, Contents contents, String key, Object value, long deadline) {
         try {
+            if (!settings.loadExpires) {
+                contents.putWithDefaultTtl(key, value);
+                result.loaded++;
+                return true;
+            }
             if (contents.put(key, value, deadline)) {
                 result.loaded++;
                 return true;

@@ -86,7 +86,7 @@ class ReplaceTest {
     void theDefaultTtlCountsFromTheLoad() {
         table.reconfigure(new CacheSettings(4, 1_000, true, 0, null));
         Contents fresh = table.newContents();
-        fresh.put("k", "v", Contents.DEFAULT_TTL);
+        fresh.putWithDefaultTtl("k", "v");
         table.replace(fresh, null);
         assertEquals(clock.epochMillis() + 1_000, table.getEntry("k").expiresAtMillis());
     }

@@ -200,7 +200,11 @@ final class TableMaintainer implements Runnable {
                 String key = "r" + i;
                 String value = "l." + sequence++;
                 long ttl = r < 8 ? at.autoexpireMillis : 0;
-                fresh.put(key, value, r < 8 ? Contents.DEFAULT_TTL : 0);
+                if (r < 8) {
+                    fresh.putWithDefaultTtl(key, value);
+                } else {
+                    fresh.put(key, value, 0);
+                }
                 WrittenVersion v = at.written(key, value, epoch);
                 v.written(ttl, clock.millis());
             }
