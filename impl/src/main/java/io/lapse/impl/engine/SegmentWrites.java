@@ -1,0 +1,83 @@
+package io.lapse.impl.engine;
+
+/**
+ * How a single-key write changes a segment, under its lock: a decided {@link Change} applied, a
+ * node inserted, a live node given a new value and deadline in place, or replaced by a node of
+ * another kind. Stateless; every method's caller holds the segment's lock.
+ */
+final class SegmentWrites {
+
+    private SegmentWrites() {
+    }
+
+    /**
+     * Applies a decided change under the slot lock.
+     *
+     * @param n the live node it was decided on, or {@code null}
+     * @return the node removed, to report once unlocked, or {@code null}
+     */
+    static Node apply(Segment s, int h, String key, Node n, Change c, long now, CacheSettings st) {
+        switch (c.kind) {
+            case Change.PUT:
+                if (n == null) {
+                    s.insert(newNode(h, key, c.value, c.deadline, now, st));
+                } else {
+                    update(s, n, c.value, c.deadline, now, st);
+                }
+                s.puts++;
+                return null;
+            case Change.TTL:
+                long before = n.deadline();
+                n.setWriteDeadline(c.deadline, now, st.idleMillis);
+                s.deadlineChanged(n, before);
+                return null;
+            case Change.REMOVE:
+                n.seal();
+                s.unlink(n);
+                s.removals++;
+                return n;
+            default:
+                return null;
+        }
+    }
+
+    static Node newNode(int h, String key, Object v, long deadline, long now, CacheSettings st) {
+        return st.idleMillis > 0 ? new IdleNode(h, key, v, deadline, now, st.idleMillis) : new Node(h, key, v, deadline);
+    }
+
+    /** Stores a new value and deadline in a live node, under its segment's lock. */
+    static void update(Segment s, Node n, Object v, long d, long now, CacheSettings st) {
+        if (st.idleMillis == 0 && !n.idles() && (v instanceof byte[]) == n.holdsBytes()) {
+            // The common rewrite, kept small enough to be inlined into the write: a value of the
+            // same kind, no idle expiry. A later deadline leaves the node in its wheel bucket
+            // (see Segment.deadlineChanged).
+            n.value(v);
+            long before = n.deadline();
+            if (d != before) {
+                n.deadline(d);
+                s.deadlineChanged(n, before);
+            }
+            return;
+        }
+        rewrite(s, n, v, d, now, st);
+    }
+
+    /** {@link #update} in every other case: idle expiry, a change of kind. */
+    private static void rewrite(Segment s, Node n, Object v, long d, long now, CacheSettings st) {
+        if ((st.idleMillis > 0 && !n.idles()) || (v instanceof byte[]) != n.holdsBytes()) {
+            // A node's kind is fixed: the value changes between byte[] and not, or idleexpire was
+            // switched on after the entry was written (it idles from this write on). A new node
+            // takes its place in the same step, under the lock.
+            n.seal();
+            s.unlink(n);
+            s.insert(newNode(n.hash, n.key, v, d, now, st));
+            return;
+        }
+        n.value(v);
+        if (n.idles() || d != n.writeDeadline()) {
+            long before = n.deadline();
+            n.setWriteDeadline(d, now, st.idleMillis);
+            s.deadlineChanged(n, before);
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package io.lapse.impl.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import io.lapse.cache.CacheEntry;
+
+/**
+ * The changes of a table's layout, each made under the layout write lock and every slot lock, in
+ * index order: a change of size, the swap of new contents (a load or reload), a change of the
+ * write-through hook (which takes every store stripe first), and the close. Entries whose
+ * deadline passed are taken out on the way and reported once every lock is released.
+ *
+ * <p>Thread safety: as the table's; one instance per table, holding no state of its own.
+ */
+final class TableLayout {
+
+    private final CacheTable table;
+
+    TableLayout(CacheTable table) {
+        this.table = table;
+    }
+
+    /**
+     * Moves every node to a new set of segments; caller holds the layout write lock. Nodes
+     * whose deadline passed are expired on the way and reported once all locks are released.
+     */
+    void resize(int count) {
+        Segment[] old = table.segments;
+        List<Node> expired = new ArrayList<>();
+        long now = table.time.now();
+        underEveryLock(old, () -> {
+            // The new segments are published only at the end, so nobody else can reach them.
+            Node[][] freshTables = new Node[count][];
+            Segment[] fresh = table.newSegments(freshTables, now);
+            for (Segment s : old) {
+                s.retire();
+                int before = expired.size();
+                for (Node n : collect(s)) {
+                    if (!n.pinned() && n.expireIfDue(now)) {
+                        expired.add(n);
+                    } else {
+                        fresh[CacheTable.segmentIndex(n.hash, count)].adopt(n);
+                    }
+                }
+                table.retiredPuts.addAndGet(s.puts);
+                table.retiredRemovals.addAndGet(s.removals);
+                table.retiredExpirations.addAndGet(s.expirations + expired.size() - before);
+            }
+            table.tables = freshTables;
+            table.segments = fresh;
+            table.dues.resetAll();
+        });
+        table.reportExpired(expired, now);
+    }
+
+    /**
+     * Runs {@code body} holding the lock of every segment given, taken in order; releases the
+     * ones taken however it ends. Caller holds the layout write lock. No other thread waits for a
+     * segment lock while holding another (a compute function's thread takes none, see
+     * {@code CacheTable.lockForWrite}), so the order cannot deadlock.
+     */
+    private static void underEveryLock(Segment[] segs, Runnable body) {
+        int locked = 0;
+        try {
+            for (Segment s : segs) {
+                s.lock();
+                locked++;
+            }
+            body.run();
+        } finally {
+            for (int i = 0; i < locked; i++) {
+                segs[i].unlock();
+            }
+        }
+    }
+
+    /** See {@link CacheTable#replace}. */
+    long replace(Contents fresh, Consumer<Contents> underLocks) {
+        if (fresh.table() != table) {
+            throw new IllegalArgumentException("cache '" + table.name() + "': the contents were made for another cache");
+        }
+        List<Node> expired = new ArrayList<>();
+        long[] now = new long[1];
+        // no write of a store is halfway (no node pinned) while the contents change
+        StoreStripes st = table.stripes;
+        if (st != null) {
+            st.lockAll();
+        }
+        table.layout.writeLock().lock();
+        try {
+            table.checkOpen();
+            Segment[] old = table.segments;
+            underEveryLock(old, () -> {
+                fresh.checkUnused();
+                now[0] = table.time.now();
+                if (fresh.segments().length != old.length) {
+                    // size changed while the contents were built
+                    Node[][] tabs = new Node[old.length][];
+                    fresh.spreadOver(old.length, tabs, table.newSegments(tabs, now[0]));
+                }
+                if (underLocks != null) {
+                    underLocks.accept(fresh);
+                }
+                fresh.use();
+                for (Segment s : old) {
+                    s.retire();
+                    // the wheel hands over exactly the nodes whose deadline passed
+                    s.expire(now[0], expired);
+                    s.dropAll();
+                    table.retiredPuts.addAndGet(s.puts);
+                    table.retiredRemovals.addAndGet(s.removals);
+                    table.retiredExpirations.addAndGet(s.expirations);
+                }
+                table.tables = fresh.tables();
+                table.segments = fresh.segments();
+                table.dues.resetAll();
+            });
+        } finally {
+            table.layout.writeLock().unlock();
+            if (st != null) {
+                st.unlockAll();
+            }
+        }
+        table.reportExpired(expired, now[0]);
+        return fresh.size();
+    }
+
+    /** See {@link CacheTable#writeThrough(WriteThrough)}. */
+    void hook(WriteThrough hook) {
+        StoreStripes st = table.stripes;
+        if (st == null) {
+            if (hook == null) {
+                table.checkOpen();
+                return;
+            }
+            st = new StoreStripes();
+        }
+        StoreStripes made = st;
+        st.lockAll();
+        try {
+            table.layout.writeLock().lock();
+            try {
+                table.checkOpen();
+                underEveryLock(table.segments, () -> {
+                    table.stripes = made;
+                    table.writeThrough = hook;
+                });
+            } finally {
+                table.layout.writeLock().unlock();
+            }
+        } finally {
+            st.unlockAll();
+        }
+    }
+
+    /** See {@link CacheTable#drain()}. */
+    List<CacheEntry> drain() {
+        List<CacheEntry> live = new ArrayList<>();
+        List<Node> expired = new ArrayList<>();
+        long now;
+        table.layout.writeLock().lock();
+        try {
+            table.checkOpen();
+            table.closed = true;
+            now = table.time.now();
+            retireEverySegment(s -> {
+                s.expire(now, expired);
+                s.forEach(n -> {
+                    if (n.deadline() > now) {
+                        // the deadline writes gave it, as write-through stores it: idle time
+                        // is not saved, and restarts at the next load
+                        live.add(new CacheEntry(n.key, n.value(), table.time.toEpochMillis(n.writeDeadline())));
+                    }
+                });
+            });
+        } finally {
+            table.layout.writeLock().unlock();
+        }
+        table.reportExpired(expired, now);
+        table.expiredAtClose = expired.size();
+        return live;
+    }
+
+    /** See {@link CacheTable#close()}. */
+    long close() {
+        List<Node> expired = new ArrayList<>();
+        long now;
+        table.layout.writeLock().lock();
+        try {
+            if (table.closed) {
+                return 0;
+            }
+            table.closed = true;
+            now = table.time.now();
+            retireEverySegment(s -> s.expire(now, expired));
+        } finally {
+            table.layout.writeLock().unlock();
+        }
+        table.reportExpired(expired, now);
+        table.expiredAtClose = expired.size();
+        return expired.size();
+    }
+
+    /**
+     * Takes every segment out of use and drops its nodes, one segment at a time under its lock,
+     * after {@code last} has seen it; caller holds the layout write lock. The segments stay in
+     * the table's segments, empty, so their counters still count in its statistics.
+     */
+    private void retireEverySegment(Consumer<Segment> last) {
+        for (Segment s : table.segments) {
+            s.lock();
+            try {
+                last.accept(s);
+                s.retire();
+                s.dropAll();
+            } finally {
+                s.unlock();
+            }
+        }
+    }
+
+    /** The nodes of a segment, in an array; caller holds its lock. */
+    private static Node[] collect(Segment s) {
+        Node[] found = new Node[s.count];
+        int[] i = new int[1];
+        s.forEach(n -> found[i[0]++] = n);
+        return found;
+    }
+}
