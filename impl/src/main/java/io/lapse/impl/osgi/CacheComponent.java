@@ -60,7 +60,7 @@ import io.lapse.impl.engine.CacheTable;
     service = {},
     immediate = true,
     configurationPolicy = ConfigurationPolicy.REQUIRE)
-@Designate(ocd = CacheConfig.class, factory = true)
+@Designate(ocd = CacheConfiguration.class, factory = true)
 public final class CacheComponent {
 
     @Reference
@@ -105,9 +105,9 @@ public final class CacheComponent {
     }
 
     private void apply(Map<String, Object> properties) {
-        CacheConfiguration config;
+        CacheProperties config;
         try {
-            config = CacheConfiguration.parse(properties);
+            config = CacheProperties.parse(properties);
         } catch (IllegalArgumentException e) {
             refuse(e.getMessage());
             return;
@@ -152,11 +152,11 @@ public final class CacheComponent {
     }
 
     /** What a store is made of, to tell whether a change touches it: {@code null} for no store. */
-    private static Object storeOf(CacheConfiguration config) {
+    private static Object storeOf(CacheProperties config) {
         return config.store == null ? null : List.of(config.database, config.store);
     }
 
-    private void create(CacheConfiguration config) {
+    private void create(CacheProperties config) {
         EventPublisher created = new EventPublisher(events, config.eventBacklog, config.eventBacklogBytes,
             log);
         CacheTable fresh = new CacheTable(config.name, config.settings, sweeps.time(), created);
@@ -214,7 +214,7 @@ public final class CacheComponent {
     }
 
     /** Ends the old store, if any, and starts the new one, if any; the cache stays registered. */
-    private void replaceStore(StoreHandle old, CacheConfiguration config) {
+    private void replaceStore(StoreHandle old, CacheProperties config) {
         synchronized (lock) {
             store = null;
         }

@@ -1,359 +1,163 @@
 package io.lapse.impl.osgi;
 
-import java.lang.reflect.Array;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.regex.Pattern;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.framework.InvalidSyntaxException;
-
-import io.lapse.cache.Durations;
-import io.lapse.impl.engine.CacheSettings;
 import io.lapse.impl.store.StoreSettings;
 import io.lapse.impl.store.TableStore;
-import io.lapse.impl.store.WriteMode;
 
 /**
- * One cache configuration (factory PID {@code io.lapse.cache}), read from its raw properties
- * with the documented defaults and checked, so every mistake is reported by property name and
- * value rather than by a type-coercion failure deep in the runtime.
+ * The configuration of one cache, factory PID {@code io.lapse.cache}, as the Metatype service
+ * describes it (web console, Karaf {@code config:edit}). {@link CacheProperties} reads and
+ * checks the values.
  */
-final class CacheConfiguration {
+@ObjectClassDefinition(
+    id = "io.lapse.cache",
+    name = "Lapse cache",
+    description = "One named, expiring key/value cache (after Kamailio's htable). Each configuration creates "
+        + "a cache, registered as its own Cache service with the property cache.name.")
+@interface CacheConfiguration {
 
-    /** Default of {@code size}: 2^10 slots. */
-    static final int DEFAULT_SIZE = 10;
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-    private static final Pattern DRIVER = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
+    @AttributeDefinition(name = "Name",
+        description = "The cache name: 1 to 64 of A-Z, a-z, 0-9, '_', '.', '-'. Unique among caches; a second "
+            + "configuration with the same name is refused.")
+    String name();
 
-    /** Default of {@code db_wait}. */
-    static final long DEFAULT_DB_WAIT_MILLIS = 30_000;
-    /** Limit of {@code db_wait}: a cache whose database has not come within an hour is better told so. */
-    static final long MAX_DB_WAIT_MILLIS = 3_600_000;
-    /**
-     * Limit of {@code db_timeout}: a stop with a database that does not answer waits up to about
-     * three times it per cache, and SCR gives a bundle's components 60 s to stop.
-     */
-    static final long MAX_DB_TIMEOUT_MILLIS = 60_000;
+    @AttributeDefinition(name = "Size", min = "2", max = "20",
+        description = "The cache has 2^size slots: lock stripes and the unit of the slot statistics. Values "
+            + "outside 2..20 are clamped. The table grows past it as entries are added. Default "
+            + CacheProperties.DEFAULT_SIZE + ".")
+    int size() default CacheProperties.DEFAULT_SIZE;
 
-    /** Limits of {@code event_backlog}. */
-    static final int MIN_EVENT_BACKLOG = 1;
-    static final int MAX_EVENT_BACKLOG = 100_000_000;
-    /** Limits of {@code event_backlog_bytes}: a kilobyte to 64 GiB. */
-    static final long MIN_EVENT_BACKLOG_BYTES = 1_024;
-    static final long MAX_EVENT_BACKLOG_BYTES = 64L << 30;
+    @AttributeDefinition(name = "Default TTL",
+        description = "How long an entry lives unless its write gives a TTL: whole seconds, or a whole number with "
+            + "a unit ms, s, m, h or d (500ms, 30s, 5m, 2h, 1d). 0 or empty means entries never expire. A change "
+            + "applies to entries written after it; stored entries keep their deadlines.")
+    String autoexpire() default CacheProperties.DEFAULT_AUTOEXPIRE;
 
-    final String name;
-    final CacheSettings settings;
-    /** At most this many events of the cache wait for their handlers ({@code event_backlog}). */
-    final int eventBacklog;
-    /** At most this many bytes of them wait ({@code event_backlog_bytes}). */
-    final long eventBacklogBytes;
-    /** Where the table is, or {@code null} for a cache without a store. */
-    final DatabaseConfig database;
-    /** The table and how to use it, or {@code null} for a cache without a store. */
-    final StoreSettings store;
-    /** Notes for the log about values that were adjusted rather than refused. */
-    final List<String> warnings;
+    @AttributeDefinition(name = "Update restarts TTL",
+        description = "When true, rewriting an entry (put, increment, compute) restarts its default TTL; when "
+            + "false, it keeps its deadline. true/false or 1/0. Default " + CacheProperties.DEFAULT_UPDATEEXPIRE + ".")
+    boolean updateexpire() default CacheProperties.DEFAULT_UPDATEEXPIRE;
 
-    private CacheConfiguration(String name, CacheSettings settings, int eventBacklog, long eventBacklogBytes,
-        DatabaseConfig database, StoreSettings store, List<String> warnings) {
-        this.name = name;
-        this.settings = settings;
-        this.eventBacklog = eventBacklog;
-        this.eventBacklogBytes = eventBacklogBytes;
-        this.database = database;
-        this.store = store;
-        this.warnings = warnings;
-    }
+    @AttributeDefinition(name = "Idle expiry",
+        description = "An entry also expires after this long without a read or write; 0 or empty turns it off. "
+            + "Same units as autoexpire. Applies to entries written after it is set.")
+    String idleexpire() default CacheProperties.DEFAULT_IDLEEXPIRE;
 
-    /**
-     * Reads a configuration.
-     *
-     * @param properties the configuration's properties
-     * @return the configuration
-     * @throws IllegalArgumentException naming the first property that is missing or invalid
-     */
-    static CacheConfiguration parse(Map<String, ?> properties) {
-        List<String> warnings = new ArrayList<>();
-        String name = text(properties, "name");
-        if (name == null || name.isEmpty()) {
-            throw new IllegalArgumentException("property 'name' is required");
-        }
-        if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("property 'name' = '" + name + "' is not a cache name: use 1 to 64 of "
-                + "A-Z, a-z, 0-9, '_', '.', '-'");
-        }
-        int size = DEFAULT_SIZE;
-        Object rawSize = single(properties, "size");
-        if (rawSize != null && !rawSize.toString().isBlank()) {
-            long parsed = integer("size", rawSize);
-            size = (int) Math.max(CacheSettings.MIN_SIZE, Math.min(CacheSettings.MAX_SIZE, parsed));
-            if (size != parsed) {
-                warnings.add("property 'size' = " + parsed + " is outside " + CacheSettings.MIN_SIZE + ".."
-                    + CacheSettings.MAX_SIZE + "; using " + size);
-            }
-        }
-        long ttl = duration(properties, "autoexpire");
-        long idle = duration(properties, "idleexpire");
-        boolean updateExpire = bool(properties, "updateexpire", true);
-        Long initval = null;
-        Object rawInit = single(properties, "initval");
-        if (rawInit != null && !rawInit.toString().isBlank()) {
-            initval = integer("initval", rawInit);
-        }
-        boolean statistics = bool(properties, "statistics", false);
-        CacheSettings settings = new CacheSettings(size, ttl, updateExpire, idle, initval).withStatistics(statistics);
-        int backlog = EventPublisher.DEFAULT_BACKLOG_EVENTS;
-        Object rawBacklog = single(properties, "event_backlog");
-        if (rawBacklog != null && !rawBacklog.toString().isBlank()) {
-            long parsed = integer("event_backlog", rawBacklog);
-            if (parsed < MIN_EVENT_BACKLOG || parsed > MAX_EVENT_BACKLOG) {
-                throw new IllegalArgumentException("property 'event_backlog' = " + parsed + " is outside "
-                    + MIN_EVENT_BACKLOG + ".." + MAX_EVENT_BACKLOG);
-            }
-            backlog = (int) parsed;
-        }
-        long backlogBytes = EventPublisher.DEFAULT_BACKLOG_BYTES;
-        String rawBytes = optional(properties, "event_backlog_bytes");
-        if (rawBytes != null) {
-            try {
-                backlogBytes = ByteSizes.parse(rawBytes);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("property 'event_backlog_bytes': " + e.getMessage());
-            }
-            if (backlogBytes < MIN_EVENT_BACKLOG_BYTES || backlogBytes > MAX_EVENT_BACKLOG_BYTES) {
-                throw new IllegalArgumentException("property 'event_backlog_bytes' = '" + rawBytes + "' is outside 1KiB..64GiB");
-            }
-        }
-        String table = optional(properties, "dbtable");
-        String url = optional(properties, "db_url");
-        String dataSource = optional(properties, "db_datasource");
-        if (table == null) {
-            if (url != null || dataSource != null) {
-                throw new IllegalArgumentException("property '" + (url != null ? "db_url" : "db_datasource")
-                    + "' is set but 'dbtable' is not: name the table to load, or remove the database");
-            }
-            return new CacheConfiguration(name, settings, backlog, backlogBytes, null, null, warnings);
-        }
-        return new CacheConfiguration(name, settings, backlog, backlogBytes, database(properties, table, url, dataSource),
-            store(properties, table, warnings), warnings);
-    }
+    @AttributeDefinition(name = "Initial value", type = AttributeType.STRING,
+        description = "An integer that a read of a missing key returns, and that increments of a missing key start "
+            + "from (otherwise 0). Empty for none.")
+    String initval() default "";
 
-    private static DatabaseConfig database(Map<String, ?> properties, String table, String url, String dataSource) {
-        if (url == null && dataSource == null) {
-            throw new IllegalArgumentException("property 'dbtable' = '" + table + "' needs 'db_url' or 'db_datasource' "
-                + "to say which database holds it");
-        }
-        if (url != null && dataSource != null) {
-            throw new IllegalArgumentException("properties 'db_url' and 'db_datasource' are both set: use one");
-        }
-        Duration wait = Duration.ofMillis(duration(properties, "db_wait", DEFAULT_DB_WAIT_MILLIS, MAX_DB_WAIT_MILLIS));
-        Duration timeout = Duration.ofMillis(duration(properties, "db_timeout", TableStore.DEFAULT_TIMEOUT.toMillis(),
-            MAX_DB_TIMEOUT_MILLIS));
-        if (timeout.isZero()) {
-            throw new IllegalArgumentException("property 'db_timeout' = '" + text(properties, "db_timeout")
-                + "' must be more than 0: every database call needs a bound");
-        }
-        if (dataSource != null) {
-            try {
-                FrameworkUtil.createFilter(dataSource);
-            } catch (InvalidSyntaxException e) {
-                throw new IllegalArgumentException("property 'db_datasource' = '" + dataSource + "' is not an LDAP filter: "
-                    + e.getMessage());
-            }
-            return DatabaseConfig.dataSource(dataSource, wait, timeout);
-        }
-        if (!url.startsWith("jdbc:")) {
-            throw new IllegalArgumentException("property 'db_url' = '" + url + "' is not a JDBC URL (jdbc:...)");
-        }
-        String driver = optional(properties, "db_driver");
-        if (driver == null) {
-            driver = knownDriver(url);
-            if (driver == null) {
-                throw new IllegalArgumentException("property 'db_driver' is needed for 'db_url' = '" + url + "': name the "
-                    + "driver class its DataSourceFactory is registered with (osgi.jdbc.driver.class)");
-            }
-        } else if (!DRIVER.matcher(driver).matches()) {
-            throw new IllegalArgumentException("property 'db_driver' = '" + driver + "' is not a class name");
-        }
-        Object password = single(properties, "db_password");
-        String secret = password == null || password.toString().isEmpty() ? null : password.toString();
-        return DatabaseConfig.url(driver, url, optional(properties, "db_user"), secret, wait, timeout);
-    }
+    @AttributeDefinition(name = "Statistics",
+        description = "Count hits and misses (CacheHits, CacheMisses, CacheGets, CacheHitPercentage). Off by "
+            + "default, as in JCache: exact counting costs every read about a sixth of its time. Puts, removals, "
+            + "expirations and evictions are always counted. Turning it on counts from zero; turning it off drops "
+            + "the counts. true/false or 1/0.")
+    boolean statistics() default CacheProperties.DEFAULT_STATISTICS;
 
-    /** The driver of the databases whose bundles are known to register a DataSourceFactory. */
-    private static String knownDriver(String url) {
-        if (url.startsWith("jdbc:h2:")) {
-            return "org.h2.Driver";
-        }
-        if (url.startsWith("jdbc:postgresql:")) {
-            return "org.postgresql.Driver";
-        }
-        return null;
-    }
+    @AttributeDefinition(name = "Event backlog", min = "1", max = "100000000",
+        description = "At most this many events of the cache wait for their handlers; past it, an event is "
+            + "dropped, counted in EventsDropped, and the burst is logged once. Default "
+            + EventPublisher.DEFAULT_BACKLOG_EVENTS + ".")
+    int event__backlog() default EventPublisher.DEFAULT_BACKLOG_EVENTS;
 
-    private static StoreSettings store(Map<String, ?> properties, String table, List<String> warnings) {
-        WriteMode mode = WriteMode.NONE;
-        String rawMode = optional(properties, "dbmode");
-        if (rawMode != null) {
-            try {
-                mode = WriteMode.parse(rawMode);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("property 'dbmode': " + e.getMessage());
-            }
-        }
-        List<String> cols = list(properties, "cols");
-        if (!cols.isEmpty() && mode != WriteMode.NONE) {
-            warnings.add("property 'cols' packs several columns into one value, which cannot be written back: "
-                + "'dbmode' = '" + mode + "' is ignored and the table is only read");
-            mode = WriteMode.NONE;
-        }
-        int fetchRows = StoreSettings.FETCH_ROWS;
-        Object rawFetch = single(properties, "fetch_rows");
-        if (rawFetch != null && !rawFetch.toString().isBlank()) {
-            long parsed = integer("fetch_rows", rawFetch);
-            fetchRows = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, parsed));
-        }
-        String suffix = optional(properties, "array_size_suffix");
-        return new StoreSettings(table,
-            orDefault(properties, "key_name_column", StoreSettings.KEY_NAME),
-            orDefault(properties, "key_type_column", StoreSettings.KEY_TYPE),
-            orDefault(properties, "value_type_column", StoreSettings.VALUE_TYPE),
-            orDefault(properties, "key_value_column", StoreSettings.KEY_VALUE),
-            orDefault(properties, "expires_column", StoreSettings.EXPIRES),
-            cols, fetchRows, bool(properties, "db_expires", false),
-            suffix == null ? StoreSettings.ARRAY_SIZE_SUFFIX : suffix, mode);
-    }
+    @AttributeDefinition(name = "Event backlog bytes",
+        description = "At most this much of keys and values (with 64 bytes per event) waits for the handlers: "
+            + "bytes, or with a unit KB, MB, GB, KiB, MiB, GiB (64MB, 1GiB); 1KiB to 64GiB. Default "
+            + EventPublisher.DEFAULT_BACKLOG_BYTES_TEXT + ".")
+    String event__backlog__bytes() default EventPublisher.DEFAULT_BACKLOG_BYTES_TEXT;
 
-    /** A text property, {@code null} when missing or blank. */
-    private static String optional(Map<String, ?> properties, String key) {
-        String value = text(properties, key);
-        return value == null || value.isEmpty() ? null : value;
-    }
+    // ---- the store (htable's dbtable); the method names' "__" is "_" in the property names
 
-    private static String orDefault(Map<String, ?> properties, String key, String fallback) {
-        String value = optional(properties, key);
-        return value == null ? fallback : value;
-    }
+    @AttributeDefinition(name = "Table", required = false,
+        description = "htable's dbtable: the database table the cache loads at start and on reload (schema.table "
+            + "allowed). Empty for a cache without a store; when set, exactly one of db_url and db_datasource "
+            + "says where the table is.")
+    String dbtable() default "";
 
-    /** A list property: several values, or one value of comma-separated items; empty when missing. */
-    private static List<String> list(Map<String, ?> properties, String key) {
-        Object value = properties.get(key);
-        List<String> items = new ArrayList<>();
-        if (value == null) {
-            return items;
-        }
-        List<Object> raw = new ArrayList<>();
-        if (value.getClass().isArray()) {
-            for (int i = 0; i < Array.getLength(value); i++) {
-                raw.add(Array.get(value, i));
-            }
-        } else if (value instanceof Collection) {
-            raw.addAll((Collection<?>) value);
-        } else {
-            raw.add(value);
-        }
-        for (Object r : raw) {
-            for (String item : String.valueOf(r).split(",")) {
-                if (!item.isBlank()) {
-                    items.add(item.strip());
-                }
-            }
-        }
-        return items;
-    }
+    @AttributeDefinition(name = "JDBC URL", required = false,
+        description = "The database, reached through the DataSourceFactory service of its driver (the H2 and "
+            + "PostgreSQL bundles register one), e.g. jdbc:h2:./data/h2/lapse or jdbc:postgresql://127.0.0.1/app.")
+    String db__url() default "";
 
-    private static Object single(Map<String, ?> properties, String key) {
-        Object value = properties.get(key);
-        if (value == null) {
-            return null;
-        }
-        if (value.getClass().isArray()) {
-            if (Array.getLength(value) != 1) {
-                throw new IllegalArgumentException("property '" + key + "' must have one value, not "
-                    + Array.getLength(value));
-            }
-            return Array.get(value, 0);
-        }
-        if (value instanceof Collection) {
-            Collection<?> values = (Collection<?>) value;
-            if (values.size() != 1) {
-                throw new IllegalArgumentException("property '" + key + "' must have one value, not " + values.size());
-            }
-            return values.iterator().next();
-        }
-        return value;
-    }
+    @AttributeDefinition(name = "JDBC driver", required = false,
+        description = "The driver class, the osgi.jdbc.driver.class of the DataSourceFactory to use. Empty to "
+            + "derive it from db_url for H2 (org.h2.Driver) and PostgreSQL (org.postgresql.Driver).")
+    String db__driver() default "";
 
-    private static String text(Map<String, ?> properties, String key) {
-        Object value = single(properties, key);
-        return value == null ? null : value.toString().strip();
-    }
+    @AttributeDefinition(name = "Database user", required = false,
+        description = "The user db_url is opened as; empty for none.")
+    String db__user() default "";
 
-    private static long integer(String key, Object value) {
-        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
-            return ((Number) value).longValue();
-        }
-        try {
-            return Long.parseLong(value.toString().strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("property '" + key + "' = '" + value + "' is not an integer");
-        }
-    }
+    @AttributeDefinition(name = "Database password", type = AttributeType.PASSWORD, required = false,
+        description = "The password of db_user; never logged or shown.")
+    String db__password() default "";
 
-    /** A duration property; missing or blank, 0. */
-    private static long duration(Map<String, ?> properties, String key) {
-        return duration(properties, key, 0, Long.MAX_VALUE);
-    }
+    @AttributeDefinition(name = "DataSource filter", required = false,
+        description = "Instead of db_url: an LDAP filter choosing a javax.sql.DataSource service, as pax-jdbc "
+            + "registers them, e.g. (dataSourceName=app).")
+    String db__datasource() default "";
 
-    /**
-     * A duration property: {@code fallback} when missing or blank (a {@code key =} line of a
-     * {@code .cfg} file), refused above {@code limit}.
-     */
-    private static long duration(Map<String, ?> properties, String key, long fallback, long limit) {
-        Object value = single(properties, key);
-        if (value == null || value.toString().isBlank()) {
-            return fallback;
-        }
-        if (value instanceof Number && !(value instanceof Double || value instanceof Float)) {
-            value = value.toString();
-        }
-        long millis;
-        try {
-            millis = Durations.parseMillis(value.toString());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("property '" + key + "': " + e.getMessage());
-        }
-        if (millis > limit) {
-            throw new IllegalArgumentException("property '" + key + "' = '" + value.toString().strip()
-                + "' is longer than the limit of " + Durations.format(limit));
-        }
-        return millis;
-    }
+    @AttributeDefinition(name = "Wait for the database",
+        description = "How long the load at start waits for the DataSourceFactory or DataSource service to appear "
+            + "before it fails: seconds, or 500ms, 30s, 5m; at most 1h. Default " + CacheProperties.DEFAULT_DB_WAIT + ".")
+    String db__wait() default CacheProperties.DEFAULT_DB_WAIT;
 
-    private static boolean bool(Map<String, ?> properties, String key, boolean fallback) {
-        Object value = single(properties, key);
-        if (value == null) {
-            return fallback;
-        }
-        if (value instanceof Boolean) {
-            return (Boolean) value;
-        }
-        switch (value.toString().strip().toLowerCase(Locale.ROOT)) {
-            case "true":
-            case "1":
-                return true;
-            case "false":
-            case "0":
-                return false;
-            default:
-                throw new IllegalArgumentException("property '" + key + "' = '" + value + "' is not a boolean: use "
-                    + "true, false, 1 or 0");
-        }
-    }
+    @AttributeDefinition(name = "Database timeout",
+        description = "How long one database call may take before it fails: each write-through statement and "
+            + "commit, each statement of the write-back at stop, and the wait for a stopping load. A load's "
+            + "statements get ten times as long, as a big table takes time to read. A write-through change that "
+            + "times out fails with an IllegalStateException and the cache is unchanged. Seconds, or 500ms, 5s, "
+            + "1m; more than 0, at most 1m. Default " + TableStore.DEFAULT_TIMEOUT_TEXT + ".")
+    String db__timeout() default TableStore.DEFAULT_TIMEOUT_TEXT;
+
+    @AttributeDefinition(name = "Write mode",
+        options = {
+            @Option(label = "none: only read the table", value = "none"),
+            @Option(label = "on-stop: replace the table's rows with the cache's when it stops (htable dbmode=1)",
+                value = "on-stop"),
+            @Option(label = "write-through: commit each change before the call returns", value = "write-through")},
+        description = "htable's dbmode: none (0), on-stop (1), or write-through, which needs db_expires = true.")
+    String dbmode() default CacheProperties.DEFAULT_DBMODE;
+
+    @AttributeDefinition(name = "Deadlines in the table",
+        description = "htable's db_expires: load each row's deadline from expires_column (epoch seconds, 0 for "
+            + "none; rows past it are skipped) and save it when writing. When false, loaded entries get autoexpire.")
+    boolean db__expires() default CacheProperties.DEFAULT_DB_EXPIRES;
+
+    @AttributeDefinition(name = "Key column", description = "htable's key_name_column.")
+    String key__name__column() default StoreSettings.KEY_NAME;
+
+    @AttributeDefinition(name = "Key type column",
+        description = "htable's key_type_column: 0 a key, 1 an array element (key[0], key[1], ... and the count in "
+            + "key + array_size_suffix).")
+    String key__type__column() default StoreSettings.KEY_TYPE;
+
+    @AttributeDefinition(name = "Value type column",
+        description = "htable's value_type_column: 0 a string, 1 an integer.")
+    String value__type__column() default StoreSettings.VALUE_TYPE;
+
+    @AttributeDefinition(name = "Value column", description = "htable's key_value_column.")
+    String key__value__column() default StoreSettings.KEY_VALUE;
+
+    @AttributeDefinition(name = "Deadline column", description = "htable's expires_column, read with db_expires.")
+    String expires__column() default StoreSettings.EXPIRES;
+
+    @AttributeDefinition(name = "Packed columns", required = false,
+        description = "htable's cols: the key column, then value columns whose values are joined with ',' into one "
+            + "string, comma-separated. Such a cache cannot write back: dbmode is then none.")
+    String cols() default "";
+
+    @AttributeDefinition(name = "Fetch size", min = "1", max = "1000000",
+        description = "htable's fetch_rows: rows fetched per round trip while loading. Default "
+            + StoreSettings.FETCH_ROWS + ".")
+    int fetch__rows() default StoreSettings.FETCH_ROWS;
+
+    @AttributeDefinition(name = "Array size suffix",
+        description = "htable's array_size_suffix: the key of an array's element count is the array's key and this.")
+    String array__size__suffix() default StoreSettings.ARRAY_SIZE_SUFFIX;
 }

@@ -27,8 +27,10 @@ final class EventPublisher implements TableListener {
 
     /** Default of {@code event_backlog}: events of one cache waiting for their handlers. */
     static final int DEFAULT_BACKLOG_EVENTS = 1_000_000;
-    /** Default of {@code event_backlog_bytes}: 256 MiB of keys and values waiting. */
-    static final long DEFAULT_BACKLOG_BYTES = 256L << 20;
+    /** Default of {@code event_backlog_bytes}, as configured: 256 MiB of keys and values waiting. */
+    static final String DEFAULT_BACKLOG_BYTES_TEXT = "256MiB";
+    /** {@link #DEFAULT_BACKLOG_BYTES_TEXT} in bytes. */
+    static final long DEFAULT_BACKLOG_BYTES = ByteSizes.parse(DEFAULT_BACKLOG_BYTES_TEXT);
     /** What a queued report costs beside its key and value, for the byte bound. */
     private static final long OVERHEAD = 64;
 

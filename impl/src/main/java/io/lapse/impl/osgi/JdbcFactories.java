@@ -36,7 +36,7 @@ final class JdbcFactories {
      * @throws SQLException if the factory fails
      * @throws IllegalStateException if this bundle is not wired to {@code org.osgi.service.jdbc}
      */
-    static DataSource create(Object factory, DatabaseConfig config) throws SQLException {
+    static DataSource create(Object factory, DatabaseSettings config) throws SQLException {
         Driver driver = ((DataSourceFactory) factory).createDriver(null);
         Properties properties = new Properties();
         if (config.user != null) {
@@ -51,10 +51,10 @@ final class JdbcFactories {
     /** Connections of a driver to one URL, as a data source; only {@code getConnection()} is used. */
     private static final class DriverConnections implements DataSource {
         private final Driver driver;
-        private final DatabaseConfig config;
+        private final DatabaseSettings config;
         private final Properties properties;
 
-        DriverConnections(Driver driver, DatabaseConfig config, Properties properties) {
+        DriverConnections(Driver driver, DatabaseSettings config, Properties properties) {
             this.driver = driver;
             this.config = config;
             this.properties = properties;

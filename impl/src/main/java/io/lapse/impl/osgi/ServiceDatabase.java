@@ -29,12 +29,12 @@ import io.lapse.impl.store.Database;
  */
 final class ServiceDatabase implements Database, AutoCloseable {
 
-    private final DatabaseConfig config;
+    private final DatabaseSettings config;
     private final ServiceTracker<Object, Object> tracker;
     private volatile Object lastService;
     private volatile DataSource lastDataSource;
 
-    ServiceDatabase(BundleContext context, DatabaseConfig config) {
+    ServiceDatabase(BundleContext context, DatabaseSettings config) {
         this.config = config;
         String filter = config.url != null
             ? "(&(" + Constants.OBJECTCLASS + "=" + JdbcFactories.FACTORY_CLASS + ")(" + JdbcFactories.DRIVER_CLASS + "="

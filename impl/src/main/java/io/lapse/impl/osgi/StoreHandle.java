@@ -60,7 +60,7 @@ final class StoreHandle {
      *
      * @param configuration the database and store settings this handle was made from, to tell a change
      */
-    StoreHandle(BundleContext context, String pid, CacheTable table, DatabaseConfig db, io.lapse.impl.store.StoreSettings
+    StoreHandle(BundleContext context, String pid, CacheTable table, DatabaseSettings db, io.lapse.impl.store.StoreSettings
         settings, ComponentLog log, Object configuration) {
         this.context = context;
         this.pid = pid;

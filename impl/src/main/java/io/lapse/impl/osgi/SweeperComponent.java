@@ -37,7 +37,7 @@ public final class SweeperComponent implements Sweeps {
 
     @Activate
     void activate() {
-        sweeper.configure(SweeperConfiguration.DEFAULT_THREADS, SweeperConfiguration.DEFAULT_RESOLUTION_MILLIS);
+        sweeper.configure(SweeperProperties.DEFAULT_THREADS, SweeperProperties.DEFAULT_RESOLUTION_MILLIS);
         sweeper.start();
     }
 

@@ -1,68 +1,25 @@
 package io.lapse.impl.osgi;
 
-import java.util.Map;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-import io.lapse.cache.Durations;
-import io.lapse.impl.engine.Sweeper;
+/**
+ * The configuration of the expiry sweeps, PID {@code io.lapse.sweeper}, as the Metatype service
+ * describes it. {@link SweeperProperties} reads and checks the values. Changes apply live.
+ */
+@ObjectClassDefinition(
+    id = "io.lapse.sweeper",
+    name = "Lapse sweeper",
+    description = "The threads that expire entries on time, whether or not the caches are in use.")
+@interface SweeperConfiguration {
 
-/** The sweeper configuration (PID {@code io.lapse.sweeper}), read and checked. */
-final class SweeperConfiguration {
+    @AttributeDefinition(name = "Threads", min = "1", max = "64",
+        description = "How many sweeper threads share the slots of every cache (htable's timer_procs). Default "
+            + SweeperProperties.DEFAULT_THREADS + ".")
+    int threads() default SweeperProperties.DEFAULT_THREADS;
 
-    /** Default of {@code threads}. */
-    static final int DEFAULT_THREADS = 1;
-    /** Default of {@code resolution}: 10 ms. */
-    static final long DEFAULT_RESOLUTION_MILLIS = 10;
-
-    final int threads;
-    final long resolutionMillis;
-
-    private SweeperConfiguration(int threads, long resolutionMillis) {
-        this.threads = threads;
-        this.resolutionMillis = resolutionMillis;
-    }
-
-    static SweeperConfiguration defaults() {
-        return new SweeperConfiguration(DEFAULT_THREADS, DEFAULT_RESOLUTION_MILLIS);
-    }
-
-    /**
-     * Reads a configuration; absent properties take their defaults.
-     *
-     * @throws IllegalArgumentException naming the property that is invalid
-     */
-    static SweeperConfiguration parse(Map<String, ?> properties) {
-        int threads = DEFAULT_THREADS;
-        Object rawThreads = properties.get("threads");
-        if (rawThreads != null && !rawThreads.toString().isBlank()) {
-            long parsed;
-            try {
-                parsed = Long.parseLong(rawThreads.toString().strip());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("property 'threads' = '" + rawThreads + "' is not an integer");
-            }
-            if (parsed < 1 || parsed > Sweeper.MAX_THREADS) {
-                throw new IllegalArgumentException("property 'threads' = " + parsed + " is outside 1.." + Sweeper.MAX_THREADS);
-            }
-            threads = (int) parsed;
-        }
-        long resolution = DEFAULT_RESOLUTION_MILLIS;
-        Object rawResolution = properties.get("resolution");
-        if (rawResolution != null && !rawResolution.toString().isBlank()) {
-            try {
-                resolution = Durations.parseMillis(rawResolution.toString());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("property 'resolution': " + e.getMessage());
-            }
-            if (resolution < Sweeper.MIN_RESOLUTION_MILLIS || resolution > Sweeper.MAX_RESOLUTION_MILLIS) {
-                throw new IllegalArgumentException("property 'resolution' = " + rawResolution + " is outside "
-                    + Sweeper.MIN_RESOLUTION_MILLIS + "ms.." + Sweeper.MAX_RESOLUTION_MILLIS / 1000 + "s");
-            }
-        }
-        return new SweeperConfiguration(threads, resolution);
-    }
-
-    @Override
-    public String toString() {
-        return "threads=" + threads + ", resolution=" + resolutionMillis + "ms";
-    }
+    @AttributeDefinition(name = "Resolution",
+        description = "How often the sweepers wake, and so the bound on how late an expiry is noticed: a duration "
+            + "from 1ms to 60s (500ms, 1s). Default " + SweeperProperties.DEFAULT_RESOLUTION + ".")
+    String resolution() default SweeperProperties.DEFAULT_RESOLUTION;
 }

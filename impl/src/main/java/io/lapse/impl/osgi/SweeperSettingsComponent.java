@@ -26,7 +26,7 @@ import io.lapse.cache.CacheService;
     immediate = true,
     configurationPid = CacheService.SWEEPER_PID,
     configurationPolicy = ConfigurationPolicy.OPTIONAL)
-@Designate(ocd = SweeperConfig.class)
+@Designate(ocd = SweeperConfiguration.class)
 public final class SweeperSettingsComponent {
 
     @Reference
@@ -41,9 +41,9 @@ public final class SweeperSettingsComponent {
     @Activate
     @Modified
     void apply(Map<String, Object> properties) {
-        SweeperConfiguration config;
+        SweeperProperties config;
         try {
-            config = SweeperConfiguration.parse(properties);
+            config = SweeperProperties.parse(properties);
         } catch (IllegalArgumentException e) {
             log.error("Configuration " + CacheService.SWEEPER_PID + ": " + e.getMessage()
                 + "; the sweeper keeps its current settings", null);

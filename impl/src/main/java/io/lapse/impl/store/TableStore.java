@@ -59,7 +59,9 @@ import io.lapse.impl.engine.WriteThrough;
 public final class TableStore implements AutoCloseable {
 
     /** The default of {@code db_timeout}. */
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    public static final String DEFAULT_TIMEOUT_TEXT = "5s";
+    /** {@link #DEFAULT_TIMEOUT_TEXT} as a duration. */
+    public static final Duration DEFAULT_TIMEOUT = Durations.parse(DEFAULT_TIMEOUT_TEXT);
     /**
      * A load's statements may take this many times {@code db_timeout}: reading a big table takes
      * time (a million rows, about a second from PostgreSQL, which streams them, so its query

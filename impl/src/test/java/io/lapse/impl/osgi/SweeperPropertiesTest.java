@@ -8,17 +8,17 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-class SweeperConfigurationTest {
+class SweeperPropertiesTest {
 
     @Test
     void defaultsAndValues() {
-        SweeperConfiguration d = SweeperConfiguration.parse(Map.of());
+        SweeperProperties d = SweeperProperties.parse(Map.of());
         assertEquals(1, d.threads);
         assertEquals(10, d.resolutionMillis);
-        SweeperConfiguration c = SweeperConfiguration.parse(Map.of("threads", "4", "resolution", "250ms"));
+        SweeperProperties c = SweeperProperties.parse(Map.of("threads", "4", "resolution", "250ms"));
         assertEquals(4, c.threads);
         assertEquals(250, c.resolutionMillis);
-        assertEquals(2_000, SweeperConfiguration.parse(Map.of("resolution", 2)).resolutionMillis);
+        assertEquals(2_000, SweeperProperties.parse(Map.of("resolution", 2)).resolutionMillis);
     }
 
     @Test
@@ -31,6 +31,6 @@ class SweeperConfigurationTest {
     }
 
     private static String message(Map<String, Object> properties) {
-        return assertThrows(IllegalArgumentException.class, () -> SweeperConfiguration.parse(properties)).getMessage();
+        return assertThrows(IllegalArgumentException.class, () -> SweeperProperties.parse(properties)).getMessage();
     }
 }

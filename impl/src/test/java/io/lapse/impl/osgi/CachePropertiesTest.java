@@ -13,7 +13,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-class CacheConfigurationTest {
+class CachePropertiesTest {
 
     private static Map<String, Object> config(Object... pairs) {
         Map<String, Object> map = new HashMap<>();
@@ -24,12 +24,12 @@ class CacheConfigurationTest {
     }
 
     private static String refused(Object... pairs) {
-        return assertThrows(IllegalArgumentException.class, () -> CacheConfiguration.parse(config(pairs))).getMessage();
+        return assertThrows(IllegalArgumentException.class, () -> CacheProperties.parse(config(pairs))).getMessage();
     }
 
     @Test
     void appliesTheDocumentedDefaults() {
-        CacheConfiguration c = CacheConfiguration.parse(config("name", "sessions"));
+        CacheProperties c = CacheProperties.parse(config("name", "sessions"));
         assertEquals("sessions", c.name);
         assertEquals(10, c.settings.sizeBits());
         assertEquals(0, c.settings.ttlMillis());
@@ -42,7 +42,7 @@ class CacheConfigurationTest {
 
     @Test
     void readsStringsAsFileinstallAndKarafDeliverThem() {
-        CacheConfiguration c = CacheConfiguration.parse(config("name", "t", "size", "4", "autoexpire", "5m",
+        CacheProperties c = CacheProperties.parse(config("name", "t", "size", "4", "autoexpire", "5m",
             "updateexpire", "0", "idleexpire", "30", "initval", "-7", "statistics", "true"));
         assertEquals(4, c.settings.sizeBits());
         assertEquals(300_000, c.settings.ttlMillis());
@@ -54,7 +54,7 @@ class CacheConfigurationTest {
 
     @Test
     void readsTypedValuesAsConfigAdminClientsSetThem() {
-        CacheConfiguration c = CacheConfiguration.parse(config("name", new String[] {"t"}, "size", 3,
+        CacheProperties c = CacheProperties.parse(config("name", new String[] {"t"}, "size", 3,
             "autoexpire", 60L, "updateexpire", Boolean.FALSE, "initval", 5, "idleexpire", List.of("500ms"),
             "statistics", Boolean.TRUE));
         assertEquals(3, c.settings.sizeBits());
@@ -67,10 +67,10 @@ class CacheConfigurationTest {
 
     @Test
     void clampsTheSizeWithAWarning() {
-        CacheConfiguration big = CacheConfiguration.parse(config("name", "t", "size", "31"));
+        CacheProperties big = CacheProperties.parse(config("name", "t", "size", "31"));
         assertEquals(20, big.settings.sizeBits());
         assertEquals(List.of("property 'size' = 31 is outside 2..20; using 20"), big.warnings);
-        assertEquals(2, CacheConfiguration.parse(config("name", "t", "size", 0)).settings.sizeBits());
+        assertEquals(2, CacheProperties.parse(config("name", "t", "size", 0)).settings.sizeBits());
     }
 
     @Test
@@ -91,7 +91,7 @@ class CacheConfigurationTest {
 
     @Test
     void aCacheWithoutATableHasNoStoreEvenWithTheMetatypeDefaultsFilledIn() {
-        CacheConfiguration c = CacheConfiguration.parse(config("name", "plain", "dbtable", "", "db_url", " ",
+        CacheProperties c = CacheProperties.parse(config("name", "plain", "dbtable", "", "db_url", " ",
             "dbmode", "none", "key_name_column", "key_name", "fetch_rows", 1000, "db_wait", "30s"));
         assertNull(c.store);
         assertNull(c.database);
@@ -99,7 +99,7 @@ class CacheConfigurationTest {
 
     @Test
     void readsAStoreWithHtablesDefaultsAndDerivesTheDriver() {
-        CacheConfiguration c = CacheConfiguration.parse(config("name", "s", "dbtable", "htable",
+        CacheProperties c = CacheProperties.parse(config("name", "s", "dbtable", "htable",
             "db_url", "jdbc:postgresql://127.0.0.1/test?password=secret", "db_user", "postgres", "db_password", "s3 cret",
             "dbmode", "1", "db_expires", "true", "cols", "", "fetch_rows", "5000"));
         assertEquals("org.postgresql.Driver", c.database.driver);
@@ -116,7 +116,7 @@ class CacheConfigurationTest {
 
     @Test
     void aDataSourceIsChosenByAFilter() {
-        CacheConfiguration c = CacheConfiguration.parse(config("name", "s", "dbtable", "t", "db_datasource",
+        CacheProperties c = CacheProperties.parse(config("name", "s", "dbtable", "t", "db_datasource",
             "(dataSourceName=app)", "db_wait", "0"));
         assertEquals("DataSource (dataSourceName=app)", c.database.describe());
         assertEquals(0, c.database.wait.toMillis());
@@ -152,7 +152,7 @@ class CacheConfigurationTest {
 
     @Test
     void packedColumnsTurnWriteBackOffWithAWarning() {
-        CacheConfiguration c = CacheConfiguration.parse(config("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x",
+        CacheProperties c = CacheProperties.parse(config("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x",
             "cols", new String[] {"prefix", "gw,weight"}, "dbmode", "on-stop"));
         assertEquals(io.lapse.impl.store.WriteMode.NONE, c.store.mode());
         assertTrue(c.store.packsColumns());
@@ -162,7 +162,7 @@ class CacheConfigurationTest {
 
     @Test
     void aBlankDurationMeansTheDefaultAsABlankSizeDoes() {
-        CacheConfiguration c = CacheConfiguration.parse(config("name", "t", "autoexpire", "", "idleexpire", "  "));
+        CacheProperties c = CacheProperties.parse(config("name", "t", "autoexpire", "", "idleexpire", "  "));
         assertEquals(0, c.settings.ttlMillis());
         assertEquals(0, c.settings.idleMillis());
     }
@@ -184,7 +184,7 @@ class CacheConfigurationTest {
     }
 
     private static String url(String url) {
-        CacheConfiguration c = CacheConfiguration.parse(config("name", "s", "dbtable", "t", "db_url", url,
+        CacheProperties c = CacheProperties.parse(config("name", "s", "dbtable", "t", "db_url", url,
             "db_driver", "org.h2.Driver"));
         assertFalse(c.database.toString().contains("s3cret"), c.database.toString());
         return c.database.describe();
@@ -192,7 +192,7 @@ class CacheConfigurationTest {
 
     @Test
     void dbWaitIsAtMostAnHour() {
-        assertEquals(3_600_000, CacheConfiguration.parse(config("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x",
+        assertEquals(3_600_000, CacheProperties.parse(config("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x",
             "db_wait", "1h")).database.wait.toMillis());
         assertEquals("property 'db_wait' = '61m' is longer than the limit of 1h",
             refused("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x", "db_wait", "61m"));
@@ -214,13 +214,13 @@ class CacheConfigurationTest {
 
     @Test
     void dbTimeoutIsADurationOfAtMostAMinuteFiveSecondsByDefault() {
-        assertEquals(5_000, CacheConfiguration.parse(config("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x"))
+        assertEquals(5_000, CacheProperties.parse(config("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x"))
             .database.timeout.toMillis());
-        assertEquals(5_000, CacheConfiguration.parse(config("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x",
+        assertEquals(5_000, CacheProperties.parse(config("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x",
             "db_timeout", " ")).database.timeout.toMillis(), "blank is the default");
-        assertEquals(500, CacheConfiguration.parse(config("name", "s", "dbtable", "t", "db_datasource", "(a=b)",
+        assertEquals(500, CacheProperties.parse(config("name", "s", "dbtable", "t", "db_datasource", "(a=b)",
             "db_timeout", "500ms")).database.timeout.toMillis());
-        assertEquals(2_000, CacheConfiguration.parse(config("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x",
+        assertEquals(2_000, CacheProperties.parse(config("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x",
             "db_timeout", 2)).database.timeout.toMillis(), "seconds by default");
         assertEquals("property 'db_timeout' = '0' must be more than 0: every database call needs a bound",
             refused("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x", "db_timeout", "0"));
@@ -232,18 +232,18 @@ class CacheConfigurationTest {
 
     @Test
     void theEventBacklogIsACountAndASizeWithUnits() {
-        CacheConfiguration d = CacheConfiguration.parse(config("name", "s"));
+        CacheProperties d = CacheProperties.parse(config("name", "s"));
         assertEquals(1_000_000, d.eventBacklog);
         assertEquals(256L << 20, d.eventBacklogBytes);
-        CacheConfiguration c = CacheConfiguration.parse(config("name", "s", "event_backlog", "100",
+        CacheProperties c = CacheProperties.parse(config("name", "s", "event_backlog", "100",
             "event_backlog_bytes", "64MB"));
         assertEquals(100, c.eventBacklog);
         assertEquals(64_000_000L, c.eventBacklogBytes);
-        assertEquals(1L << 30, CacheConfiguration.parse(config("name", "s", "event_backlog_bytes", "1 GiB"))
+        assertEquals(1L << 30, CacheProperties.parse(config("name", "s", "event_backlog_bytes", "1 GiB"))
             .eventBacklogBytes);
-        assertEquals(5_000, CacheConfiguration.parse(config("name", "s", "event_backlog_bytes", 5_000))
+        assertEquals(5_000, CacheProperties.parse(config("name", "s", "event_backlog_bytes", 5_000))
             .eventBacklogBytes, "bytes without a unit");
-        assertEquals(1_000_000, CacheConfiguration.parse(config("name", "s", "event_backlog", " ")).eventBacklog,
+        assertEquals(1_000_000, CacheProperties.parse(config("name", "s", "event_backlog", " ")).eventBacklog,
             "blank is the default");
         assertEquals("property 'event_backlog' = 0 is outside 1..100000000", refused("name", "s", "event_backlog", "0"));
         assertEquals("property 'event_backlog_bytes': '12 parsecs' has an unknown unit: use KB, MB, GB, KiB, MiB or GiB",

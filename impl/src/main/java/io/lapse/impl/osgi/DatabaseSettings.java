@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * its driver, or a {@code DataSource} service chosen by a filter. Immutable. The password is kept
  * for the factory and never appears in {@link #describe()} or {@link #toString()}.
  */
-final class DatabaseConfig {
+final class DatabaseSettings {
 
     /** The password of a {@code //user:password@} userinfo; a password may hold ':' and '@'. */
     private static final Pattern USER_INFO = Pattern.compile("(//[^/?#;@:]*:)[^/?#;]*@");
@@ -29,7 +29,7 @@ final class DatabaseConfig {
     /** How long a database call may take ({@code db_timeout}). */
     final Duration timeout;
 
-    private DatabaseConfig(String driver, String url, String user, String password, String dataSourceFilter,
+    private DatabaseSettings(String driver, String url, String user, String password, String dataSourceFilter,
         Duration wait, Duration timeout) {
         this.driver = driver;
         this.url = url;
@@ -40,13 +40,13 @@ final class DatabaseConfig {
         this.timeout = timeout;
     }
 
-    static DatabaseConfig url(String driver, String url, String user, String password, Duration wait,
+    static DatabaseSettings url(String driver, String url, String user, String password, Duration wait,
         Duration timeout) {
-        return new DatabaseConfig(driver, url, user, password, null, wait, timeout);
+        return new DatabaseSettings(driver, url, user, password, null, wait, timeout);
     }
 
-    static DatabaseConfig dataSource(String filter, Duration wait, Duration timeout) {
-        return new DatabaseConfig(null, null, null, null, filter, wait, timeout);
+    static DatabaseSettings dataSource(String filter, Duration wait, Duration timeout) {
+        return new DatabaseSettings(null, null, null, null, filter, wait, timeout);
     }
 
     /**
@@ -65,10 +65,10 @@ final class DatabaseConfig {
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof DatabaseConfig)) {
+        if (!(o instanceof DatabaseSettings)) {
             return false;
         }
-        DatabaseConfig d = (DatabaseConfig) o;
+        DatabaseSettings d = (DatabaseSettings) o;
         return Objects.equals(driver, d.driver) && Objects.equals(url, d.url) && Objects.equals(user, d.user)
             && Objects.equals(password, d.password) && Objects.equals(dataSourceFilter, d.dataSourceFilter)
             && wait.equals(d.wait) && timeout.equals(d.timeout);

@@ -1,0 +1,369 @@
+package io.lapse.impl.osgi;
+
+import java.lang.reflect.Array;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
+
+import io.lapse.cache.Durations;
+import io.lapse.impl.engine.CacheSettings;
+import io.lapse.impl.store.StoreSettings;
+import io.lapse.impl.store.TableStore;
+import io.lapse.impl.store.WriteMode;
+
+/**
+ * One cache configuration (factory PID {@code io.lapse.cache}), read from its raw properties
+ * with the documented defaults and checked, so every mistake is reported by property name and
+ * value rather than by a type-coercion failure deep in the runtime. The defaults are written here
+ * once; {@link CacheConfiguration}, the Metatype description, points at them.
+ */
+final class CacheProperties {
+
+    /** Default of {@code size}: 2^10 slots. */
+    static final int DEFAULT_SIZE = 10;
+    /** Default of {@code autoexpire} and of {@code idleexpire}: never. */
+    static final String DEFAULT_AUTOEXPIRE = "0";
+    static final String DEFAULT_IDLEEXPIRE = "0";
+    /** Default of {@code updateexpire}. */
+    static final boolean DEFAULT_UPDATEEXPIRE = true;
+    /** Default of {@code statistics}: off, as in JCache and Caffeine. */
+    static final boolean DEFAULT_STATISTICS = false;
+    /** Default of {@code dbmode}. */
+    static final String DEFAULT_DBMODE = "none";
+    /** Default of {@code db_expires}. */
+    static final boolean DEFAULT_DB_EXPIRES = false;
+    /** Default of {@code db_wait}, as configured. */
+    static final String DEFAULT_DB_WAIT = "30s";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final Pattern DRIVER = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
+
+    /** Default of {@code db_wait}. */
+    static final long DEFAULT_DB_WAIT_MILLIS = Durations.parseMillis(DEFAULT_DB_WAIT);
+    /** Limit of {@code db_wait}: a cache whose database has not come within an hour is better told so. */
+    static final long MAX_DB_WAIT_MILLIS = 3_600_000;
+    /**
+     * Limit of {@code db_timeout}: a stop with a database that does not answer waits up to about
+     * three times it per cache, and SCR gives a bundle's components 60 s to stop.
+     */
+    static final long MAX_DB_TIMEOUT_MILLIS = 60_000;
+
+    /** Limits of {@code event_backlog}. */
+    static final int MIN_EVENT_BACKLOG = 1;
+    static final int MAX_EVENT_BACKLOG = 100_000_000;
+    /** Limits of {@code event_backlog_bytes}: a kilobyte to 64 GiB. */
+    static final long MIN_EVENT_BACKLOG_BYTES = 1_024;
+    static final long MAX_EVENT_BACKLOG_BYTES = 64L << 30;
+
+    final String name;
+    final CacheSettings settings;
+    /** At most this many events of the cache wait for their handlers ({@code event_backlog}). */
+    final int eventBacklog;
+    /** At most this many bytes of them wait ({@code event_backlog_bytes}). */
+    final long eventBacklogBytes;
+    /** Where the table is, or {@code null} for a cache without a store. */
+    final DatabaseSettings database;
+    /** The table and how to use it, or {@code null} for a cache without a store. */
+    final StoreSettings store;
+    /** Notes for the log about values that were adjusted rather than refused. */
+    final List<String> warnings;
+
+    private CacheProperties(String name, CacheSettings settings, int eventBacklog, long eventBacklogBytes,
+        DatabaseSettings database, StoreSettings store, List<String> warnings) {
+        this.name = name;
+        this.settings = settings;
+        this.eventBacklog = eventBacklog;
+        this.eventBacklogBytes = eventBacklogBytes;
+        this.database = database;
+        this.store = store;
+        this.warnings = warnings;
+    }
+
+    /**
+     * Reads a configuration.
+     *
+     * @param properties the configuration's properties
+     * @return the configuration
+     * @throws IllegalArgumentException naming the first property that is missing or invalid
+     */
+    static CacheProperties parse(Map<String, ?> properties) {
+        List<String> warnings = new ArrayList<>();
+        String name = text(properties, "name");
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("property 'name' is required");
+        }
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("property 'name' = '" + name + "' is not a cache name: use 1 to 64 of "
+                + "A-Z, a-z, 0-9, '_', '.', '-'");
+        }
+        int size = DEFAULT_SIZE;
+        Object rawSize = single(properties, "size");
+        if (rawSize != null && !rawSize.toString().isBlank()) {
+            long parsed = integer("size", rawSize);
+            size = (int) Math.max(CacheSettings.MIN_SIZE, Math.min(CacheSettings.MAX_SIZE, parsed));
+            if (size != parsed) {
+                warnings.add("property 'size' = " + parsed + " is outside " + CacheSettings.MIN_SIZE + ".."
+                    + CacheSettings.MAX_SIZE + "; using " + size);
+            }
+        }
+        long ttl = duration(properties, "autoexpire", Durations.parseMillis(DEFAULT_AUTOEXPIRE), Long.MAX_VALUE);
+        long idle = duration(properties, "idleexpire", Durations.parseMillis(DEFAULT_IDLEEXPIRE), Long.MAX_VALUE);
+        boolean updateExpire = bool(properties, "updateexpire", DEFAULT_UPDATEEXPIRE);
+        Long initval = null;
+        Object rawInit = single(properties, "initval");
+        if (rawInit != null && !rawInit.toString().isBlank()) {
+            initval = integer("initval", rawInit);
+        }
+        boolean statistics = bool(properties, "statistics", DEFAULT_STATISTICS);
+        CacheSettings settings = new CacheSettings(size, ttl, updateExpire, idle, initval).withStatistics(statistics);
+        int backlog = EventPublisher.DEFAULT_BACKLOG_EVENTS;
+        Object rawBacklog = single(properties, "event_backlog");
+        if (rawBacklog != null && !rawBacklog.toString().isBlank()) {
+            long parsed = integer("event_backlog", rawBacklog);
+            if (parsed < MIN_EVENT_BACKLOG || parsed > MAX_EVENT_BACKLOG) {
+                throw new IllegalArgumentException("property 'event_backlog' = " + parsed + " is outside "
+                    + MIN_EVENT_BACKLOG + ".." + MAX_EVENT_BACKLOG);
+            }
+            backlog = (int) parsed;
+        }
+        long backlogBytes = EventPublisher.DEFAULT_BACKLOG_BYTES;
+        String rawBytes = optional(properties, "event_backlog_bytes");
+        if (rawBytes != null) {
+            try {
+                backlogBytes = ByteSizes.parse(rawBytes);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("property 'event_backlog_bytes': " + e.getMessage());
+            }
+            if (backlogBytes < MIN_EVENT_BACKLOG_BYTES || backlogBytes > MAX_EVENT_BACKLOG_BYTES) {
+                throw new IllegalArgumentException("property 'event_backlog_bytes' = '" + rawBytes + "' is outside 1KiB..64GiB");
+            }
+        }
+        String table = optional(properties, "dbtable");
+        String url = optional(properties, "db_url");
+        String dataSource = optional(properties, "db_datasource");
+        if (table == null) {
+            if (url != null || dataSource != null) {
+                throw new IllegalArgumentException("property '" + (url != null ? "db_url" : "db_datasource")
+                    + "' is set but 'dbtable' is not: name the table to load, or remove the database");
+            }
+            return new CacheProperties(name, settings, backlog, backlogBytes, null, null, warnings);
+        }
+        return new CacheProperties(name, settings, backlog, backlogBytes, database(properties, table, url, dataSource),
+            store(properties, table, warnings), warnings);
+    }
+
+    private static DatabaseSettings database(Map<String, ?> properties, String table, String url, String dataSource) {
+        if (url == null && dataSource == null) {
+            throw new IllegalArgumentException("property 'dbtable' = '" + table + "' needs 'db_url' or 'db_datasource' "
+                + "to say which database holds it");
+        }
+        if (url != null && dataSource != null) {
+            throw new IllegalArgumentException("properties 'db_url' and 'db_datasource' are both set: use one");
+        }
+        Duration wait = Duration.ofMillis(duration(properties, "db_wait", DEFAULT_DB_WAIT_MILLIS, MAX_DB_WAIT_MILLIS));
+        Duration timeout = Duration.ofMillis(duration(properties, "db_timeout", TableStore.DEFAULT_TIMEOUT.toMillis(),
+            MAX_DB_TIMEOUT_MILLIS));
+        if (timeout.isZero()) {
+            throw new IllegalArgumentException("property 'db_timeout' = '" + text(properties, "db_timeout")
+                + "' must be more than 0: every database call needs a bound");
+        }
+        if (dataSource != null) {
+            try {
+                FrameworkUtil.createFilter(dataSource);
+            } catch (InvalidSyntaxException e) {
+                throw new IllegalArgumentException("property 'db_datasource' = '" + dataSource + "' is not an LDAP filter: "
+                    + e.getMessage());
+            }
+            return DatabaseSettings.dataSource(dataSource, wait, timeout);
+        }
+        if (!url.startsWith("jdbc:")) {
+            throw new IllegalArgumentException("property 'db_url' = '" + url + "' is not a JDBC URL (jdbc:...)");
+        }
+        String driver = optional(properties, "db_driver");
+        if (driver == null) {
+            driver = knownDriver(url);
+            if (driver == null) {
+                throw new IllegalArgumentException("property 'db_driver' is needed for 'db_url' = '" + url + "': name the "
+                    + "driver class its DataSourceFactory is registered with (osgi.jdbc.driver.class)");
+            }
+        } else if (!DRIVER.matcher(driver).matches()) {
+            throw new IllegalArgumentException("property 'db_driver' = '" + driver + "' is not a class name");
+        }
+        Object password = single(properties, "db_password");
+        String secret = password == null || password.toString().isEmpty() ? null : password.toString();
+        return DatabaseSettings.url(driver, url, optional(properties, "db_user"), secret, wait, timeout);
+    }
+
+    /** The driver of the databases whose bundles are known to register a DataSourceFactory. */
+    private static String knownDriver(String url) {
+        if (url.startsWith("jdbc:h2:")) {
+            return "org.h2.Driver";
+        }
+        if (url.startsWith("jdbc:postgresql:")) {
+            return "org.postgresql.Driver";
+        }
+        return null;
+    }
+
+    private static StoreSettings store(Map<String, ?> properties, String table, List<String> warnings) {
+        WriteMode mode = WriteMode.parse(DEFAULT_DBMODE);
+        String rawMode = optional(properties, "dbmode");
+        if (rawMode != null) {
+            try {
+                mode = WriteMode.parse(rawMode);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("property 'dbmode': " + e.getMessage());
+            }
+        }
+        List<String> cols = list(properties, "cols");
+        if (!cols.isEmpty() && mode != WriteMode.NONE) {
+            warnings.add("property 'cols' packs several columns into one value, which cannot be written back: "
+                + "'dbmode' = '" + mode + "' is ignored and the table is only read");
+            mode = WriteMode.NONE;
+        }
+        int fetchRows = StoreSettings.FETCH_ROWS;
+        Object rawFetch = single(properties, "fetch_rows");
+        if (rawFetch != null && !rawFetch.toString().isBlank()) {
+            long parsed = integer("fetch_rows", rawFetch);
+            fetchRows = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, parsed));
+        }
+        String suffix = optional(properties, "array_size_suffix");
+        return new StoreSettings(table,
+            orDefault(properties, "key_name_column", StoreSettings.KEY_NAME),
+            orDefault(properties, "key_type_column", StoreSettings.KEY_TYPE),
+            orDefault(properties, "value_type_column", StoreSettings.VALUE_TYPE),
+            orDefault(properties, "key_value_column", StoreSettings.KEY_VALUE),
+            orDefault(properties, "expires_column", StoreSettings.EXPIRES),
+            cols, fetchRows, bool(properties, "db_expires", DEFAULT_DB_EXPIRES),
+            suffix == null ? StoreSettings.ARRAY_SIZE_SUFFIX : suffix, mode);
+    }
+
+    /** A text property, {@code null} when missing or blank. */
+    private static String optional(Map<String, ?> properties, String key) {
+        String value = text(properties, key);
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    private static String orDefault(Map<String, ?> properties, String key, String fallback) {
+        String value = optional(properties, key);
+        return value == null ? fallback : value;
+    }
+
+    /** A list property: several values, or one value of comma-separated items; empty when missing. */
+    private static List<String> list(Map<String, ?> properties, String key) {
+        Object value = properties.get(key);
+        List<String> items = new ArrayList<>();
+        if (value == null) {
+            return items;
+        }
+        List<Object> raw = new ArrayList<>();
+        if (value.getClass().isArray()) {
+            for (int i = 0; i < Array.getLength(value); i++) {
+                raw.add(Array.get(value, i));
+            }
+        } else if (value instanceof Collection) {
+            raw.addAll((Collection<?>) value);
+        } else {
+            raw.add(value);
+        }
+        for (Object r : raw) {
+            for (String item : String.valueOf(r).split(",")) {
+                if (!item.isBlank()) {
+                    items.add(item.strip());
+                }
+            }
+        }
+        return items;
+    }
+
+    private static Object single(Map<String, ?> properties, String key) {
+        Object value = properties.get(key);
+        if (value == null) {
+            return null;
+        }
+        if (value.getClass().isArray()) {
+            if (Array.getLength(value) != 1) {
+                throw new IllegalArgumentException("property '" + key + "' must have one value, not "
+                    + Array.getLength(value));
+            }
+            return Array.get(value, 0);
+        }
+        if (value instanceof Collection) {
+            Collection<?> values = (Collection<?>) value;
+            if (values.size() != 1) {
+                throw new IllegalArgumentException("property '" + key + "' must have one value, not " + values.size());
+            }
+            return values.iterator().next();
+        }
+        return value;
+    }
+
+    private static String text(Map<String, ?> properties, String key) {
+        Object value = single(properties, key);
+        return value == null ? null : value.toString().strip();
+    }
+
+    private static long integer(String key, Object value) {
+        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return ((Number) value).longValue();
+        }
+        try {
+            return Long.parseLong(value.toString().strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("property '" + key + "' = '" + value + "' is not an integer");
+        }
+    }
+
+    /** A duration property; missing or blank, 0. */
+    /**
+     * A duration property: {@code fallback} when missing or blank (a {@code key =} line of a
+     * {@code .cfg} file), refused above {@code limit}.
+     */
+    private static long duration(Map<String, ?> properties, String key, long fallback, long limit) {
+        Object value = single(properties, key);
+        if (value == null || value.toString().isBlank()) {
+            return fallback;
+        }
+        if (value instanceof Number && !(value instanceof Double || value instanceof Float)) {
+            value = value.toString();
+        }
+        long millis;
+        try {
+            millis = Durations.parseMillis(value.toString());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("property '" + key + "': " + e.getMessage());
+        }
+        if (millis > limit) {
+            throw new IllegalArgumentException("property '" + key + "' = '" + value.toString().strip()
+                + "' is longer than the limit of " + Durations.format(limit));
+        }
+        return millis;
+    }
+
+    private static boolean bool(Map<String, ?> properties, String key, boolean fallback) {
+        Object value = single(properties, key);
+        if (value == null) {
+            return fallback;
+        }
+        if (value instanceof Boolean) {
+            return (Boolean) value;
+        }
+        switch (value.toString().strip().toLowerCase(Locale.ROOT)) {
+            case "true":
+            case "1":
+                return true;
+            case "false":
+            case "0":
+                return false;
+            default:
+                throw new IllegalArgumentException("property '" + key + "' = '" + value + "' is not a boolean: use "
+                    + "true, false, 1 or 0");
+        }
+    }
+}
