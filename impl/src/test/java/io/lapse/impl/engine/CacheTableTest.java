@@ -31,7 +31,7 @@ import io.lapse.cache.Match;
 
 class CacheTableTest {
 
-    private final FakeClock clock = new FakeClock();
+    private final ManualClock clock = new ManualClock();
     private final TimeSource time = new TimeSource(clock);
     private final RecordingListener events = new RecordingListener();
     private CacheTable table = table(new CacheSettings(4, 0, true, 0, null));

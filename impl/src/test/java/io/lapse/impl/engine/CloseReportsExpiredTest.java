@@ -20,7 +20,7 @@ class CloseReportsExpiredTest {
 
     private static final int ENTRIES = 10_000;
 
-    private final FakeClock clock = new FakeClock();
+    private final ManualClock clock = new ManualClock();
     private final TimeSource time = new TimeSource(clock);
 
     private CacheTable filled(TableListener listener) {

@@ -22,7 +22,7 @@ import io.lapse.cache.CacheEntry;
  */
 class ComputeRefusalTest {
 
-    private final FakeClock clock = new FakeClock();
+    private final ManualClock clock = new ManualClock();
     private final TimeSource time = new TimeSource(clock);
     private final CacheTable table = new CacheTable("c", new CacheSettings(4, 0, true, 0, null), time,
         TableListener.NONE);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import io.lapse.cache.CacheEntry;
 import io.lapse.cache.CacheStats;
 import io.lapse.cache.Match;
-import io.lapse.impl.Await;
+import io.lapse.testing.Await;
 
 /**
  * The exactly-once oracle at volume: two {@link KeyWriter}s make a million calls over two tables
@@ -53,7 +53,7 @@ class ExactlyOnceStressTest {
 
     @Test
     void everyWrittenValueEndsExactlyOnceAndTheCountersAgree() throws Exception {
-        FakeClock clock = new FakeClock();
+        ManualClock clock = new ManualClock();
         TimeSource time = new TimeSource(clock);
         AuditedTable[] tables = {
             new AuditedTable("plain", 4, 12, 0, time, clock),
@@ -102,7 +102,7 @@ class ExactlyOnceStressTest {
         ticking.set(false);
         clockThread.join(TimeUnit.SECONDS.toMillis(10));
         long raceMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        long racedClock = clock.millis() - new FakeClock().millis();
+        long racedClock = clock.millis() - new ManualClock().millis();
 
         // past every deadline: the sweepers must report what is left, with nobody else calling
         clock.advance(Duration.ofDays(1).toMillis());
@@ -154,7 +154,7 @@ class ExactlyOnceStressTest {
      */
     @Test
     void anIdleReadRacingAMatchNeverTurnsAnExpiryIntoARemoval() throws Exception {
-        FakeClock clock = new FakeClock();
+        ManualClock clock = new ManualClock();
         ReportLog log = new ReportLog(clock);
         // nothing ticks this time source, so every deadline check reads the clock: the race is
         // between the reader's check and its compare-and-set, not with a coarse horizon

@@ -22,7 +22,7 @@ class IdleExpiryRaceTest {
     private static final long T0 = 1_000_000;
     private static final long IDLE = 100;
 
-    private final TrapClock clock = new TrapClock();
+    private final ManualClock clock = new ManualClock();
     private final TimeSource time = new TimeSource(clock);
     private final RecordingListener events = new RecordingListener();
     private final CacheTable table = new CacheTable("idle", new CacheSettings(2, 0, true, IDLE, null), time, events);

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
-import io.lapse.impl.Await;
+import io.lapse.testing.Await;
 
 /**
  * The interleaving {@link PerKeyLinearizabilityTest} found in the idle variant, made
@@ -49,7 +49,7 @@ class IdleReadDeadlineTest {
 
         @Override
         public long epochMillis() {
-            return millis.get() + FakeClock.EPOCH_OFFSET;
+            return millis.get() + ManualClock.EPOCH_OFFSET;
         }
     }
 

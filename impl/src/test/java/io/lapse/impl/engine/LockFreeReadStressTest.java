@@ -26,7 +26,7 @@ class LockFreeReadStressTest {
     @Test
     void aKeyStoredThroughoutIsNeverMissedWhileChainsAreRelinked() throws Exception {
         CacheTable table = new CacheTable("reads", new CacheSettings(2, 0, true, 0, null),
-            new TimeSource(new FakeClock()), TableListener.NONE);
+            new TimeSource(new ManualClock()), TableListener.NONE);
         String[] stable = new String[STABLE];
         for (int i = 0; i < STABLE; i++) {
             stable[i] = "stable:" + i;

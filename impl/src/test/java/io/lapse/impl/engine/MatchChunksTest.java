@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import io.lapse.cache.CacheEntry;
 import io.lapse.cache.Match;
-import io.lapse.impl.Await;
+import io.lapse.testing.Await;
 
 /**
  * Passes over the whole table: matches run in chunks outside the slot locks and under a budget
@@ -86,7 +86,7 @@ class MatchChunksTest {
     @Test
     void aTextTooLongForThePatternWithinTheBudgetIsRefusedBeforeItIsMatched() {
         CacheTable table = new CacheTable("long", new CacheSettings(2, 0, true, 0, null),
-            new TimeSource(new FakeClock()), TableListener.NONE);
+            new TimeSource(new ManualClock()), TableListener.NONE);
         String huge = "a".repeat(16 * 1024 * 1024);
         table.put("huge", huge);
         table.put("small", "abc");
@@ -125,7 +125,7 @@ class MatchChunksTest {
                 self[0].reconfigure(new CacheSettings(3, 0, true, 0, null));
             }
         };
-        FakeClock clock = new FakeClock();
+        ManualClock clock = new ManualClock();
         CacheTable table = new CacheTable("self", new CacheSettings(2, 0, true, 0, null), new TimeSource(clock),
             reconfiguring);
         self[0] = table;
@@ -148,7 +148,7 @@ class MatchChunksTest {
     void anIterationCopiesABoundedChunkNotAWholeSlot() {
         // Review B13: an iterator copied a whole slot at once, values included.
         CacheTable table = new CacheTable("copies", new CacheSettings(2, 0, true, 0, null),
-            new TimeSource(new FakeClock()), TableListener.NONE);
+            new TimeSource(new ManualClock()), TableListener.NONE);
         byte[] value = new byte[100 * 1024];
         for (int i = 0; i < 400; i++) {
             table.put("k" + i, value);

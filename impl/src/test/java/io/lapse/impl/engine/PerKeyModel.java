@@ -23,7 +23,7 @@ import io.lapse.cache.Match;
  * A {@code REMOVED} event has no such freedom, and it carries the deadline, so an expiry turned
  * into a removal, or a deadline moved after the verdict, still shows.
  *
- * <p>Time is a {@link FakeClock} that only {@link #advance} moves; the {@link TimeSource} is never
+ * <p>Time is a {@link ManualClock} that only {@link #advance} moves; the {@link TimeSource} is never
  * ticked, so every deadline check reads that clock (no coarse horizon). The keys all fall into
  * one slot of the table's four ({@link #sameSlot()}), so that every operation contends for the
  * same slot lock. {@code removeKeys} and {@code countKeys} take a prefix that matches one key:
@@ -53,10 +53,10 @@ public abstract class PerKeyModel {
     static final String[] PREFIXES = {"k4", "k7", "k9"};
     /** The table's {@code autoexpire}, in clock units (ms). */
     static final long AUTOEXPIRE = 3;
-    /** The clock a {@link FakeClock} starts at; times in results are relative to it. */
-    static final long START = new FakeClock().millis();
+    /** The clock a {@link ManualClock} starts at; times in results are relative to it. */
+    static final long START = new ManualClock().millis();
 
-    private final FakeClock clock = new FakeClock();
+    private final ManualClock clock = new ManualClock();
     /**
      * How many gated writes run, or -1 while the clock moves. A two-line gate rather than a
      * {@code ReadWriteLock}: same effect, and a failure's trace shows two steps for it instead of
@@ -77,7 +77,7 @@ public abstract class PerKeyModel {
             public void entry(EventKind kind, String cache, String key, Object value, long expiresAtMillis) {
                 if (kind != EventKind.EXPIRED) {
                     raised.get().add(event(kind, key, value,
-                        expiresAtMillis == 0 ? Node.NEVER : expiresAtMillis - FakeClock.EPOCH_OFFSET - START));
+                        expiresAtMillis == 0 ? Node.NEVER : expiresAtMillis - ManualClock.EPOCH_OFFSET - START));
                 }
             }
 

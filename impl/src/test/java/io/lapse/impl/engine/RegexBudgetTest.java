@@ -34,7 +34,7 @@ class RegexBudgetTest {
 
     @Test
     void theCacheRefusesThemBeforeCompilingAndLosesNothing() {
-        CacheTable table = new CacheTable("t", new CacheSettings(2, 0, true, 0, null), new TimeSource(new FakeClock()),
+        CacheTable table = new CacheTable("t", new CacheSettings(2, 0, true, 0, null), new TimeSource(new ManualClock()),
             TableListener.NONE);
         table.put("aaa", "bbb");
         // Compiling this one would take the heap; the budget refuses it at once.

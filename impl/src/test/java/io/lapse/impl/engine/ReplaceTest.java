@@ -21,7 +21,7 @@ import io.lapse.cache.CacheEntry;
 /** The bulk replace a load swaps in, and the drain a write-back takes out. */
 class ReplaceTest {
 
-    private final FakeClock clock = new FakeClock();
+    private final ManualClock clock = new ManualClock();
     private final TimeSource time = new TimeSource(clock);
     private final RecordingListener events = new RecordingListener();
     private final CacheTable table = new CacheTable("t", new CacheSettings(4, 0, true, 0, null), time, events);

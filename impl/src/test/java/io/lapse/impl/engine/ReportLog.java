@@ -56,7 +56,7 @@ final class ReportLog implements TableListener {
 
     @Override
     public void entry(EventKind kind, String cache, String key, Object value, long expiresAtMillis) {
-        long deadline = expiresAtMillis == 0 ? Node.NEVER : expiresAtMillis - FakeClock.EPOCH_OFFSET;
+        long deadline = expiresAtMillis == 0 ? Node.NEVER : expiresAtMillis - ManualClock.EPOCH_OFFSET;
         add(new Report(kind, key, value, deadline, clock.millis(), 0));
     }
 

@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.lapse.impl.Await;
+import io.lapse.testing.Await;
 
 /**
  * Expiry keeps its promises while something holds up a sweep: a stalled listener (review B2), an

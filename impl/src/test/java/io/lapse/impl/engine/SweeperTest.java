@@ -10,9 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+
+import io.lapse.testing.Await;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ class SweeperTest {
 
     private static final String PREFIX = "sweeper-test-";
 
-    private final FakeClock clock = new FakeClock();
+    private final ManualClock clock = new ManualClock();
     private final TimeSource time = new TimeSource(clock);
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private final Sweeper sweeper = new Sweeper(time, PREFIX, (t, e) -> failures.add(e));
@@ -29,16 +29,6 @@ class SweeperTest {
     @AfterEach
     void stop() {
         sweeper.close();
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
     }
 
     /** The sweep threads alive, the clock thread aside. */
@@ -64,9 +54,9 @@ class SweeperTest {
         }
         clock.advance(150);
         // TTLs of 100 to 150 ms have passed: 51 entries.
-        await("51 expiries", () -> events.of(EventKind.EXPIRED).size() == 51);
+        Await.until("51 expiries", () -> events.of(EventKind.EXPIRED).size() == 51);
         clock.advance(50);
-        await("100 expiries", () -> events.of(EventKind.EXPIRED).size() == 100);
+        Await.until("100 expiries", () -> events.of(EventKind.EXPIRED).size() == 100);
         assertTrue(events.of(EventKind.EXPIRED).stream().allMatch(e -> e.thread.startsWith(PREFIX)));
         assertEquals(0, table.size());
         table.close();
@@ -85,7 +75,7 @@ class SweeperTest {
             table.put("soon", "v", Duration.ofMillis(200));
             table.put("later", "v", Duration.ofMillis(700));
             slow.start();
-            await("both expiries, long before the next tick", () -> events.of(EventKind.EXPIRED).size() == 2);
+            Await.until("both expiries, long before the next tick", () -> events.of(EventKind.EXPIRED).size() == 2);
             assertEquals(List.of("soon", "later"), events.of(EventKind.EXPIRED).stream().map(e -> e.key)
                 .collect(Collectors.toList()), "each at its own deadline, in deadline order");
         }
@@ -101,15 +91,15 @@ class SweeperTest {
         for (int i = 0; i < 1_000; i++) {
             table.put("k" + i, "v", Duration.ofMillis(i < 500 ? 100 : 10_000));
         }
-        await("one thread", () -> liveThreads() == 1);
+        Await.until("one thread", () -> liveThreads() == 1);
         sweeper.configure(3, 2);
-        await("three threads", () -> liveThreads() == 3);
+        Await.until("three threads", () -> liveThreads() == 3);
         assertEquals(1_000, table.size());
         clock.advance(100);
         // Each of the three threads sweeps its own third of the 64 slots.
-        await("500 expiries", () -> events.of(EventKind.EXPIRED).size() == 500);
+        Await.until("500 expiries", () -> events.of(EventKind.EXPIRED).size() == 500);
         sweeper.configure(1, 10);
-        await("one thread again", () -> liveThreads() == 1);
+        Await.until("one thread again", () -> liveThreads() == 1);
         assertEquals(1, clockThreads(), "the clock thread stays across changes");
         assertEquals(500, table.size());
         sweeper.close();
@@ -123,7 +113,7 @@ class SweeperTest {
     void aStoppedSweeperLeavesReadsExact() {
         CacheTable table = new CacheTable("exact", new CacheSettings(2, 0, true, 0, null), time, TableListener.NONE);
         sweeper.start();
-        await("a tick", () -> time.coarseNow() == clock.millis());
+        Await.until("a tick", () -> time.coarseNow() == clock.millis());
         sweeper.close();
         table.put("k", "v", Duration.ofMillis(2_000));
         clock.advance(2_000);
@@ -148,9 +138,9 @@ class SweeperTest {
         good.put("k", "v", Duration.ofMillis(10));
         good.put("later", "v", Duration.ofMillis(20));
         clock.advance(10);
-        await("the good table's first expiry", () -> events.of(EventKind.EXPIRED).size() == 1);
+        Await.until("the good table's first expiry", () -> events.of(EventKind.EXPIRED).size() == 1);
         clock.advance(10);
-        await("the good table's second expiry", () -> events.of(EventKind.EXPIRED).size() == 2);
+        Await.until("the good table's second expiry", () -> events.of(EventKind.EXPIRED).size() == 2);
         assertEquals(0, bad.size());
         assertEquals(1, bad.stats().eventsDropped());
         bad.close();
@@ -165,7 +155,7 @@ class SweeperTest {
         assertThrows(IllegalArgumentException.class, () -> sweeper.configure(1, 0));
         assertThrows(IllegalArgumentException.class, () -> sweeper.configure(1, Sweeper.MAX_RESOLUTION_MILLIS + 1));
         sweeper.start();
-        await("two threads", () -> liveThreads() == 2);
+        Await.until("two threads", () -> liveThreads() == 2);
         assertFalse(failures.iterator().hasNext());
     }
 

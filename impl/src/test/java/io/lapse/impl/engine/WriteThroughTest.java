@@ -58,7 +58,7 @@ class WriteThroughTest {
         }
     }
 
-    private final FakeClock clock = new FakeClock();
+    private final ManualClock clock = new ManualClock();
     private final TimeSource time = new TimeSource(clock);
     private final RecordingListener events = new RecordingListener();
     private final CacheTable table = new CacheTable("t", new CacheSettings(2, 0, true, 0, 5L), time, events);

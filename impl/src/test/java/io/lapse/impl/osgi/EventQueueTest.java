@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.lapse.impl.Await;
+import io.lapse.testing.Await;
 
 /** Review B10: the events waiting for their handlers are bounded, counted when dropped, logged once per burst. */
 class EventQueueTest {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.lapse.cache.Match;
-import io.lapse.impl.Await;
+import io.lapse.testing.Await;
 import io.lapse.impl.engine.CacheSettings;
 import io.lapse.impl.engine.CacheTable;
 import io.lapse.impl.engine.Clock;

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.lapse.impl.Await;
+import io.lapse.testing.Await;
 
 /**
  * A JVM killed with {@code kill -9} ({@link Process#destroyForcibly()}, SIGKILL) in the middle of
@@ -247,7 +247,7 @@ class WriteBackCrashTest {
     /** Waits for a line of the child's output that matches, failing with the output if the child dies. */
     private static Matcher awaitLine(Process child, Path output, Pattern pattern,
         java.util.function.Predicate<Matcher> wanted) throws Exception {
-        return Await.until("a line matching " + pattern, Duration.ofMillis(WAIT_MILLIS), () -> {
+        return Await.value("a line matching " + pattern, Duration.ofMillis(WAIT_MILLIS), () -> {
             for (String line : lines(output)) {
                 Matcher m = pattern.matcher(line);
                 if (m.matches() && wanted.test(m)) {
