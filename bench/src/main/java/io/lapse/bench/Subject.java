@@ -22,7 +22,10 @@ import io.lapse.impl.engine.TimeSource;
  */
 public enum Subject {
 
-    /** Lapse with its defaults and a default TTL (autoexpire), its sweeper running as in production. */
+    /**
+     * Lapse with its defaults and a default TTL (autoexpire), its sweeper running as in production,
+     * used through the {@code Cache} its consumers receive.
+     */
     LAPSE {
         @Override
         Store create() {
@@ -79,7 +82,9 @@ public enum Subject {
             new CacheSettings(10, TTL.toMillis(), true, 0, null).withStatistics(statistics), time, TableListener.NONE);
         sweeper.add(table);
         sweeper.start();
-        return store(table::get, table::put, () -> {
+        // measured through the view consumers receive as the Cache service, not the table itself
+        io.lapse.cache.Cache cache = table.cache();
+        return store(cache::get, cache::put, () -> {
             sweeper.close();
             table.close();
         });
