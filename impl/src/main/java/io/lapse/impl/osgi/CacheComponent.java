@@ -92,6 +92,21 @@ public final class CacheComponent {
     private StoreHandle store;
     private boolean closed;
 
+    /** For SCR, which sets the references in their fields. */
+    public CacheComponent() {
+    }
+
+    /**
+     * With its references given, as SCR would set them: for running the component without a
+     * framework.
+     */
+    CacheComponent(Sweeps sweeps, CacheDirectory directory, EventBridge events, LoggerFactory loggers) {
+        this.sweeps = sweeps;
+        this.directory = directory;
+        this.events = events;
+        this.loggers = loggers;
+    }
+
     @Activate
     void activate(BundleContext bundleContext, Map<String, Object> properties) {
         context = bundleContext;

@@ -87,6 +87,19 @@ public final class EventBridge {
             return t;
         });
 
+    /** For SCR, which sets the EventAdmin in its field. */
+    public EventBridge() {
+    }
+
+    /**
+     * With its EventAdmin given, as SCR would set it: for running the bridge without a framework.
+     *
+     * @param eventAdmin the EventAdmin, or {@code null} for none
+     */
+    EventBridge(EventAdmin eventAdmin) {
+        this.eventAdmin = eventAdmin;
+    }
+
     @Activate
     void activate() {
         threads.allowCoreThreadTimeOut(true);

@@ -11,23 +11,26 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** An embedded H2 database for the stores' tests, reached through the driver on the class path. */
-final class H2 implements Database {
+/**
+ * An embedded H2 database for the stores' tests, reached through the driver on the class path;
+ * public for the tests of the components that own a store.
+ */
+public final class H2 implements Database {
 
     private static final AtomicInteger NEXT = new AtomicInteger();
 
-    final String url;
+    public final String url;
     /** While set, every connection is refused, as by a database that is down. */
-    final AtomicBoolean down = new AtomicBoolean();
+    public final AtomicBoolean down = new AtomicBoolean();
     /** Runs whenever a connection is asked for. */
-    volatile Runnable onConnect = () -> { };
+    public volatile Runnable onConnect = () -> { };
 
     private H2(String url) {
         this.url = url;
     }
 
     /** A fresh in-memory database, kept until the JVM ends. */
-    static H2 memory() {
+    public static H2 memory() {
         return memory("");
     }
 
@@ -60,7 +63,7 @@ final class H2 implements Database {
     }
 
     /** Runs statements, each in its own auto-committed transaction. */
-    void sql(String... statements) throws SQLException {
+    public void sql(String... statements) throws SQLException {
         try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement st = c.createStatement()) {
             for (String s : statements) {
                 st.execute(s);
@@ -69,13 +72,13 @@ final class H2 implements Database {
     }
 
     /** Creates htable's table. */
-    void htable(String table) throws SQLException {
+    public void htable(String table) throws SQLException {
         sql("CREATE TABLE " + table + " (key_name VARCHAR(4096), key_type INT DEFAULT 0, value_type INT DEFAULT 0, "
             + "key_value VARCHAR(4096), expires BIGINT DEFAULT 0)");
     }
 
     /** The rows of a query, each as its columns' text joined by '|', in the order asked. */
-    List<String> rows(String query) throws SQLException {
+    public List<String> rows(String query) throws SQLException {
         List<String> rows = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement st = c.createStatement();
             ResultSet rs = st.executeQuery(query)) {
