@@ -1,6 +1,7 @@
 package io.lapse.jmx.shell;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -19,6 +20,7 @@ import org.osgi.service.component.annotations.Reference;
 import io.lapse.cache.Cache;
 import io.lapse.cache.CacheService;
 import io.lapse.cache.CacheStats;
+import io.lapse.cache.Durations;
 import io.lapse.jmx.admin.CacheAdmin;
 import io.lapse.jmx.admin.CleanErrors;
 import io.lapse.jmx.admin.DumpPage;
@@ -121,13 +123,13 @@ public final class CacheCommands {
         });
     }
 
-    @Descriptor("Stores a String value, under the cache's autoexpire or the TTL given (30, 500ms, 5m, 0 = never)."
+    @Descriptor("Stores a String value, under the cache's autoexpire or the TTL given (30, 500ms, 5m, 1d; 0 = never)."
         + " Usage: " + SET)
     public void set(@Descriptor("<cache> <key> <value> [<ttl>]") String... args) {
         print(SET, args, 3, 4, a -> {
             CacheAdmin admin = admin(a[0]);
             if (a.length == 4) {
-                admin.set(a[1], a[2], Ttl.parse(a[3]));
+                admin.set(a[1], a[2], ttl(a[3]));
             } else {
                 admin.sets(a[1], a[2]);
             }
@@ -141,7 +143,7 @@ public final class CacheCommands {
             long value = integer(a[2]);
             CacheAdmin admin = admin(a[0]);
             if (a.length == 4) {
-                admin.set(a[1], value, Ttl.parse(a[3]));
+                admin.set(a[1], value, ttl(a[3]));
             } else {
                 admin.seti(a[1], value);
             }
@@ -167,7 +169,7 @@ public final class CacheCommands {
             DumpPage page = admin(a[0]).dump(offset, limit);
             TextTable table = new TextTable().row("KEY", "TYPE", "EXPIRES IN", "VALUE");
             for (DumpRow row : page.getRows()) {
-                table.row(row.getKey(), row.getType(), Ttl.remaining(row.getRemainingMillis()),
+                table.row(row.getKey(), row.getType(), timeLeft(row.getRemainingMillis()),
                     row.isTruncated() ? row.getValue() + "... (" + row.getValueLength() + " in all)" : row.getValue());
             }
             DumpRow[] rows = page.getRows();
@@ -269,6 +271,42 @@ public final class CacheCommands {
         }
         String shown = names.stream().limit(NAMES_SHOWN).collect(Collectors.joining(", "));
         return names.size() <= NAMES_SHOWN ? shown : shown + " and " + (names.size() - NAMES_SHOWN) + " more";
+    }
+
+    /**
+     * Reads a TTL in the one duration syntax of Lapse ({@link Durations}), as the configuration's
+     * {@code autoexpire} is read; {@code 0} means the entry never expires.
+     *
+     * @throws IllegalArgumentException naming the TTL, as typed but shortened, and what is wrong with it
+     */
+    private static Duration ttl(String text) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            // Durations quotes the whole text; a message quotes at most Typed.SHOWN characters of it
+            String whole = "'" + text + "'";
+            String why = e.getMessage().startsWith(whole) ? e.getMessage().substring(whole.length()) : ": " + e.getMessage();
+            throw new IllegalArgumentException("ttl " + Typed.quote(text) + why);
+        }
+    }
+
+    /**
+     * Shows the time left until a deadline in the TTL syntax, rounded to its largest whole unit
+     * ({@code 29.5 s} shows as {@code 30s}), so that a dump's figure can be typed back as a TTL.
+     *
+     * @param remainingMillis milliseconds left, 0 for an entry that never expires
+     * @return e.g. {@code never}, {@code 850ms}, {@code 30s}, {@code 12m}
+     */
+    static String timeLeft(long remainingMillis) {
+        if (remainingMillis == 0) {
+            return "never";
+        }
+        long unit = remainingMillis < 1_000 ? 1
+            : remainingMillis < 60_000 ? 1_000
+            : remainingMillis < 3_600_000 ? 60_000
+            : remainingMillis < 86_400_000 ? 3_600_000
+            : 86_400_000;
+        return Durations.format((remainingMillis + unit / 2) / unit * unit);
     }
 
     private static long number(String what, String text) {
