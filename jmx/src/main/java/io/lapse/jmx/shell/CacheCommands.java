@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -14,8 +15,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.apache.felix.service.command.Descriptor;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
 
 import io.lapse.cache.Cache;
 import io.lapse.cache.CacheService;
@@ -28,9 +27,11 @@ import io.lapse.jmx.admin.DumpRow;
 import io.lapse.jmx.admin.Reloader;
 
 /**
- * The {@code cache:*} shell commands, after htable's RPC commands: a Gogo command service
- * (service properties {@code osgi.command.scope=cache} and one {@code osgi.command.function}
- * per command), which Felix Gogo and Karaf's shell both run.
+ * The {@code cache:*} shell commands, after htable's RPC commands. In the bundle, the component
+ * {@code io.lapse.jmx.osgi.CacheCommandsComponent}, a subclass that adds only the wiring, is
+ * registered as a Gogo command service under this class (service properties
+ * {@code osgi.command.scope=cache} and one {@code osgi.command.function} per command), which
+ * Felix Gogo and Karaf's shell both run.
  *
  * <p>Like Karaf's own commands, a command prints its output to {@code System.out}, which Gogo's
  * and Karaf's shells route to the calling session (or into a pipe), and returns nothing: Karaf
@@ -47,15 +48,10 @@ import io.lapse.jmx.admin.Reloader;
  * as {@code base64:...}); control characters in keys and values print as escapes.
  *
  * <p>Only the command methods are public, because Gogo offers every public method whose name
- * matches a function. Safe for use by any number of threads: it holds no state of its own.
+ * matches a function; for the same reason a subclass adds no public method. Safe for use by any
+ * number of threads: it holds no state of its own.
  */
-@Component(service = CacheCommands.class, property = {
-    "osgi.command.scope=cache",
-    "osgi.command.function=list", "osgi.command.function=get", "osgi.command.function=set",
-    "osgi.command.function=seti", "osgi.command.function=delete", "osgi.command.function=dump",
-    "osgi.command.function=stats", "osgi.command.function=reload", "osgi.command.function=reset",
-    "osgi.command.function=rm"})
-public final class CacheCommands {
+public class CacheCommands {
 
     /** Rows per page when cache:dump is given no limit. */
     static final int DEFAULT_DUMP_LIMIT = 100;
@@ -77,25 +73,33 @@ public final class CacheCommands {
     private static final String RESET = "cache:reset <cache>";
     private static final String RM = "cache:rm <cache> (--key <regex> | --value <regex> | --prefix <prefix>)";
 
-    /** How cache:reload finds a cache's store; the bundle's {@code StoreDirectory}. */
-    @Reference
-    private Reloader reloader = Reloader.NO_STORES;
+    /** How cache:reload finds a cache's store. */
+    private final Reloader reloader;
 
-    @Reference
-    private CacheService caches;
+    private final CacheService caches;
 
     /** Where a command prints: read at each call, because the shell gives each session its own. */
     private final Supplier<PrintStream> out;
 
-    /** For SCR: commands that print to {@code System.out}, which the shell routes to the session. */
-    public CacheCommands() {
-        this.out = () -> System.out;
+    /**
+     * Commands that print to {@code System.out}, which the shell routes to the calling session.
+     *
+     * @param caches the caches the commands name
+     * @param reloader how {@code cache:reload} finds a cache's store
+     */
+    protected CacheCommands(CacheService caches, Reloader reloader) {
+        this(caches, reloader, () -> System.out);
     }
 
-    /** For tests: commands over the given caches that print to {@code out}. */
+    /** For tests: commands over the given caches, none with a store, that print to {@code out}. */
     CacheCommands(CacheService caches, PrintStream out) {
-        this.caches = caches;
-        this.out = () -> out;
+        this(caches, Reloader.NO_STORES, () -> out);
+    }
+
+    private CacheCommands(CacheService caches, Reloader reloader, Supplier<PrintStream> out) {
+        this.caches = Objects.requireNonNull(caches, "caches");
+        this.reloader = Objects.requireNonNull(reloader, "reloader");
+        this.out = out;
     }
 
     @Descriptor("Lists the caches and their sizes. Usage: " + LIST)
