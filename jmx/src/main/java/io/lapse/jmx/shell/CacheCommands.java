@@ -25,6 +25,7 @@ import io.lapse.jmx.admin.CleanErrors;
 import io.lapse.jmx.admin.DumpPage;
 import io.lapse.jmx.admin.DumpRow;
 import io.lapse.jmx.admin.Reloader;
+import io.lapse.jmx.admin.StatFigure;
 
 /**
  * The {@code cache:*} shell commands, after htable's RPC commands. In the bundle, the component
@@ -337,55 +338,31 @@ public class CacheCommands {
         }
     }
 
-    /** The figures cache:stats prints, with their label for one cache and their column heading. */
-    private enum Figure {
-        SIZE("size", "ITEMS", CacheStats::size),
-        SLOTS("slots", "SLOTS", CacheStats::slots),
-        MAX_SLOT("max slot items", "MAX/SLOT", CacheStats::maxSlotItems),
-        MIN_SLOT("min slot items", "MIN/SLOT", CacheStats::minSlotItems),
-        HITS("hits", "HITS", s -> counted(s, s.hits())),
-        MISSES("misses", "MISSES", s -> counted(s, s.misses())),
-        GETS("gets", "GETS", s -> counted(s, s.gets())),
-        HIT_PERCENT("hit %", "HIT%", s -> counted(s, String.format(Locale.ROOT, "%.1f", s.hitPercentage()))),
-        PUTS("puts", "PUTS", CacheStats::puts),
-        REMOVALS("removals", "REMOVED", CacheStats::removals),
-        EXPIRATIONS("expirations", "EXPIRED", CacheStats::expirations),
-        EVICTIONS("evictions", "EVICTED", CacheStats::evictions),
-        POSTED("events posted", "POSTED", CacheStats::eventsPosted),
-        DROPPED("events dropped", "DROPPED", CacheStats::eventsDropped),
-        LAG_P50("expiry lag p50 ms", "LAG P50", CacheStats::expiryLagP50Millis),
-        LAG_P99("expiry lag p99 ms", "LAG P99", CacheStats::expiryLagP99Millis),
-        LAG_MAX("expiry lag max ms", "LAG MAX", CacheStats::expiryLagMaxMillis);
-
-        /** A read counter, or "off" while the cache does not count reads (its statistics setting). */
-        private static Object counted(CacheStats s, Object figure) {
-            return s.statisticsEnabled() ? figure : "off";
+    /**
+     * A figure as {@code cache:stats} prints it: a percentage with one decimal, and a figure that
+     * counts reads as {@code off} while the cache does not count them (its statistics setting).
+     */
+    private static Object shown(StatFigure figure, CacheStats s) {
+        if (figure.countsReads() && !s.statisticsEnabled()) {
+            return "off";
         }
-
-        final String label;
-        final String heading;
-        final Function<CacheStats, Object> value;
-
-        Figure(String label, String heading, Function<CacheStats, Object> value) {
-            this.label = label;
-            this.heading = heading;
-            this.value = value;
-        }
+        Number value = figure.read(s);
+        return value instanceof Float ? String.format(Locale.ROOT, "%.1f", value.floatValue()) : value;
     }
 
     private static String oneCache(Cache cache) {
         CacheStats s = cache.stats();
         TextTable table = new TextTable().row("name", cache.name());
-        for (Figure f : Figure.values()) {
-            table.row(f.label, f.value.apply(s));
+        for (StatFigure f : StatFigure.values()) {
+            table.row(f.label(), shown(f, s));
         }
         return table.toString();
     }
 
     private String everyCache() {
         List<Object> headings = new ArrayList<>(List.of("NAME"));
-        for (Figure f : Figure.values()) {
-            headings.add(f.heading);
+        for (StatFigure f : StatFigure.values()) {
+            headings.add(f.heading());
         }
         TextTable table = new TextTable().row(headings.toArray());
         for (String name : caches.names()) {
@@ -404,8 +381,8 @@ public class CacheCommands {
                 continue;
             }
             List<Object> row = new ArrayList<>(List.of(name));
-            for (Figure f : Figure.values()) {
-                row.add(f.value.apply(s));
+            for (StatFigure f : StatFigure.values()) {
+                row.add(shown(f, s));
             }
             table.row(row.toArray());
         }

@@ -10,7 +10,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -30,6 +32,7 @@ import io.lapse.impl.engine.Clock;
 import io.lapse.impl.engine.TableListener;
 import io.lapse.impl.engine.TimeSource;
 import io.lapse.jmx.admin.InterceptedCache;
+import io.lapse.jmx.admin.StatFigure;
 
 class CacheCommandsTest {
 
@@ -107,6 +110,23 @@ class CacheCommandsTest {
         assertTrue(all.startsWith("NAME      ITEMS  SLOTS"), all);
         assertTrue(all.contains("\nsessions  1      8  "), all);
         assertEquals(3, all.split("\n").length);
+    }
+
+    @Test
+    void statsPrintsEveryFigureInTheOrderOfStatFigure() {
+        List<String> labels = new ArrayList<>(List.of("name"));
+        List<String> headings = new ArrayList<>(List.of("NAME"));
+        for (StatFigure figure : StatFigure.values()) {
+            labels.add(figure.label());
+            headings.add(figure.heading());
+        }
+        List<String> printed = new ArrayList<>();
+        for (String line : output(() -> commands.stats("sessions")).split("\n")) {
+            printed.add(line.split(" {2,}")[0]);
+        }
+        assertEquals(labels, printed);
+        String header = output(() -> commands.stats()).split("\n")[0];
+        assertEquals(headings, List.of(header.split(" {2,}")));
     }
 
     @Test
