@@ -1,6 +1,7 @@
 package io.lapse.jmx;
 
 import io.lapse.jmx.admin.DumpPage;
+import io.lapse.jmx.admin.StatFigure;
 
 /**
  * One cache, as {@code io.lapse:type=Cache,name=<name>}: its counters (with JCache's names where
@@ -14,10 +15,12 @@ import io.lapse.jmx.admin.DumpPage;
  * Karaf's default JMX ACL grants to viewers. {@link #get} reads as any client read does (it counts
  * a hit or a miss, and restarts an idle timer when {@code idleexpire} is set) and changes no value.
  *
- * <p>Every attribute but {@code Name} is a figure of the cache's statistics, which cost a pass over
- * the cache. Reading several in one {@code getAttributes} call, as jconsole does on each refresh,
- * answers them all from one snapshot: one pass, and figures that agree with one another. Reading
- * one attribute takes a fresh snapshot.
+ * <p>Every attribute but {@code Name} and {@code StatisticsEnabled} is a figure of the cache's
+ * statistics, one per {@link StatFigure}, which holds its name, its meaning (what JMX clients
+ * show) and how it is read; a snapshot of the statistics costs a pass over the cache. Reading
+ * several in one {@code getAttributes} call, as jconsole does on each refresh, answers them all
+ * from one snapshot: one pass, and figures that agree with one another. Reading one attribute
+ * takes a fresh snapshot.
  *
  * <p>Errors reach the client as {@link IllegalArgumentException} (bad input: a null, an empty or
  * over-long key, an invalid or over-complex regex, a negative offset...) or
@@ -35,72 +38,55 @@ public interface CacheMXBean {
         + "off, CacheHits, CacheMisses, CacheGets and CacheHitPercentage stay 0")
     boolean isStatisticsEnabled();
 
-    /** @return reads that found a live entry */
-    @Description("Reads that found a live entry, counted while StatisticsEnabled")
-    long getCacheHits();
-
-    /** @return reads that found none */
-    @Description("Reads that found no live entry, counted while StatisticsEnabled")
-    long getCacheMisses();
-
-    /** @return hits as a percentage of reads */
-    @Description("Hits as a percentage of reads, 0 before the first read or while statistics are off")
-    float getCacheHitPercentage();
-
-    /** @return all reads */
-    @Description("All reads: hits plus misses, counted while StatisticsEnabled")
-    long getCacheGets();
-
-    /** @return values stored */
-    @Description("Values stored: puts, increments and computes that stored a value")
-    long getCachePuts();
-
-    /** @return live entries removed */
-    @Description("Live entries removed by a delete, a match, a compute or a reset")
-    long getCacheRemovals();
-
-    /** @return entries evicted for capacity */
-    @Description("Entries removed to respect a capacity limit")
-    long getCacheEvictions();
-
-    /** @return entries expired */
-    @Description("Entries whose deadline passed")
-    long getCacheExpirations();
-
-    /** @return live entries */
-    @Description("Live entries now")
+    /** @return the figure {@link StatFigure#ITEMS} */
     long getSize();
 
-    /** @return slots (lock stripes) */
-    @Description("Slots (lock stripes): 2^size")
+    /** @return the figure {@link StatFigure#SLOTS} */
     int getSlots();
 
-    /** @return the most entries in one slot */
-    @Description("The most live entries in one slot")
+    /** @return the figure {@link StatFigure#MAX_SLOT_ITEMS} */
     long getMaxSlotItems();
 
-    /** @return the fewest entries in one slot */
-    @Description("The fewest live entries in one slot")
+    /** @return the figure {@link StatFigure#MIN_SLOT_ITEMS} */
     long getMinSlotItems();
 
-    /** @return events handed to EventAdmin */
-    @Description("Events handed to EventAdmin")
+    /** @return the figure {@link StatFigure#HITS} */
+    long getCacheHits();
+
+    /** @return the figure {@link StatFigure#MISSES} */
+    long getCacheMisses();
+
+    /** @return the figure {@link StatFigure#GETS} */
+    long getCacheGets();
+
+    /** @return the figure {@link StatFigure#HIT_PERCENTAGE} */
+    float getCacheHitPercentage();
+
+    /** @return the figure {@link StatFigure#PUTS} */
+    long getCachePuts();
+
+    /** @return the figure {@link StatFigure#REMOVALS} */
+    long getCacheRemovals();
+
+    /** @return the figure {@link StatFigure#EXPIRATIONS} */
+    long getCacheExpirations();
+
+    /** @return the figure {@link StatFigure#EVICTIONS} */
+    long getCacheEvictions();
+
+    /** @return the figure {@link StatFigure#EVENTS_POSTED} */
     long getEventsPosted();
 
-    /** @return events that had a subscriber but no EventAdmin to take them */
-    @Description("Events that had a subscriber but no EventAdmin to take them")
+    /** @return the figure {@link StatFigure#EVENTS_DROPPED} */
     long getEventsDropped();
 
-    /** @return median lateness of expiries, ms */
-    @Description("Median time from an entry's deadline to its expiry being noticed, ms")
+    /** @return the figure {@link StatFigure#EXPIRY_LAG_P50} */
     long getExpiryLagP50Millis();
 
-    /** @return 99th percentile lateness of expiries, ms */
-    @Description("99th percentile of that lateness, ms")
+    /** @return the figure {@link StatFigure#EXPIRY_LAG_P99} */
     long getExpiryLagP99Millis();
 
-    /** @return largest lateness of an expiry, ms */
-    @Description("Largest lateness seen, ms")
+    /** @return the figure {@link StatFigure#EXPIRY_LAG_MAX} */
     long getExpiryLagMaxMillis();
 
     /**

@@ -3,17 +3,19 @@ package io.lapse.jmx;
 import javax.management.ConstructorParameters;
 
 import io.lapse.cache.CacheStats;
+import io.lapse.jmx.admin.StatFigure;
 
 /**
- * One row of {@link CacheManagerMXBean#stats()}: a cache's name, htable.stats' slot figures and
- * the counters of its {@link CacheMXBean}. Immutable; mapped to a {@code CompositeData} by the
- * MXBean framework.
+ * One row of {@link CacheManagerMXBean#stats()}: a cache's name and the figures of its
+ * statistics that have a column ({@link StatFigure#columns()}), in that order. Immutable; mapped
+ * to a {@code CompositeData} by the MXBean framework, which needs each property spelled out as a
+ * getter and a constructor parameter; {@code StatFiguresTest} holds them to {@link StatFigure}.
  */
 public final class CacheStatsRow {
 
     private final String name;
-    private final int slots;
     private final long items;
+    private final int slots;
     private final long maxSlotItems;
     private final long minSlotItems;
     private final long hits;
@@ -21,8 +23,8 @@ public final class CacheStatsRow {
     private final long gets;
     private final long puts;
     private final long removals;
-    private final long evictions;
     private final long expirations;
+    private final long evictions;
     private final long eventsPosted;
     private final long eventsDropped;
     private final long expiryLagP50Millis;
@@ -32,15 +34,15 @@ public final class CacheStatsRow {
     /**
      * Creates a row; the parameters are the properties of the same names.
      */
-    @ConstructorParameters({"name", "slots", "items", "maxSlotItems", "minSlotItems", "hits", "misses", "gets",
-        "puts", "removals", "evictions", "expirations", "eventsPosted", "eventsDropped", "expiryLagP50Millis",
+    @ConstructorParameters({"name", "items", "slots", "maxSlotItems", "minSlotItems", "hits", "misses", "gets",
+        "puts", "removals", "expirations", "evictions", "eventsPosted", "eventsDropped", "expiryLagP50Millis",
         "expiryLagP99Millis", "expiryLagMaxMillis"})
-    public CacheStatsRow(String name, int slots, long items, long maxSlotItems, long minSlotItems, long hits,
-        long misses, long gets, long puts, long removals, long evictions, long expirations, long eventsPosted,
+    public CacheStatsRow(String name, long items, int slots, long maxSlotItems, long minSlotItems, long hits,
+        long misses, long gets, long puts, long removals, long expirations, long evictions, long eventsPosted,
         long eventsDropped, long expiryLagP50Millis, long expiryLagP99Millis, long expiryLagMaxMillis) {
         this.name = name;
-        this.slots = slots;
         this.items = items;
+        this.slots = slots;
         this.maxSlotItems = maxSlotItems;
         this.minSlotItems = minSlotItems;
         this.hits = hits;
@@ -48,8 +50,8 @@ public final class CacheStatsRow {
         this.gets = gets;
         this.puts = puts;
         this.removals = removals;
-        this.evictions = evictions;
         this.expirations = expirations;
+        this.evictions = evictions;
         this.eventsPosted = eventsPosted;
         this.eventsDropped = eventsDropped;
         this.expiryLagP50Millis = expiryLagP50Millis;
@@ -57,10 +59,22 @@ public final class CacheStatsRow {
         this.expiryLagMaxMillis = expiryLagMaxMillis;
     }
 
+    /**
+     * The row of a cache, each figure read as {@link StatFigure} says.
+     *
+     * @param name the cache's name
+     * @param s a snapshot of its statistics
+     * @return the row
+     */
     static CacheStatsRow of(String name, CacheStats s) {
-        return new CacheStatsRow(name, s.slots(), s.size(), s.maxSlotItems(), s.minSlotItems(), s.hits(), s.misses(),
-            s.gets(), s.puts(), s.removals(), s.evictions(), s.expirations(), s.eventsPosted(), s.eventsDropped(),
-            s.expiryLagP50Millis(), s.expiryLagP99Millis(), s.expiryLagMaxMillis());
+        return new CacheStatsRow(name, StatFigure.ITEMS.read(s).longValue(), StatFigure.SLOTS.read(s).intValue(),
+            StatFigure.MAX_SLOT_ITEMS.read(s).longValue(), StatFigure.MIN_SLOT_ITEMS.read(s).longValue(),
+            StatFigure.HITS.read(s).longValue(), StatFigure.MISSES.read(s).longValue(),
+            StatFigure.GETS.read(s).longValue(), StatFigure.PUTS.read(s).longValue(),
+            StatFigure.REMOVALS.read(s).longValue(), StatFigure.EXPIRATIONS.read(s).longValue(),
+            StatFigure.EVICTIONS.read(s).longValue(), StatFigure.EVENTS_POSTED.read(s).longValue(),
+            StatFigure.EVENTS_DROPPED.read(s).longValue(), StatFigure.EXPIRY_LAG_P50.read(s).longValue(),
+            StatFigure.EXPIRY_LAG_P99.read(s).longValue(), StatFigure.EXPIRY_LAG_MAX.read(s).longValue());
     }
 
     /** @return the cache name */
@@ -68,82 +82,82 @@ public final class CacheStatsRow {
         return name;
     }
 
-    /** @return slots (lock stripes) */
-    public int getSlots() {
-        return slots;
-    }
-
-    /** @return live entries */
+    /** @return {@link StatFigure#ITEMS} */
     public long getItems() {
         return items;
     }
 
-    /** @return the most entries in one slot */
+    /** @return {@link StatFigure#SLOTS} */
+    public int getSlots() {
+        return slots;
+    }
+
+    /** @return {@link StatFigure#MAX_SLOT_ITEMS} */
     public long getMaxSlotItems() {
         return maxSlotItems;
     }
 
-    /** @return the fewest entries in one slot */
+    /** @return {@link StatFigure#MIN_SLOT_ITEMS} */
     public long getMinSlotItems() {
         return minSlotItems;
     }
 
-    /** @return reads that found a live entry */
+    /** @return {@link StatFigure#HITS} */
     public long getHits() {
         return hits;
     }
 
-    /** @return reads that found none */
+    /** @return {@link StatFigure#MISSES} */
     public long getMisses() {
         return misses;
     }
 
-    /** @return all reads */
+    /** @return {@link StatFigure#GETS} */
     public long getGets() {
         return gets;
     }
 
-    /** @return values stored */
+    /** @return {@link StatFigure#PUTS} */
     public long getPuts() {
         return puts;
     }
 
-    /** @return live entries removed */
+    /** @return {@link StatFigure#REMOVALS} */
     public long getRemovals() {
         return removals;
     }
 
-    /** @return entries evicted for capacity */
-    public long getEvictions() {
-        return evictions;
-    }
-
-    /** @return entries expired */
+    /** @return {@link StatFigure#EXPIRATIONS} */
     public long getExpirations() {
         return expirations;
     }
 
-    /** @return events handed to EventAdmin */
+    /** @return {@link StatFigure#EVICTIONS} */
+    public long getEvictions() {
+        return evictions;
+    }
+
+    /** @return {@link StatFigure#EVENTS_POSTED} */
     public long getEventsPosted() {
         return eventsPosted;
     }
 
-    /** @return events with a subscriber but no EventAdmin */
+    /** @return {@link StatFigure#EVENTS_DROPPED} */
     public long getEventsDropped() {
         return eventsDropped;
     }
 
-    /** @return median expiry lateness, ms */
+    /** @return {@link StatFigure#EXPIRY_LAG_P50} */
     public long getExpiryLagP50Millis() {
         return expiryLagP50Millis;
     }
 
-    /** @return 99th percentile expiry lateness, ms */
+    /** @return {@link StatFigure#EXPIRY_LAG_P99} */
     public long getExpiryLagP99Millis() {
         return expiryLagP99Millis;
     }
 
-    /** @return largest expiry lateness, ms */
+    /** @return {@link StatFigure#EXPIRY_LAG_MAX} */
     public long getExpiryLagMaxMillis() {
         return expiryLagMaxMillis;
     }

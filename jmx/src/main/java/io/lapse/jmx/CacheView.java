@@ -6,10 +6,12 @@ import io.lapse.cache.CacheStats;
 import io.lapse.jmx.admin.CacheAdmin;
 import io.lapse.jmx.admin.CleanErrors;
 import io.lapse.jmx.admin.DumpPage;
+import io.lapse.jmx.admin.StatFigure;
 
 /**
  * The {@link CacheMXBean} of one cache: each operation goes through {@link CacheAdmin} and
- * {@link CleanErrors}; each attribute is a figure of a {@link CacheStats}, which costs a pass over
+ * {@link CleanErrors}; every attribute but the name comes from a {@link CacheStats} (a figure,
+ * read as {@link StatFigure} says, or the statistics setting), and a snapshot costs a pass over
  * the cache. A read of one attribute takes a fresh snapshot, so it is never stale; the reads of
  * one batch ({@link BatchedReads}: a {@code getAttributes} call, as jconsole sends on each
  * refresh) share one, taken at the batch's first read.
@@ -63,6 +65,11 @@ final class CacheView implements CacheMXBean, BatchedReads {
         return (CacheStats) current[0];
     }
 
+    /** A figure, from the batch's snapshot or a fresh one, as {@link StatFigure} reads it. */
+    private Number figure(StatFigure figure) {
+        return figure.read(stats());
+    }
+
     private CacheStats freshStats() {
         return CleanErrors.call(admin.name(), "stats", () -> admin.cache().stats());
     }
@@ -79,87 +86,87 @@ final class CacheView implements CacheMXBean, BatchedReads {
 
     @Override
     public long getCacheHits() {
-        return stats().hits();
+        return figure(StatFigure.HITS).longValue();
     }
 
     @Override
     public long getCacheMisses() {
-        return stats().misses();
+        return figure(StatFigure.MISSES).longValue();
     }
 
     @Override
     public float getCacheHitPercentage() {
-        return stats().hitPercentage();
+        return figure(StatFigure.HIT_PERCENTAGE).floatValue();
     }
 
     @Override
     public long getCacheGets() {
-        return stats().gets();
+        return figure(StatFigure.GETS).longValue();
     }
 
     @Override
     public long getCachePuts() {
-        return stats().puts();
+        return figure(StatFigure.PUTS).longValue();
     }
 
     @Override
     public long getCacheRemovals() {
-        return stats().removals();
+        return figure(StatFigure.REMOVALS).longValue();
     }
 
     @Override
     public long getCacheEvictions() {
-        return stats().evictions();
+        return figure(StatFigure.EVICTIONS).longValue();
     }
 
     @Override
     public long getCacheExpirations() {
-        return stats().expirations();
+        return figure(StatFigure.EXPIRATIONS).longValue();
     }
 
     @Override
     public long getSize() {
-        return stats().size();
+        return figure(StatFigure.ITEMS).longValue();
     }
 
     @Override
     public int getSlots() {
-        return stats().slots();
+        return figure(StatFigure.SLOTS).intValue();
     }
 
     @Override
     public long getMaxSlotItems() {
-        return stats().maxSlotItems();
+        return figure(StatFigure.MAX_SLOT_ITEMS).longValue();
     }
 
     @Override
     public long getMinSlotItems() {
-        return stats().minSlotItems();
+        return figure(StatFigure.MIN_SLOT_ITEMS).longValue();
     }
 
     @Override
     public long getEventsPosted() {
-        return stats().eventsPosted();
+        return figure(StatFigure.EVENTS_POSTED).longValue();
     }
 
     @Override
     public long getEventsDropped() {
-        return stats().eventsDropped();
+        return figure(StatFigure.EVENTS_DROPPED).longValue();
     }
 
     @Override
     public long getExpiryLagP50Millis() {
-        return stats().expiryLagP50Millis();
+        return figure(StatFigure.EXPIRY_LAG_P50).longValue();
     }
 
     @Override
     public long getExpiryLagP99Millis() {
-        return stats().expiryLagP99Millis();
+        return figure(StatFigure.EXPIRY_LAG_P99).longValue();
     }
 
     @Override
     public long getExpiryLagMaxMillis() {
-        return stats().expiryLagMaxMillis();
+        return figure(StatFigure.EXPIRY_LAG_MAX).longValue();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.lapse.jmx;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
+import java.util.Optional;
 
 import javax.management.Attribute;
 import javax.management.AttributeList;
@@ -16,11 +17,13 @@ import javax.management.ReflectionException;
 import javax.management.StandardMBean;
 
 import io.lapse.jmx.admin.CleanErrors;
+import io.lapse.jmx.admin.StatFigure;
 
 /**
  * An MXBean whose attributes, operations and parameters carry the names and texts of its
  * interface ({@link Description} annotations, parameter names compiled in with
- * {@code -parameters}), so that jconsole shows {@code key} rather than {@code p0}.
+ * {@code -parameters}), so that jconsole shows {@code key} rather than {@code p0}; an attribute
+ * that is a figure of the statistics carries the description of its {@link StatFigure}.
  *
  * <h2>Clean refusals</h2>
  * The implementation's own failures are already clean ({@link CleanErrors}). But the JMX
@@ -186,8 +189,13 @@ final class DescribedMXBean<T> extends StandardMBean {
         return description;
     }
 
+    /** A figure of the statistics is described by its {@link StatFigure}; any other attribute by its getter. */
     @Override
     protected String getDescription(MBeanAttributeInfo info) {
+        Optional<StatFigure> figure = StatFigure.ofAttribute(info.getName());
+        if (figure.isPresent()) {
+            return figure.get().description();
+        }
         Method getter = method((info.isIs() ? "is" : "get") + info.getName(), 0);
         return describe(getter, info.getDescription());
     }

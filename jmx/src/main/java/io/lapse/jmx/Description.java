@@ -8,7 +8,8 @@ import java.lang.annotation.Target;
 
 /**
  * What jconsole and other JMX clients show for an attribute (on its getter) or an operation of an
- * MXBean interface; read by {@link DescribedMXBean}.
+ * MXBean interface; read by {@link DescribedMXBean}. A figure of the statistics needs none: its
+ * {@link io.lapse.jmx.admin.StatFigure} describes it.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -19,13 +19,6 @@ import javax.management.ObjectName;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import io.lapse.cache.Cache;
 import io.lapse.cache.CacheService;
@@ -33,9 +26,11 @@ import io.lapse.jmx.admin.CacheAdmin;
 import io.lapse.jmx.admin.Reloader;
 
 /**
- * Exposes {@code io.lapse:type=CacheManager} while this component is active and
- * {@code io.lapse:type=Cache,name=<name>} exactly while the cache's {@link Cache} service is
- * registered. A name other than a configured cache's ({@code [A-Za-z0-9_.-]}, which appear as
+ * Exposes {@code io.lapse:type=CacheManager} while active (from {@link #activate} to
+ * {@link #deactivate}) and {@code io.lapse:type=Cache,name=<name>} exactly while the cache is
+ * tracked (from {@link #addCache} to {@link #removeCache}) and the exporter is active. In the
+ * bundle, the component {@code io.lapse.jmx.osgi.JmxExporterComponent} makes those calls as the
+ * bundle starts and stops and as {@link Cache} and {@link MBeanServer} services come and go. A name other than a configured cache's ({@code [A-Za-z0-9_.-]}, which appear as
  * they are) appears quoted: a {@code Cache} service of another bundle with
  * {@code cache.name=a,b} is {@code io.lapse:type=Cache,name="a,b"} (see {@link ObjectName#quote}).
  *
@@ -63,10 +58,9 @@ import io.lapse.jmx.admin.Reloader;
  * That calls out: an MBeanServer runs its notification listeners, and the service registry its
  * service listeners (the whiteboard registers the MBean from one), in the calling thread. It is
  * safe because nothing those calls can reach takes the lock: the MBeans read caches through
- * {@link #byName}, a concurrent map, and SCR's callbacks are this component's only other entry
- * points. The MBeans themselves are safe for use by any number of threads.
+ * {@link #byName}, a concurrent map, and the calls of its component are the exporter's only other
+ * entry points. The exporter and the MBeans are safe for use by any number of threads.
  */
-@Component(immediate = true, service = {})
 public final class JmxExporter {
 
     static final String DOMAIN = "io.lapse";
@@ -79,9 +73,8 @@ public final class JmxExporter {
 
     private final MBeanServer platform;
 
-    /** How reload() finds a cache's store; the bundle's {@code StoreDirectory}. */
-    @Reference
-    private Reloader reloader = Reloader.NO_STORES;
+    /** How reload() finds a cache's store. */
+    private final Reloader reloader;
     private final Object lock = new Object();
 
     /** The caches by name, for the manager MBean; read without {@link #lock}. */
@@ -94,18 +87,28 @@ public final class JmxExporter {
     private BundleContext context;
     private MBeanPublisher publisher;
 
-    /** The component, publishing into the platform MBeanServer while no MBeanServer service exists. */
-    public JmxExporter() {
-        this(ManagementFactory.getPlatformMBeanServer());
+    /**
+     * An exporter that publishes into the platform MBeanServer while no MBeanServer service exists.
+     *
+     * @param reloader how the MBeans' {@code reload()} finds a cache's store
+     */
+    public JmxExporter(Reloader reloader) {
+        this(ManagementFactory.getPlatformMBeanServer(), reloader);
     }
 
     /** For tests: publishes into {@code server} instead of the platform MBeanServer. */
-    JmxExporter(MBeanServer server) {
+    JmxExporter(MBeanServer server, Reloader reloader) {
         this.platform = Objects.requireNonNull(server, "server");
+        this.reloader = Objects.requireNonNull(reloader, "reloader");
     }
 
-    @Activate
-    void activate(BundleContext bundleContext) {
+    /**
+     * Publishes the manager's MBean and one per tracked cache.
+     *
+     * @param bundleContext where a {@code DynamicMBean} service is registered for the JMX
+     *     whiteboard while an {@code MBeanServer} service exists
+     */
+    public void activate(BundleContext bundleContext) {
         synchronized (lock) {
             context = bundleContext;
             beans.put(MANAGER, new DescribedMXBean<>(new ManagerView(() -> byName), CacheManagerMXBean.class,
@@ -116,8 +119,8 @@ public final class JmxExporter {
         }
     }
 
-    @Deactivate
-    void deactivate() {
+    /** Withdraws every MBean; caches stay tracked, for a later {@link #activate}. */
+    public void deactivate() {
         synchronized (lock) {
             if (publisher != null) {
                 withdrawAll("deactivating");
@@ -127,9 +130,13 @@ public final class JmxExporter {
         }
     }
 
-    @Reference(service = Cache.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-        policyOption = ReferencePolicyOption.GREEDY)
-    void addCache(Cache cache, Map<String, Object> properties) {
+    /**
+     * Tracks a cache, and shows its MBean while active.
+     *
+     * @param cache the cache
+     * @param properties its service properties, {@code cache.name} among them
+     */
+    public void addCache(Cache cache, Map<String, Object> properties) {
         String name = nameOf(properties);
         synchronized (lock) {
             names.put(cache, name);
@@ -140,7 +147,13 @@ public final class JmxExporter {
         }
     }
 
-    void updatedCache(Cache cache, Map<String, Object> properties) {
+    /**
+     * Follows a cache's new {@code cache.name}: its MBean moves to the new name.
+     *
+     * @param cache a tracked cache
+     * @param properties its service properties now
+     */
+    public void updatedCache(Cache cache, Map<String, Object> properties) {
         String name = nameOf(properties);
         synchronized (lock) {
             String old = names.put(cache, name);
@@ -160,7 +173,12 @@ public final class JmxExporter {
         }
     }
 
-    void removeCache(Cache cache) {
+    /**
+     * Stops tracking a cache, and withdraws its MBean.
+     *
+     * @param cache the cache; nothing happens if it is not tracked
+     */
+    public void removeCache(Cache cache) {
         synchronized (lock) {
             String name = names.remove(cache);
             if (name == null) {
@@ -173,16 +191,24 @@ public final class JmxExporter {
         }
     }
 
-    @Reference(service = MBeanServer.class, cardinality = ReferenceCardinality.MULTIPLE,
-        policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void addServer(ServiceReference<MBeanServer> server) {
+    /**
+     * Counts an {@code MBeanServer} service: with the first, the MBeans move to the whiteboard.
+     *
+     * @param server the service
+     */
+    public void addServer(ServiceReference<MBeanServer> server) {
         synchronized (lock) {
             servers.add(server);
             republish();
         }
     }
 
-    void removeServer(ServiceReference<MBeanServer> server) {
+    /**
+     * Forgets an {@code MBeanServer} service: with the last, the MBeans move back to the platform server.
+     *
+     * @param server the service
+     */
+    public void removeServer(ServiceReference<MBeanServer> server) {
         synchronized (lock) {
             servers.remove(server);
             republish();

@@ -46,6 +46,7 @@ import io.lapse.impl.engine.TableListener;
 import io.lapse.impl.engine.TimeSource;
 import io.lapse.jmx.admin.InterceptedCache;
 import io.lapse.jmx.admin.LogRecords;
+import io.lapse.jmx.admin.Reloader;
 
 class JmxExporterTest {
 
@@ -56,7 +57,7 @@ class JmxExporterTest {
         TableListener.NONE);
     private final CacheTable users = new CacheTable("users", new CacheSettings(2, 0, true, 0, null), time,
         TableListener.NONE);
-    private final JmxExporter exporter = new JmxExporter(server);
+    private final JmxExporter exporter = new JmxExporter(server, Reloader.NO_STORES);
 
     @AfterEach
     void close() {
@@ -202,7 +203,7 @@ class JmxExporterTest {
     @Test
     void deactivateWithdrawsEveryMBeanPastOneThatFails() throws Exception {
         MBeanServer failing = refusingToUnregister(server, JmxExporter.MANAGER);
-        JmxExporter exporter = new JmxExporter(failing);
+        JmxExporter exporter = new JmxExporter(failing, Reloader.NO_STORES);
         exporter.addCache(sessions, Map.of(CacheService.CACHE_NAME, "sessions"));
         exporter.addCache(users, Map.of(CacheService.CACHE_NAME, "users"));
         exporter.activate(null);
@@ -219,7 +220,7 @@ class JmxExporterTest {
     @Test
     void activatePublishesEveryMBeanPastOneThatFails() throws Exception {
         ObjectName sessionsBean = new ObjectName("io.lapse:type=Cache,name=sessions");
-        JmxExporter exporter = new JmxExporter(refusingToRegister(server, JmxExporter.MANAGER));
+        JmxExporter exporter = new JmxExporter(refusingToRegister(server, JmxExporter.MANAGER), Reloader.NO_STORES);
         exporter.addCache(sessions, Map.of(CacheService.CACHE_NAME, "sessions"));
         exporter.addCache(users, Map.of(CacheService.CACHE_NAME, "users"));
         try (LogRecords log = new LogRecords(JmxExporter.class)) {
@@ -237,7 +238,7 @@ class JmxExporterTest {
 
     @Test
     void movingToTheWhiteboardWithdrawsEveryMBeanPastOneThatFails() throws Exception {
-        JmxExporter exporter = new JmxExporter(refusingToUnregister(server, JmxExporter.MANAGER));
+        JmxExporter exporter = new JmxExporter(refusingToUnregister(server, JmxExporter.MANAGER), Reloader.NO_STORES);
         exporter.addCache(sessions, Map.of(CacheService.CACHE_NAME, "sessions"));
         exporter.addCache(users, Map.of(CacheService.CACHE_NAME, "users"));
         List<Object> whiteboard = new ArrayList<>();

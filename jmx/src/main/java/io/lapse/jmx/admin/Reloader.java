@@ -6,9 +6,10 @@ import io.lapse.cache.Cache;
  * Reloads a cache from its store: what {@code reload()} in JMX and {@code cache:reload} in the
  * shell call.
  *
- * <p>In the bundle this is {@link StoreDirectory}, a service private to the bundle, which finds
- * the {@code CacheStore} service carrying the cache's {@code cache.name}; a cache without one
- * answers as {@link #NO_STORES} does.
+ * <p>In the bundle this is a {@link StoreDirectory}, registered as a service private to the
+ * bundle by the component {@code io.lapse.jmx.osgi.StoreDirectoryComponent}: it finds the
+ * {@code CacheStore} service carrying the cache's {@code cache.name}; a cache without one answers
+ * as {@link #NO_STORES} does.
  *
  * <p>Implementations must be safe for use by any number of threads.
  */

@@ -3,34 +3,33 @@ package io.lapse.jmx.admin;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
-
 import io.lapse.cache.Cache;
 import io.lapse.cache.CacheService;
 import io.lapse.cache.CacheStore;
 
 /**
- * The {@link Reloader} of the MBeans and shell commands: finds the {@link CacheStore} service
- * carrying the cache's {@code cache.name} and reloads through it; a cache without one answers
- * as {@link Reloader#NO_STORES} does.
+ * The {@link Reloader} of the MBeans and shell commands: finds the {@link CacheStore} carrying
+ * the cache's {@code cache.name} and reloads through it; a cache without one answers as
+ * {@link Reloader#NO_STORES} does. In the bundle, the component
+ * {@code io.lapse.jmx.osgi.StoreDirectoryComponent} adds and removes the {@code CacheStore}
+ * services, with their service properties.
  *
- * <p>Thread safety: the stores are a concurrent map, changed by SCR's callbacks and read by any
+ * <p>Thread safety: the stores are a concurrent map, changed by any thread and read by any
  * number of callers; a reload runs in the caller's thread, and the store serializes reloads of
  * one cache.
  */
-@Component(service = Reloader.class)
 public final class StoreDirectory implements Reloader {
 
     private final Map<CacheStore, String> names = new ConcurrentHashMap<>();
     private final Map<String, CacheStore> stores = new ConcurrentHashMap<>();
 
-    @Reference(service = CacheStore.class, cardinality = ReferenceCardinality.MULTIPLE,
-        policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void addStore(CacheStore store, Map<String, Object> properties) {
+    /**
+     * Adds a store, under the cache it serves.
+     *
+     * @param store the store
+     * @param properties its service properties: {@code cache.name} names the cache
+     */
+    public void addStore(CacheStore store, Map<String, Object> properties) {
         String name = String.valueOf(properties.get(CacheService.CACHE_NAME));
         String old = names.put(store, name);
         if (old != null) {
@@ -39,11 +38,22 @@ public final class StoreDirectory implements Reloader {
         stores.put(name, store);
     }
 
-    void updatedStore(CacheStore store, Map<String, Object> properties) {
+    /**
+     * Moves a store to the cache its properties name now.
+     *
+     * @param store a store added before
+     * @param properties its service properties now
+     */
+    public void updatedStore(CacheStore store, Map<String, Object> properties) {
         addStore(store, properties);
     }
 
-    void removeStore(CacheStore store) {
+    /**
+     * Removes a store; nothing happens if it was not added.
+     *
+     * @param store the store
+     */
+    public void removeStore(CacheStore store) {
         String name = names.remove(store);
         if (name != null) {
             stores.remove(name, store);

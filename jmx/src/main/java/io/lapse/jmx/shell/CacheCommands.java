@@ -1,11 +1,13 @@
 package io.lapse.jmx.shell;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -13,22 +15,24 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.apache.felix.service.command.Descriptor;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
 
 import io.lapse.cache.Cache;
 import io.lapse.cache.CacheService;
 import io.lapse.cache.CacheStats;
+import io.lapse.cache.Durations;
 import io.lapse.jmx.admin.CacheAdmin;
 import io.lapse.jmx.admin.CleanErrors;
 import io.lapse.jmx.admin.DumpPage;
 import io.lapse.jmx.admin.DumpRow;
 import io.lapse.jmx.admin.Reloader;
+import io.lapse.jmx.admin.StatFigure;
 
 /**
- * The {@code cache:*} shell commands, after htable's RPC commands: a Gogo command service
- * (service properties {@code osgi.command.scope=cache} and one {@code osgi.command.function}
- * per command), which Felix Gogo and Karaf's shell both run.
+ * The {@code cache:*} shell commands, after htable's RPC commands. In the bundle, the component
+ * {@code io.lapse.jmx.osgi.CacheCommandsComponent}, a subclass that adds only the wiring, is
+ * registered as a Gogo command service under this class (service properties
+ * {@code osgi.command.scope=cache} and one {@code osgi.command.function} per command), which
+ * Felix Gogo and Karaf's shell both run.
  *
  * <p>Like Karaf's own commands, a command prints its output to {@code System.out}, which Gogo's
  * and Karaf's shells route to the calling session (or into a pipe), and returns nothing: Karaf
@@ -45,15 +49,10 @@ import io.lapse.jmx.admin.Reloader;
  * as {@code base64:...}); control characters in keys and values print as escapes.
  *
  * <p>Only the command methods are public, because Gogo offers every public method whose name
- * matches a function. Safe for use by any number of threads: it holds no state of its own.
+ * matches a function; for the same reason a subclass adds no public method. Safe for use by any
+ * number of threads: it holds no state of its own.
  */
-@Component(service = CacheCommands.class, property = {
-    "osgi.command.scope=cache",
-    "osgi.command.function=list", "osgi.command.function=get", "osgi.command.function=set",
-    "osgi.command.function=seti", "osgi.command.function=delete", "osgi.command.function=dump",
-    "osgi.command.function=stats", "osgi.command.function=reload", "osgi.command.function=reset",
-    "osgi.command.function=rm"})
-public final class CacheCommands {
+public class CacheCommands {
 
     /** Rows per page when cache:dump is given no limit. */
     static final int DEFAULT_DUMP_LIMIT = 100;
@@ -75,25 +74,33 @@ public final class CacheCommands {
     private static final String RESET = "cache:reset <cache>";
     private static final String RM = "cache:rm <cache> (--key <regex> | --value <regex> | --prefix <prefix>)";
 
-    /** How cache:reload finds a cache's store; the bundle's {@code StoreDirectory}. */
-    @Reference
-    private Reloader reloader = Reloader.NO_STORES;
+    /** How cache:reload finds a cache's store. */
+    private final Reloader reloader;
 
-    @Reference
-    private CacheService caches;
+    private final CacheService caches;
 
     /** Where a command prints: read at each call, because the shell gives each session its own. */
     private final Supplier<PrintStream> out;
 
-    /** For SCR: commands that print to {@code System.out}, which the shell routes to the session. */
-    public CacheCommands() {
-        this.out = () -> System.out;
+    /**
+     * Commands that print to {@code System.out}, which the shell routes to the calling session.
+     *
+     * @param caches the caches the commands name
+     * @param reloader how {@code cache:reload} finds a cache's store
+     */
+    protected CacheCommands(CacheService caches, Reloader reloader) {
+        this(caches, reloader, () -> System.out);
     }
 
-    /** For tests: commands over the given caches that print to {@code out}. */
+    /** For tests: commands over the given caches, none with a store, that print to {@code out}. */
     CacheCommands(CacheService caches, PrintStream out) {
-        this.caches = caches;
-        this.out = () -> out;
+        this(caches, Reloader.NO_STORES, () -> out);
+    }
+
+    private CacheCommands(CacheService caches, Reloader reloader, Supplier<PrintStream> out) {
+        this.caches = Objects.requireNonNull(caches, "caches");
+        this.reloader = Objects.requireNonNull(reloader, "reloader");
+        this.out = out;
     }
 
     @Descriptor("Lists the caches and their sizes. Usage: " + LIST)
@@ -121,13 +128,13 @@ public final class CacheCommands {
         });
     }
 
-    @Descriptor("Stores a String value, under the cache's autoexpire or the TTL given (30, 500ms, 5m, 0 = never)."
+    @Descriptor("Stores a String value, under the cache's autoexpire or the TTL given (30, 500ms, 5m, 1d; 0 = never)."
         + " Usage: " + SET)
     public void set(@Descriptor("<cache> <key> <value> [<ttl>]") String... args) {
         print(SET, args, 3, 4, a -> {
             CacheAdmin admin = admin(a[0]);
             if (a.length == 4) {
-                admin.set(a[1], a[2], Ttl.parse(a[3]));
+                admin.set(a[1], a[2], ttl(a[3]));
             } else {
                 admin.sets(a[1], a[2]);
             }
@@ -141,7 +148,7 @@ public final class CacheCommands {
             long value = integer(a[2]);
             CacheAdmin admin = admin(a[0]);
             if (a.length == 4) {
-                admin.set(a[1], value, Ttl.parse(a[3]));
+                admin.set(a[1], value, ttl(a[3]));
             } else {
                 admin.seti(a[1], value);
             }
@@ -167,7 +174,7 @@ public final class CacheCommands {
             DumpPage page = admin(a[0]).dump(offset, limit);
             TextTable table = new TextTable().row("KEY", "TYPE", "EXPIRES IN", "VALUE");
             for (DumpRow row : page.getRows()) {
-                table.row(row.getKey(), row.getType(), Ttl.remaining(row.getRemainingMillis()),
+                table.row(row.getKey(), row.getType(), timeLeft(row.getRemainingMillis()),
                     row.isTruncated() ? row.getValue() + "... (" + row.getValueLength() + " in all)" : row.getValue());
             }
             DumpRow[] rows = page.getRows();
@@ -271,6 +278,42 @@ public final class CacheCommands {
         return names.size() <= NAMES_SHOWN ? shown : shown + " and " + (names.size() - NAMES_SHOWN) + " more";
     }
 
+    /**
+     * Reads a TTL in the one duration syntax of Lapse ({@link Durations}), as the configuration's
+     * {@code autoexpire} is read; {@code 0} means the entry never expires.
+     *
+     * @throws IllegalArgumentException naming the TTL, as typed but shortened, and what is wrong with it
+     */
+    private static Duration ttl(String text) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            // Durations quotes the whole text; a message quotes at most Typed.SHOWN characters of it
+            String whole = "'" + text + "'";
+            String why = e.getMessage().startsWith(whole) ? e.getMessage().substring(whole.length()) : ": " + e.getMessage();
+            throw new IllegalArgumentException("ttl " + Typed.quote(text) + why);
+        }
+    }
+
+    /**
+     * Shows the time left until a deadline in the TTL syntax, rounded to its largest whole unit
+     * ({@code 29.5 s} shows as {@code 30s}), so that a dump's figure can be typed back as a TTL.
+     *
+     * @param remainingMillis milliseconds left, 0 for an entry that never expires
+     * @return e.g. {@code never}, {@code 850ms}, {@code 30s}, {@code 12m}
+     */
+    static String timeLeft(long remainingMillis) {
+        if (remainingMillis == 0) {
+            return "never";
+        }
+        long unit = remainingMillis < 1_000 ? 1
+            : remainingMillis < 60_000 ? 1_000
+            : remainingMillis < 3_600_000 ? 60_000
+            : remainingMillis < 86_400_000 ? 3_600_000
+            : 86_400_000;
+        return Durations.format((remainingMillis + unit / 2) / unit * unit);
+    }
+
     private static long number(String what, String text) {
         return parse(text, () -> what + " " + Typed.quote(text));
     }
@@ -295,55 +338,31 @@ public final class CacheCommands {
         }
     }
 
-    /** The figures cache:stats prints, with their label for one cache and their column heading. */
-    private enum Figure {
-        SIZE("size", "ITEMS", CacheStats::size),
-        SLOTS("slots", "SLOTS", CacheStats::slots),
-        MAX_SLOT("max slot items", "MAX/SLOT", CacheStats::maxSlotItems),
-        MIN_SLOT("min slot items", "MIN/SLOT", CacheStats::minSlotItems),
-        HITS("hits", "HITS", s -> counted(s, s.hits())),
-        MISSES("misses", "MISSES", s -> counted(s, s.misses())),
-        GETS("gets", "GETS", s -> counted(s, s.gets())),
-        HIT_PERCENT("hit %", "HIT%", s -> counted(s, String.format(Locale.ROOT, "%.1f", s.hitPercentage()))),
-        PUTS("puts", "PUTS", CacheStats::puts),
-        REMOVALS("removals", "REMOVED", CacheStats::removals),
-        EXPIRATIONS("expirations", "EXPIRED", CacheStats::expirations),
-        EVICTIONS("evictions", "EVICTED", CacheStats::evictions),
-        POSTED("events posted", "POSTED", CacheStats::eventsPosted),
-        DROPPED("events dropped", "DROPPED", CacheStats::eventsDropped),
-        LAG_P50("expiry lag p50 ms", "LAG P50", CacheStats::expiryLagP50Millis),
-        LAG_P99("expiry lag p99 ms", "LAG P99", CacheStats::expiryLagP99Millis),
-        LAG_MAX("expiry lag max ms", "LAG MAX", CacheStats::expiryLagMaxMillis);
-
-        /** A read counter, or "off" while the cache does not count reads (its statistics setting). */
-        private static Object counted(CacheStats s, Object figure) {
-            return s.statisticsEnabled() ? figure : "off";
+    /**
+     * A figure as {@code cache:stats} prints it: a percentage with one decimal, and a figure that
+     * counts reads as {@code off} while the cache does not count them (its statistics setting).
+     */
+    private static Object shown(StatFigure figure, CacheStats s) {
+        if (figure.countsReads() && !s.statisticsEnabled()) {
+            return "off";
         }
-
-        final String label;
-        final String heading;
-        final Function<CacheStats, Object> value;
-
-        Figure(String label, String heading, Function<CacheStats, Object> value) {
-            this.label = label;
-            this.heading = heading;
-            this.value = value;
-        }
+        Number value = figure.read(s);
+        return value instanceof Float ? String.format(Locale.ROOT, "%.1f", value.floatValue()) : value;
     }
 
     private static String oneCache(Cache cache) {
         CacheStats s = cache.stats();
         TextTable table = new TextTable().row("name", cache.name());
-        for (Figure f : Figure.values()) {
-            table.row(f.label, f.value.apply(s));
+        for (StatFigure f : StatFigure.values()) {
+            table.row(f.label(), shown(f, s));
         }
         return table.toString();
     }
 
     private String everyCache() {
         List<Object> headings = new ArrayList<>(List.of("NAME"));
-        for (Figure f : Figure.values()) {
-            headings.add(f.heading);
+        for (StatFigure f : StatFigure.values()) {
+            headings.add(f.heading());
         }
         TextTable table = new TextTable().row(headings.toArray());
         for (String name : caches.names()) {
@@ -362,8 +381,8 @@ public final class CacheCommands {
                 continue;
             }
             List<Object> row = new ArrayList<>(List.of(name));
-            for (Figure f : Figure.values()) {
-                row.add(f.value.apply(s));
+            for (StatFigure f : StatFigure.values()) {
+                row.add(shown(f, s));
             }
             table.row(row.toArray());
         }

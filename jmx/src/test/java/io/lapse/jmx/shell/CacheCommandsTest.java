@@ -10,7 +10,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -30,6 +32,7 @@ import io.lapse.impl.engine.Clock;
 import io.lapse.impl.engine.TableListener;
 import io.lapse.impl.engine.TimeSource;
 import io.lapse.jmx.admin.InterceptedCache;
+import io.lapse.jmx.admin.StatFigure;
 
 class CacheCommandsTest {
 
@@ -110,14 +113,33 @@ class CacheCommandsTest {
     }
 
     @Test
+    void statsPrintsEveryFigureInTheOrderOfStatFigure() {
+        List<String> labels = new ArrayList<>(List.of("name"));
+        List<String> headings = new ArrayList<>(List.of("NAME"));
+        for (StatFigure figure : StatFigure.values()) {
+            labels.add(figure.label());
+            headings.add(figure.heading());
+        }
+        List<String> printed = new ArrayList<>();
+        for (String line : output(() -> commands.stats("sessions")).split("\n")) {
+            printed.add(line.split(" {2,}")[0]);
+        }
+        assertEquals(labels, printed);
+        String header = output(() -> commands.stats()).split("\n")[0];
+        assertEquals(headings, List.of(header.split(" {2,}")));
+    }
+
+    @Test
     void everyFailureIsOneLineNamingTheCommand() {
         sessions.put("keep", "me");
         assertFails("cache:get: usage: cache:get <cache> <key>", () -> commands.get("sessions"));
         assertFails("cache:get: no cache named 'nope'; the caches are counters, sessions", () -> commands.get("nope", "k"));
         assertFails("cache:get: cache 'sessions' has no live entry for key 'a\\nb'", () -> commands.get("sessions", "a\nb"));
         assertFails("cache:seti: 'x1' is not an integer", () -> commands.seti("counters", "k", "x1"));
-        assertFails("cache:set: ttl 'soon' is not seconds or a number with ms, s, m, h or d",
-            () -> commands.set("sessions", "k", "v", "soon"));
+        assertFails("cache:set: ttl 'soon' is not a duration: expected whole seconds, or a whole number with a unit"
+            + " ms, s, m, h or d (e.g. 500ms, 30s, 5m, 2h, 1d)", () -> commands.set("sessions", "k", "v", "soon"));
+        assertFails("cache:set: ttl '36501d' is longer than the limit of 36500 days",
+            () -> commands.set("sessions", "k", "v", "36501d"));
         assertFails("cache:set: cache 'sessions': key is empty", () -> commands.set("sessions", "", "v"));
         assertFails("cache:dump: cache 'sessions': offset -1 is negative", () -> commands.dump("sessions", "-1"));
         assertFails("cache:dump: limit 'ten' is not an integer", () -> commands.dump("sessions", "0", "ten"));
@@ -156,7 +178,7 @@ class CacheCommandsTest {
     void onlyAsciiDigitsMakeANumber() {
         assertFails("cache:seti: '\u0661\u0662\u0663' is not an integer", () -> commands.seti("counters", "k", "\u0661\u0662\u0663"));
         assertFails("cache:seti: '\uFF11\uFF12' is not an integer", () -> commands.seti("counters", "k", "\uFF11\uFF12"));
-        assertFails("cache:seti: ttl '\u0967' is not seconds or a number with ms, s, m, h or d",
+        assertFails("cache:seti: ttl '\u0967' is not a duration: use the digits 0-9",
             () -> commands.seti("counters", "k", "1", "\u0967"));
         assertFails("cache:dump: offset '\u0663' is not an integer", () -> commands.dump("sessions", "\u0663"));
         assertFails("cache:dump: limit '\uFF11' is not an integer", () -> commands.dump("sessions", "0", "\uFF11"));
@@ -199,13 +221,36 @@ class CacheCommandsTest {
 
     @Test
     void ttlsReadLikeTheConfiguration() {
-        assertEquals(Duration.ofSeconds(30), Ttl.parse("30"));
-        assertEquals(Duration.ofMillis(500), Ttl.parse("500ms"));
-        assertEquals(Duration.ofDays(1), Ttl.parse("1d"));
-        assertEquals(Duration.ZERO, Ttl.parse("0"));
-        assertEquals("never", Ttl.remaining(0));
-        assertEquals("29.5s", Ttl.remaining(29_500));
-        assertEquals("12m", Ttl.remaining(12 * 60_000 + 5));
+        long before = System.currentTimeMillis();
+        commands.set("sessions", "seconds", "v", "30");
+        commands.set("sessions", "days", "v", "1d");
+        commands.seti("counters", "unit", "1", " 5M ");
+        commands.set("sessions", "never", "v", "0");
+        long after = System.currentTimeMillis();
+        assertDeadlineWithin(sessions.getEntry("seconds").expiresAtMillis(), before, after, 30_000);
+        assertDeadlineWithin(sessions.getEntry("days").expiresAtMillis(), before, after, 86_400_000);
+        assertDeadlineWithin(counters.getEntry("unit").expiresAtMillis(), before, after, 300_000);
+        assertEquals(0, sessions.getEntry("never").expiresAtMillis());
+    }
+
+    @Test
+    void timeLeftIsRoundedToItsLargestUnitInTheTtlSyntax() {
+        assertEquals("never", CacheCommands.timeLeft(0));
+        assertEquals("850ms", CacheCommands.timeLeft(850));
+        assertEquals("30s", CacheCommands.timeLeft(29_500));
+        assertEquals("1m", CacheCommands.timeLeft(59_700));
+        assertEquals("12m", CacheCommands.timeLeft(12 * 60_000 + 5));
+        assertEquals("3h", CacheCommands.timeLeft(3 * 3_600_000 - 1_000));
+        assertEquals("36500d", CacheCommands.timeLeft(Cache.MAX_TTL.toMillis()));
+    }
+
+    /**
+     * The deadline is the TTL after a moment between {@code before} and {@code after}, give or
+     * take a second: the table converts its monotonic deadline to epoch millis with an estimate.
+     */
+    private static void assertDeadlineWithin(long deadline, long before, long after, long ttlMillis) {
+        assertTrue(deadline >= before + ttlMillis - 1_000 && deadline <= after + ttlMillis + 1_000,
+            deadline + " is not " + ttlMillis + " ms after a moment in [" + before + ", " + after + "]");
     }
 
     /** What the command printed. */
