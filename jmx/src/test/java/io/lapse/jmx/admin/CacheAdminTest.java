@@ -16,6 +16,7 @@ import org.junit.jupiter.api.function.Executable;
 
 import io.lapse.impl.engine.CacheSettings;
 import io.lapse.impl.engine.CacheTable;
+import io.lapse.impl.engine.ManualClock;
 import io.lapse.impl.engine.TableListener;
 import io.lapse.impl.engine.TimeSource;
 
