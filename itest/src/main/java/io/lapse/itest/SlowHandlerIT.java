@@ -10,8 +10,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.log.LogReaderService;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
 
 import io.lapse.cache.Cache;
 import io.lapse.cache.CacheEvents;
@@ -26,22 +31,33 @@ import io.lapse.cache.CacheStats;
  */
 class SlowHandlerIT {
 
-    @RegisterExtension
-    static final FelixExtension FELIX = new FelixExtension();
+    @InjectBundleContext
+    static BundleContext context;
+
+    @InjectService(timeout = Await.SERVICE_MILLIS)
+    static ConfigurationAdmin configAdmin;
+
+    @InjectService(timeout = Await.SERVICE_MILLIS)
+    static LogReaderService logReader;
+
+    private static Caches caches;
+
+    @BeforeAll
+    static void caches() {
+        caches = new Caches(context, configAdmin);
+    }
 
     private static final long RESOLUTION = 10;
     /** What a loaded 2-core machine adds to a thread's wake-up; the same allowance as the benchmarks' p99. */
     private static final long SCHEDULING = 25;
 
-    private final Felix felix = FELIX.felix();
-    private final Caches caches = FELIX.caches();
 
     @Test
     void aSlowHandlerOfOneCacheNeverDelaysAnotherCachesExpiries() throws Exception {
         Cache slow = caches.create("slow");
         Cache timely = caches.create("timely");
-        try (Recorder slowHandler = Recorder.filtered(felix, "(cache.name=slow)", CacheEvents.TOPIC_EXPIRED);
-            Recorder witness = Recorder.filtered(felix, "(cache.name=timely)", CacheEvents.TOPIC_EXPIRED)) {
+        try (Recorder slowHandler = Recorder.filtered(context, "(cache.name=slow)", CacheEvents.TOPIC_EXPIRED);
+            Recorder witness = Recorder.filtered(context, "(cache.name=timely)", CacheEvents.TOPIC_EXPIRED)) {
             slowHandler.then(e -> LockSupport.parkNanos(Duration.ofMillis(50).toNanos()));
             for (int i = 0; i < 40; i++) {
                 // 40 events at 50 ms each: two seconds of handler time, all due at once
@@ -74,8 +90,8 @@ class SlowHandlerIT {
     void aBacklogPastItsBoundDropsCountsAndLogsTheBurstOnce() throws Exception {
         Cache bounded = caches.create("bounded", "event_backlog", "100");
         CountDownLatch stuck = new CountDownLatch(1);
-        try (LogCapture log = new LogCapture(felix);
-            Recorder blocked = Recorder.filtered(felix, "(cache.name=bounded)", CacheEvents.TOPIC_EXPIRED)) {
+        try (LogCapture log = new LogCapture(logReader);
+            Recorder blocked = Recorder.filtered(context, "(cache.name=bounded)", CacheEvents.TOPIC_EXPIRED)) {
             blocked.then(e -> {
                 try {
                     stuck.await(30, TimeUnit.SECONDS);
