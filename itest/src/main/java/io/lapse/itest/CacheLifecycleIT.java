@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,6 +64,11 @@ class CacheLifecycleIT {
     @BeforeAll
     static void caches() {
         caches = new Caches(context, configAdmin);
+    }
+
+    @AfterAll
+    static void deleteEveryCache() throws Exception {
+        caches.deleteAll();
     }
 
     @BeforeEach

@@ -60,6 +60,11 @@ class CacheMBeanIT {
         caches = new Caches(context, configAdmin);
     }
 
+    @AfterAll
+    static void deleteEveryCache() throws Exception {
+        caches.deleteAll();
+    }
+
     private static final ObjectName MANAGER = name("io.lapse:type=CacheManager");
     private static final ObjectName BEAN = name("io.lapse:type=Cache,name=ops");
     private static final String S = String.class.getName();

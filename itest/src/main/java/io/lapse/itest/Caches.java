@@ -97,6 +97,25 @@ final class Caches {
         c.delete();
     }
 
+    /**
+     * Deletes every cache configuration and waits for every {@code Cache} service to go: the
+     * framework is shared by all test classes, and each starts with no cache, as in a framework
+     * of its own.
+     */
+    void deleteAll() throws Exception {
+        Configuration[] all = configAdmin.listConfigurations("(service.factoryPid=" + CacheService.FACTORY_PID + ")");
+        for (Configuration c : all == null ? new Configuration[0] : all) {
+            c.delete();
+        }
+        Await.until("every Cache service to go", () -> {
+            try {
+                return context.getServiceReferences(Cache.class, null).isEmpty();
+            } catch (InvalidSyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     static Duration ms(long millis) {
         return Duration.ofMillis(millis);
     }

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
@@ -47,6 +48,11 @@ class ExpiryEventsIT {
     @BeforeAll
     static void caches() {
         caches = new Caches(context, configAdmin);
+    }
+
+    @AfterAll
+    static void deleteEveryCache() throws Exception {
+        caches.deleteAll();
     }
 
     private static void awaitSentinel(Recorder recorder, Cache cache) {

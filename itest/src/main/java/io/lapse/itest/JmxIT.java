@@ -11,6 +11,7 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
@@ -39,6 +40,11 @@ class JmxIT {
     @BeforeAll
     static void caches() {
         caches = new Caches(context, configAdmin);
+    }
+
+    @AfterAll
+    static void deleteEveryCache() throws Exception {
+        caches.deleteAll();
     }
 
     @Test

@@ -27,6 +27,7 @@ import javax.management.RuntimeOperationsException;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleContext;
@@ -98,6 +99,11 @@ class MalformedInputIT {
     @BeforeAll
     static void caches() {
         caches = new Caches(context, configAdmin);
+    }
+
+    @AfterAll
+    static void deleteEveryCache() throws Exception {
+        caches.deleteAll();
     }
 
     private static final String CACHE = "target";

@@ -99,8 +99,7 @@ class RestartIT {
                     caches.awaitGone(name);
                 }
             }
-            caches.delete("restarted");
-            caches.awaitGone("restarted");
+            caches.deleteAll();
             configAdmin.getConfiguration(CacheService.SWEEPER_PID, "?").delete();
         } finally {
             if (h2 != null) {

@@ -16,6 +16,7 @@ import javax.management.ObjectName;
 import javax.management.RuntimeMBeanException;
 import javax.sql.DataSource;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
@@ -56,6 +57,11 @@ class StoreFailuresIT {
     @BeforeAll
     static void caches() {
         caches = new Caches(context, configAdmin);
+    }
+
+    @AfterAll
+    static void deleteEveryCache() throws Exception {
+        caches.deleteAll();
     }
 
 

@@ -14,6 +14,7 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 import org.apache.felix.service.command.CommandProcessor;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
@@ -55,6 +56,11 @@ abstract class StoreScenarios {
 
     private Caches caches() {
         return new Caches(context, configAdmin);
+    }
+
+    @AfterAll
+    static void deleteEveryCache() throws Exception {
+        new Caches(context, configAdmin).deleteAll();
     }
 
     abstract TestDatabase database();

@@ -17,6 +17,7 @@ import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
@@ -49,6 +50,11 @@ class WhiteboardIT {
         caches = new Caches(context, configAdmin);
     }
 
+    @AfterAll
+    static void deleteEveryCache() throws Exception {
+        caches.deleteAll();
+    }
+
     private static final MBeanServer PLATFORM = ManagementFactory.getPlatformMBeanServer();
 
     /** Stands for Karaf's MBeanServer service (which there is the platform one). */
@@ -60,14 +66,14 @@ class WhiteboardIT {
         ObjectName manager = new ObjectName("io.lapse:type=CacheManager");
         ObjectName before = new ObjectName("io.lapse:type=Cache,name=wb-before");
         ObjectName during = new ObjectName("io.lapse:type=Cache,name=wb-during");
+        ServiceRegistration<MBeanServer> service = null;
         try {
             caches.create("wb-before");
             Await.until("the MBeans in the platform MBeanServer",
                 () -> PLATFORM.isRegistered(manager) && PLATFORM.isRegistered(before));
             assertEquals(List.of(), whiteboardNames(), "no MBeanServer service: nothing for a whiteboard");
 
-            ServiceRegistration<MBeanServer> service = context
-                .registerService(MBeanServer.class, karafLike, null);
+            service = context.registerService(MBeanServer.class, karafLike, null);
             Await.until("the MBeans in the MBeanServer service, and only there", () -> inOnly(karafLike, manager)
                 && inOnly(karafLike, before));
             assertEquals(2, whiteboardServices());
@@ -80,11 +86,15 @@ class WhiteboardIT {
             assertFalse(PLATFORM.isRegistered(during));
 
             service.unregister();
+            service = null;
             Await.until("the MBeans back in the platform MBeanServer", () -> inOnly(PLATFORM, manager)
                 && inOnly(PLATFORM, before));
             assertEquals(0, whiteboardServices());
             assertEquals(List.of(), lapseNames(karafLike));
         } finally {
+            if (service != null) {
+                service.unregister();
+            }
             for (Bundle b : whiteboard) {
                 b.uninstall();
             }
@@ -99,11 +109,11 @@ class WhiteboardIT {
         ObjectName cache = new ObjectName("io.lapse:type=Cache,name=wb-karaf");
         Bundle aries = whiteboard.stream().filter(b -> b.getSymbolicName().equals("org.apache.aries.jmx.whiteboard"))
             .findFirst().orElseThrow();
+        ServiceRegistration<MBeanServer> service = null;
         try {
             caches.create("wb-karaf");
             Await.until("the MBeans registered directly", () -> PLATFORM.isRegistered(cache));
-            ServiceRegistration<MBeanServer> service = context
-                .registerService(MBeanServer.class, PLATFORM, null);
+            service = context.registerService(MBeanServer.class, PLATFORM, null);
             Await.until("the MBeans published for the whiteboard", WhiteboardIT::whiteboardNames,
                 names -> names.size() == 2);
             assertTrue(PLATFORM.isRegistered(manager) && PLATFORM.isRegistered(cache));
@@ -118,9 +128,13 @@ class WhiteboardIT {
                 () -> PLATFORM.isRegistered(manager) && PLATFORM.isRegistered(cache));
 
             service.unregister();
+            service = null;
             Await.until("the exporter to register them itself again", () -> whiteboardServices() == 0
                 && PLATFORM.isRegistered(manager) && PLATFORM.isRegistered(cache));
         } finally {
+            if (service != null) {
+                service.unregister();
+            }
             for (Bundle b : whiteboard) {
                 b.uninstall();
             }
