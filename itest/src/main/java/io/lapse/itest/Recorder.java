@@ -15,7 +15,7 @@ import org.osgi.service.event.EventHandler;
 
 import io.lapse.cache.CacheEvents;
 
-/** An EventHandler registered from the test side that records what it receives. */
+/** An EventHandler registered by the test that records what it receives. */
 final class Recorder implements EventHandler, AutoCloseable {
 
     /** One received event, with the time it arrived. */
@@ -70,12 +70,12 @@ final class Recorder implements EventHandler, AutoCloseable {
         registration = context.registerService(EventHandler.class, this, properties);
     }
 
-    static Recorder on(Felix felix, String... topics) {
-        return new Recorder(felix.context(), null, topics);
+    static Recorder on(BundleContext context, String... topics) {
+        return new Recorder(context, null, topics);
     }
 
-    static Recorder filtered(Felix felix, String filter, String... topics) {
-        return new Recorder(felix.context(), filter, topics);
+    static Recorder filtered(BundleContext context, String filter, String... topics) {
+        return new Recorder(context, filter, topics);
     }
 
     /** Runs an action inside {@code handleEvent}, after recording the event. */
@@ -107,7 +107,7 @@ final class Recorder implements EventHandler, AutoCloseable {
         try {
             registration.unregister();
         } catch (IllegalStateException alreadyGone) {
-            // the framework stopped first
+            // the test's context closed first
         }
     }
 }

@@ -13,9 +13,15 @@ import java.util.List;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
+import org.apache.felix.service.command.CommandProcessor;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
 
 import io.lapse.cache.Cache;
 import io.lapse.cache.CacheEvents;
@@ -27,24 +33,43 @@ import io.lapse.cache.CacheStore;
  * start (keys and arrays, strings and integers, with and without deadlines) with its
  * {@code cache/loaded} event, reload after the table changed (through the MBean and the shell),
  * write-back on stop and a restart that sees the same contents, write-through in the table before
- * the call returns. A subclass gives the framework ({@link FelixExtension}) and the database.
+ * the call returns. A subclass gives the database.
+ *
+ * <p>A write-back when the whole framework stops, and a load by the next framework, are checked
+ * outside the framework, by {@code FrameworkRestartIT}.
  */
 abstract class StoreScenarios {
+
+    @InjectBundleContext
+    static BundleContext context;
+
+    @InjectService(timeout = Await.SERVICE_MILLIS)
+    static ConfigurationAdmin configAdmin;
+
+    @InjectService(timeout = Await.SERVICE_MILLIS)
+    static CommandProcessor commandProcessor;
 
     private static final MBeanServer JMX = ManagementFactory.getPlatformMBeanServer();
 
     private final List<String> tables = new ArrayList<>();
     private final List<String> configurations = new ArrayList<>();
 
-    abstract FelixExtension felix();
+    private Caches caches() {
+        return new Caches(context, configAdmin);
+    }
+
+    @AfterAll
+    static void deleteEveryCache() throws Exception {
+        new Caches(context, configAdmin).deleteAll();
+    }
 
     abstract TestDatabase database();
 
     @AfterEach
     void dropTablesAndCaches() throws Exception {
         for (String alias : configurations) {
-            felix().caches().delete(alias);
-            felix().caches().awaitGone(alias);
+            caches().delete(alias);
+            caches().awaitGone(alias);
         }
         for (String table : tables) {
             database().dropQuietly(table);
@@ -65,8 +90,8 @@ abstract class StoreScenarios {
         properties.addAll(database().properties());
         properties.addAll(List.of(more));
         configurations.add(table);
-        felix().caches().configure(table, properties.toArray());
-        return felix().caches().cache(table);
+        caches().configure(table, properties.toArray());
+        return caches().cache(table);
     }
 
     /** Rows in Java's order of strings, whatever the database's collation. */
@@ -92,7 +117,7 @@ abstract class StoreScenarios {
         long later = TestDatabase.epochSeconds(3600);
         insert(t, row("s", 0, 0, "text", 0), row("n", 0, 1, "42", 0), row("gw", 1, 0, "a", 0), row("gw", 1, 1, "7", later),
             row("later", 0, 0, "l", later), row("past", 0, 0, "p", TestDatabase.epochSeconds(-10)));
-        try (Recorder loaded = Recorder.filtered(felix().felix(), "(cache.name=" + t + ")", CacheEvents.TOPIC_LOADED)) {
+        try (Recorder loaded = Recorder.filtered(context, "(cache.name=" + t + ")", CacheEvents.TOPIC_LOADED)) {
             Cache c = cache(t, "db_expires", "true");
             assertEquals(6, c.size(), "the cache is registered only once its load is over");
             assertEquals("text", c.get("s"));
@@ -106,8 +131,8 @@ abstract class StoreScenarios {
             Await.until("cache/loaded", () -> loaded.of(CacheEvents.TOPIC_LOADED).size() == 1);
             assertEquals(6L, loaded.of(CacheEvents.TOPIC_LOADED).get(0).count());
         }
-        CacheStore store = felix().felix().apiService(CacheStore.class, "(" + CacheService.CACHE_NAME + "=" + t + ")",
-            Felix.DEFAULT_TIMEOUT);
+        CacheStore store = Caches.await(context, CacheStore.class, "(" + CacheService.CACHE_NAME + "=" + t + ")",
+            Caches.SERVICE_TIMEOUT);
         String description = store.description();
         assertTrue(description.contains("table " + t) && description.contains(database().url()), description);
         assertFalse(description.contains("it-secret"), "no password: " + description);
@@ -132,7 +157,7 @@ abstract class StoreScenarios {
         database().sql("UPDATE " + t + " SET key_value = 'changed' WHERE key_name = 'a'",
             "DELETE FROM " + t + " WHERE key_name = 'b'");
         insert(t, row("c", 0, 1, "3", 0));
-        try (Recorder loaded = Recorder.filtered(felix().felix(), "(cache.name=" + t + ")", CacheEvents.TOPIC_LOADED)) {
+        try (Recorder loaded = Recorder.filtered(context, "(cache.name=" + t + ")", CacheEvents.TOPIC_LOADED)) {
             ObjectName bean = new ObjectName("io.lapse:type=Cache,name=" + t);
             Await.until("the cache's MBean", () -> JMX.isRegistered(bean));
             assertEquals(2L, JMX.invoke(bean, "reload", null, null));
@@ -142,7 +167,7 @@ abstract class StoreScenarios {
             assertNull(c.get("written"), "a reload replaces the contents");
 
             insert(t, row("d", 0, 0, "4", 0));
-            try (GogoSession shell = new GogoSession(felix().felix())) {
+            try (GogoSession shell = new GogoSession(commandProcessor)) {
                 assertEquals("loaded 3 entries\n", shell.run("cache:reload " + t));
             }
             assertEquals("4", c.get("d"));
@@ -165,7 +190,7 @@ abstract class StoreScenarios {
             sorted(database().rows("SELECT key_name, key_type, value_type, key_value FROM " + t)),
             "nothing is written before the stop");
 
-        Bundle impl = felix().felix().bundle("io.lapse.impl");
+        Bundle impl = Bundles.named(context, "io.lapse.impl");
         impl.stop();
         assertEquals(List.of("arr::size|0|1|1|0", "arr[0]|0|0|x|0", "kept|0|0|k|0", "n|0|1|42|0", "s|0|0|string|0",
             "ttl|0|0|soon gone|" + deadline / 1000),
@@ -173,7 +198,7 @@ abstract class StoreScenarios {
             "written back in htable's flat form when the cache stopped");
         impl.start();
 
-        Cache again = felix().caches().cache(t);
+        Cache again = caches().cache(t);
         assertEquals(6, again.size());
         assertEquals("k", again.get("kept"));
         assertNull(again.get("removed"));
@@ -181,30 +206,6 @@ abstract class StoreScenarios {
         assertEquals("string", again.get("s"));
         assertEquals("x", again.get("arr[0]"));
         assertEquals(deadline / 1000 * 1000, again.getEntry("ttl").expiresAtMillis(), "deadlines to the second");
-    }
-
-    @Test
-    void aFrameworkThatStopsWritesBackAndTheNextOneLoadsIt() throws Exception {
-        String t = table();
-        insert(t, row("kept", 0, 0, "k", 0));
-        List<Object> properties = new ArrayList<>(List.of("name", t, "dbtable", t, "dbmode", "on-stop"));
-        properties.addAll(database().properties());
-        // frameworks of their own: stopping one stops every bundle, the drivers included (the
-        // PostgreSQL bundle, installed after impl, stops before it)
-        try (Felix first = Felix.start()) {
-            Caches caches = new Caches(first);
-            caches.configure(t, properties.toArray());
-            caches.cache(t).put("added", "before the stop");
-        }
-        assertEquals(List.of("added|before the stop", "kept|k"), sorted(database().rows("SELECT key_name, key_value FROM "
-            + t)));
-        try (Felix second = Felix.start()) {
-            Caches caches = new Caches(second);
-            caches.configure(t, properties.toArray());
-            Cache again = caches.cache(t);
-            assertEquals("before the stop", again.get("added"));
-            assertEquals(2, again.size());
-        }
     }
 
     @Test

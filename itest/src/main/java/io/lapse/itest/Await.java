@@ -11,6 +11,12 @@ final class Await {
 
     static final Duration TIMEOUT = Duration.ofSeconds(15);
 
+    /**
+     * How long an {@code @InjectService} waits for its service, in milliseconds: long enough for
+     * any service of a healthy framework to appear on a slow machine.
+     */
+    static final long SERVICE_MILLIS = 10_000;
+
     private Await() {
     }
 

@@ -1,7 +1,6 @@
 package io.lapse.itest;
 
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The store scenarios against the PostgreSQL server on 127.0.0.1:5432, through the framework's
@@ -11,19 +10,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class StorePostgresIT extends StoreScenarios {
 
-    @RegisterExtension
-    static final FelixExtension FELIX = new FelixExtension();
-
     private static TestDatabase.Postgres postgres;
 
     @BeforeAll
     static void requirePostgres() {
         postgres = TestDatabase.Postgres.require();
-    }
-
-    @Override
-    FelixExtension felix() {
-        return FELIX;
     }
 
     @Override

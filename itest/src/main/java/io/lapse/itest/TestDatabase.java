@@ -4,21 +4,22 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.Driver;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A database the store tests give their caches, and check from the test side with a JDBC
- * driver of the test class path: H2 served over TCP by the test (the framework's H2 bundle is a
- * client of it), or the PostgreSQL server of the machine.
+ * A database the store tests give their caches, and check from the test side with the driver
+ * bundle's own JDBC driver: H2 served over TCP by the test (the caches' stores are clients of it,
+ * like the test), or the PostgreSQL server of the machine.
  */
 abstract class TestDatabase implements AutoCloseable {
 
@@ -31,6 +32,21 @@ abstract class TestDatabase implements AutoCloseable {
     abstract List<Object> properties();
 
     abstract Connection connect() throws SQLException;
+
+    /**
+     * Connects through a driver object of the driver's bundle: {@code DriverManager} finds no
+     * driver for a caller inside a framework, whose class loader is not the driver's.
+     */
+    static Connection connect(Driver driver, String url, String user, String password) throws SQLException {
+        Properties credentials = new Properties();
+        credentials.setProperty("user", user);
+        credentials.setProperty("password", password);
+        Connection connection = driver.connect(url, credentials);
+        if (connection == null) {
+            throw new SQLException(driver.getClass().getName() + " does not take " + url);
+        }
+        return connection;
+    }
 
     /** A table name no other test uses. */
     static String freshTable() {
@@ -108,7 +124,7 @@ abstract class TestDatabase implements AutoCloseable {
 
         @Override
         Connection connect() throws SQLException {
-            return DriverManager.getConnection(url, "sa", "it-secret");
+            return connect(new org.h2.Driver(), url, "sa", "it-secret");
         }
 
         /** Stops serving: connections are refused from now on, as from a database that is down. */
@@ -133,7 +149,7 @@ abstract class TestDatabase implements AutoCloseable {
         static final String USER = "postgres";
 
         static Postgres require() {
-            try (Connection c = DriverManager.getConnection(URL + "?connectTimeout=5", USER, "")) {
+            try (Connection c = connect(new org.postgresql.Driver(), URL + "?connectTimeout=5", USER, "")) {
                 c.isValid(5);
             } catch (SQLException e) {
                 String why = "PostgreSQL is not reachable at " + URL + " as user " + USER + ": " + e.getMessage();
@@ -158,7 +174,7 @@ abstract class TestDatabase implements AutoCloseable {
 
         @Override
         Connection connect() throws SQLException {
-            return DriverManager.getConnection(URL, USER, "");
+            return connect(new org.postgresql.Driver(), URL, USER, "");
         }
 
         @Override

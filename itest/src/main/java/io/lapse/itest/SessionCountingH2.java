@@ -1,7 +1,6 @@
 package io.lapse.itest;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -38,7 +37,7 @@ final class SessionCountingH2 extends TestDatabase {
 
     @Override
     Connection connect() throws SQLException {
-        return DriverManager.getConnection(url, "sa", "it-secret");
+        return connect(new org.h2.Driver(), url, "sa", "it-secret");
     }
 
     /**

@@ -16,15 +16,21 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.log.LogReaderService;
 import org.osgi.service.metatype.AttributeDefinition;
 import org.osgi.service.metatype.MetaTypeInformation;
 import org.osgi.service.metatype.MetaTypeService;
 import org.osgi.service.metatype.ObjectClassDefinition;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
 
 import io.lapse.cache.Cache;
 import io.lapse.cache.CacheService;
@@ -37,31 +43,49 @@ import io.lapse.cache.Match;
  */
 class CacheLifecycleIT {
 
-    @RegisterExtension
-    static final FelixExtension FELIX = new FelixExtension();
+    @InjectBundleContext
+    static BundleContext context;
 
-    private final Felix felix = FELIX.felix();
-    private final Caches caches = FELIX.caches();
+    @InjectService(timeout = Await.SERVICE_MILLIS)
+    static ConfigurationAdmin configAdmin;
+
+    @InjectService(timeout = Await.SERVICE_MILLIS)
+    static LogReaderService logReader;
+
+    @InjectService(timeout = Await.SERVICE_MILLIS)
+    static MetaTypeService metatype;
+
+    @InjectService(timeout = Await.SERVICE_MILLIS)
+    static CacheService cacheService;
+
+    private static Caches caches;
     private LogCapture log;
 
+    @BeforeAll
+    static void caches() {
+        caches = new Caches(context, configAdmin);
+    }
+
+    @AfterAll
+    static void deleteEveryCache() throws Exception {
+        caches.deleteAll();
+    }
+
     @BeforeEach
-    void listen() throws InterruptedException {
-        log = new LogCapture(felix);
+    void listen() {
+        log = new LogCapture(logReader);
     }
 
     @AfterEach
     void stopListening() {
         log.close();
     }
-
-
-
     @Test
     void cachesAppearAndDisappearWithTheirConfigurations() throws Exception {
         Cache sessions = caches.create("appear");
         sessions.put("k", "v");
         assertEquals("v", sessions.get("k"));
-        CacheService service = caches.service();
+        CacheService service = cacheService;
         assertTrue(service.names().contains("appear"));
         assertEquals("v", service.get("appear").get("k"));
         assertEquals(1, caches.registered("appear"));
@@ -131,7 +155,7 @@ class CacheLifecycleIT {
         caches.awaitGone("old-name");
         assertEquals("v", renamed.get("k"));
         assertEquals("new-name", renamed.name());
-        assertEquals(Set.of("new-name"), caches.service().names().stream()
+        assertEquals(Set.of("new-name"), cacheService.names().stream()
             .filter(n -> n.endsWith("-name")).collect(Collectors.toSet()));
         caches.delete("old-name");
         caches.awaitGone("new-name");
@@ -214,7 +238,7 @@ class CacheLifecycleIT {
         assertTrue(regex.getMessage().contains("'strict'") && regex.getMessage().contains("([unclosed"),
             regex.getMessage());
         assertThrows(IllegalStateException.class, () -> c.increment("k", 1));
-        assertThrows(NoSuchElementException.class, () -> caches.service().get("no-such-cache"));
+        assertThrows(NoSuchElementException.class, () -> cacheService.get("no-such-cache"));
         assertEquals("v", c.get("k"));
         assertEquals(1, c.size());
         caches.delete("strict");
@@ -250,8 +274,7 @@ class CacheLifecycleIT {
 
     @Test
     void metatypeDescribesBothConfigurations() throws Exception {
-        MetaTypeService metatype = felix.service(MetaTypeService.class, null, Felix.DEFAULT_TIMEOUT);
-        Bundle impl = felix.bundle("io.lapse.impl");
+        Bundle impl = Bundles.named(context, "io.lapse.impl");
         MetaTypeInformation info = metatype.getMetaTypeInformation(impl);
         assertArrayEquals(new String[] {CacheService.FACTORY_PID}, info.getFactoryPids());
         assertArrayEquals(new String[] {CacheService.SWEEPER_PID}, info.getPids());

@@ -25,8 +25,15 @@ import javax.management.ReflectionException;
 import javax.management.RuntimeMBeanException;
 import javax.management.RuntimeOperationsException;
 
+import org.apache.felix.service.command.CommandProcessor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
 
 import io.lapse.cache.Cache;
 import io.lapse.itest.MalformedInputs.Channel;
@@ -78,8 +85,26 @@ import io.lapse.itest.MalformedInputs.Kind;
  */
 class MalformedInputIT {
 
-    @RegisterExtension
-    static final FelixExtension FELIX = new FelixExtension();
+    @InjectBundleContext
+    static BundleContext context;
+
+    @InjectService(timeout = Await.SERVICE_MILLIS)
+    static ConfigurationAdmin configAdmin;
+
+    @InjectService(timeout = Await.SERVICE_MILLIS)
+    static CommandProcessor commandProcessor;
+
+    private static Caches caches;
+
+    @BeforeAll
+    static void caches() {
+        caches = new Caches(context, configAdmin);
+    }
+
+    @AfterAll
+    static void deleteEveryCache() throws Exception {
+        caches.deleteAll();
+    }
 
     private static final String CACHE = "target";
     private static final int ENTRIES = 100_000;
@@ -108,11 +133,18 @@ class MalformedInputIT {
     private final List<String> overOneSecond = new ArrayList<>();
     private final List<String> costly = new ArrayList<>();
 
+    /** The framework is shared with the other test classes: they must not find this cache. */
+    @AfterEach
+    void deleteTheCache() throws Exception {
+        caches.delete(CACHE);
+        caches.awaitGone(CACHE);
+    }
+
     @Test
     void tenThousandMalformedInputsEachGetAClearAnswerWithinOneSecondAndChangeNothing() throws Exception {
         long seed = Long.getLong("lapse.malformed.seed", new Random().nextLong());
         System.out.println("MalformedInputIT: seed " + seed + " (run again with -Dlapse.malformed.seed=" + seed + ")");
-        Cache cache = FELIX.caches().create(CACHE, "size", "10");
+        Cache cache = caches.create(CACHE, "size", "10");
         long loadStart = System.nanoTime();
         load(cache);
         assertEquals(ENTRIES, cache.size());
@@ -125,7 +157,7 @@ class MalformedInputIT {
         List<Input> inputs = new MalformedInputs(seed, CACHE).all();
 
         long start = System.nanoTime();
-        try (RemoteJmx jmx = RemoteJmx.connect(); GogoSession shell = new GogoSession(FELIX.felix())) {
+        try (RemoteJmx jmx = RemoteJmx.connect(); GogoSession shell = new GogoSession(commandProcessor)) {
             MBeanServerConnection server = jmx.connection();
             Await.until("the cache:* commands", () -> shell.execute("cache:list").thrown == null);
             for (Input input : inputs) {
@@ -227,7 +259,6 @@ class MalformedInputIT {
         }
         return "undocumented " + thrown.getClass().getName() + ": " + MalformedInputs.show(String.valueOf(thrown.getMessage()));
     }
-
 
     /** @return what is wrong with the outcome of a shell line, or null */
     private static String checkShell(Input input, GogoSession.Outcome printed, Throwable thrown) {

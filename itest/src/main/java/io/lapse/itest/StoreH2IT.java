@@ -2,7 +2,6 @@ package io.lapse.itest;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The store scenarios against H2, which the framework's H2 bundle reaches through its
@@ -10,9 +9,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * with its own driver.
  */
 class StoreH2IT extends StoreScenarios {
-
-    @RegisterExtension
-    static final FelixExtension FELIX = new FelixExtension();
 
     private static TestDatabase.H2 h2;
 
@@ -26,11 +22,6 @@ class StoreH2IT extends StoreScenarios {
         if (h2 != null) {
             h2.close();
         }
-    }
-
-    @Override
-    FelixExtension felix() {
-        return FELIX;
     }
 
     @Override

@@ -14,8 +14,8 @@ final class LogCapture implements LogListener, AutoCloseable {
     private final LogReaderService reader;
     private final List<LogEntry> entries = new CopyOnWriteArrayList<>();
 
-    LogCapture(Felix felix) throws InterruptedException {
-        reader = felix.service(LogReaderService.class, null, Felix.DEFAULT_TIMEOUT);
+    LogCapture(LogReaderService reader) {
+        this.reader = reader;
         reader.addLogListener(this);
     }
 

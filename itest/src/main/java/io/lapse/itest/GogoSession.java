@@ -20,8 +20,7 @@ final class GogoSession implements AutoCloseable {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final CommandSession session;
 
-    GogoSession(Felix felix) throws InterruptedException {
-        CommandProcessor processor = felix.service(CommandProcessor.class, null, Felix.DEFAULT_TIMEOUT);
+    GogoSession(CommandProcessor processor) {
         session = processor.createSession(new ByteArrayInputStream(new byte[0]),
             new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     }

@@ -19,11 +19,14 @@ import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
 
 import io.lapse.cache.Cache;
 import io.lapse.cache.CacheEvents;
@@ -44,8 +47,18 @@ import io.lapse.cache.CacheService;
  */
 class RestartIT {
 
-    @RegisterExtension
-    static final FelixExtension FELIX = new FelixExtension();
+    @InjectBundleContext
+    static BundleContext context;
+
+    @InjectService(timeout = Await.SERVICE_MILLIS)
+    static ConfigurationAdmin configAdmin;
+
+    private static Caches caches;
+
+    @BeforeAll
+    static void caches() {
+        caches = new Caches(context, configAdmin);
+    }
 
     private static final MBeanServer JMX = ManagementFactory.getPlatformMBeanServer();
     private static final int CYCLES = 50;
@@ -62,37 +75,38 @@ class RestartIT {
     private static SessionCountingH2 h2;
     private static Recorder expiries;
 
-    private final Felix felix = FELIX.felix();
-    private final Caches caches = FELIX.caches();
 
     @BeforeAll
     static void serveTheDatabase() throws Exception {
         h2 = new SessionCountingH2("lapse_cycles");
     }
 
-    /** The caches go before the database does, so that no store of a stopping cache meets a closed port. */
+    /**
+     * The caches go before the database does, so that no store of a stopping cache meets a closed
+     * port; the sweeper gets its default settings back, for the tests that run after these.
+     */
     @AfterAll
-    static void removeTheCyclesCachesThenTheDatabase() throws Exception {
+    static void removeTheCachesAndTheSweeperSettingsThenTheDatabase() throws Exception {
         try {
+            Bundle impl = Bundles.named(context, "io.lapse.impl");
+            if (impl.getState() != Bundle.ACTIVE) {
+                impl.start();
+            }
             if (expiries != null) {
                 expiries.close();
-                Bundle impl = FELIX.felix().bundle("io.lapse.impl");
-                if (impl.getState() != Bundle.ACTIVE) {
-                    impl.start();
-                }
                 for (String name : CYCLE_CACHES) {
-                    FELIX.caches().delete(name);
-                    FELIX.caches().awaitGone(name);
+                    caches.delete(name);
+                    caches.awaitGone(name);
                 }
             }
+            caches.deleteAll();
+            configAdmin.getConfiguration(CacheService.SWEEPER_PID, "?").delete();
         } finally {
             if (h2 != null) {
                 h2.close();
             }
         }
     }
-
-
 
     private static List<String> lapseThreads() {
         return Threads.named("lapse-").stream().map(Thread::getName).collect(Collectors.toList());
@@ -111,9 +125,9 @@ class RestartIT {
         caches.create("restarted", "autoexpire", "50ms");
         java.util.Hashtable<String, Object> sweeper = new java.util.Hashtable<>();
         sweeper.put("threads", "2");
-        caches.configAdmin().getConfiguration("io.lapse.sweeper", "?").update(sweeper);
+        configAdmin.getConfiguration(CacheService.SWEEPER_PID, "?").update(sweeper);
         Await.until("two sweep threads and the clock", () -> sweeperThreads().size() == 3);
-        Bundle impl = felix.bundle("io.lapse.impl");
+        Bundle impl = Bundles.named(context, "io.lapse.impl");
         for (int round = 1; round <= 20; round++) {
             impl.stop();
             assertEquals(List.of(), lapseThreads(), "threads left after stop " + round);
@@ -135,7 +149,7 @@ class RestartIT {
     @Test
     void fiftyStopsAndStartsOfImplLeaveNoThreadMBeanOrDatabaseSessionBehind() throws Exception {
         cycleCaches();
-        Bundle impl = felix.bundle("io.lapse.impl");
+        Bundle impl = Bundles.named(context, "io.lapse.impl");
         long start = System.nanoTime();
         int held = 0;
         for (int i = 1; i <= CYCLES; i++) {
@@ -154,7 +168,7 @@ class RestartIT {
     @Test
     void fiftyStopsAndStartsOfJmxLeaveExactlyTheMBeansOfTheCaches() throws Exception {
         cycleCaches();
-        Bundle jmx = felix.bundle("io.lapse.jmx");
+        Bundle jmx = Bundles.named(context, "io.lapse.jmx");
         // a load thread ends a moment after its cache appears
         Await.until("no load thread before the jmx cycles", () -> Threads.named("lapse-load-"), List::isEmpty);
         Set<Thread> running = sweeperThreads();
@@ -174,8 +188,8 @@ class RestartIT {
     @Test
     void fiftyRefreshesOfImplLeaveNoThreadMBeanOrDatabaseSessionOfTheOldWiring() throws Exception {
         cycleCaches();
-        Bundle impl = felix.bundle("io.lapse.impl");
-        FrameworkWiring wiring = felix.framework().adapt(FrameworkWiring.class);
+        Bundle impl = Bundles.named(context, "io.lapse.impl");
+        FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
         long start = System.nanoTime();
         int held = 0;
         for (int i = 1; i <= CYCLES; i++) {
@@ -208,7 +222,7 @@ class RestartIT {
         h2.htable("cycle_big");
         h2.sql("INSERT INTO cycle_big (key_name, key_type, value_type, key_value, expires) "
             + "SELECT 'k' || X, 0, 0, 'v' || X, 0 FROM SYSTEM_RANGE(1, " + BIG_ROWS + ")");
-        Bundle impl = felix.bundle("io.lapse.impl");
+        Bundle impl = Bundles.named(context, "io.lapse.impl");
         long loading = System.nanoTime();
         configureStore("cycle-big", "dbmode", "on-stop");
         long loadMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loading);
@@ -253,7 +267,7 @@ class RestartIT {
         if (expiries != null) {
             return;
         }
-        expiries = Recorder.on(felix, CacheEvents.TOPIC_EXPIRED);
+        expiries = Recorder.on(context, CacheEvents.TOPIC_EXPIRED);
         caches.create("cycle-plain", "autoexpire", "1h", "size", "4");
         caches.create("cycle-idle", "idleexpire", "1h");
         storeCache("cycle-onstop", "dbmode", "on-stop", "db_expires", "true");

@@ -11,9 +11,14 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
 
 import io.lapse.cache.Cache;
 
@@ -24,13 +29,23 @@ import io.lapse.cache.Cache;
 class JmxIT {
 
     private static final MBeanServer SERVER = ManagementFactory.getPlatformMBeanServer();
-    @RegisterExtension
-    static final FelixExtension FELIX = new FelixExtension();
+    @InjectBundleContext
+    static BundleContext context;
 
-    private final Felix felix = FELIX.felix();
-    private final Caches caches = FELIX.caches();
+    @InjectService(timeout = Await.SERVICE_MILLIS)
+    static ConfigurationAdmin configAdmin;
 
+    private static Caches caches;
 
+    @BeforeAll
+    static void caches() {
+        caches = new Caches(context, configAdmin);
+    }
+
+    @AfterAll
+    static void deleteEveryCache() throws Exception {
+        caches.deleteAll();
+    }
 
     @Test
     void mbeansExistExactlyWhileTheirCachesDo() throws Exception {
@@ -64,7 +79,7 @@ class JmxIT {
         caches.delete("jmx-visible");
         Await.until("the cache MBean to go", () -> !SERVER.isRegistered(bean));
 
-        Bundle jmx = felix.bundle("io.lapse.jmx");
+        Bundle jmx = Bundles.named(context, "io.lapse.jmx");
         jmx.stop();
         assertFalse(SERVER.isRegistered(manager), "stopping the jmx bundle removes its MBeans");
         jmx.start();

@@ -9,10 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 
+import org.apache.felix.service.command.CommandProcessor;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
 
 import io.lapse.cache.Cache;
 
@@ -23,8 +29,26 @@ import io.lapse.cache.Cache;
  */
 class ShellIT {
 
-    @RegisterExtension
-    static final FelixExtension FELIX = new FelixExtension();
+    @InjectBundleContext
+    static BundleContext context;
+
+    @InjectService(timeout = Await.SERVICE_MILLIS)
+    static ConfigurationAdmin configAdmin;
+
+    @InjectService(timeout = Await.SERVICE_MILLIS)
+    static CommandProcessor commandProcessor;
+
+    private static Caches caches;
+
+    @BeforeAll
+    static void caches() {
+        caches = new Caches(context, configAdmin);
+    }
+
+    @AfterAll
+    static void deleteEveryCache() throws Exception {
+        caches.deleteAll();
+    }
 
     private static final List<String> FUNCTIONS = List.of("list", "get", "set", "seti", "delete", "dump", "stats",
         "reload", "reset", "rm");
@@ -34,8 +58,8 @@ class ShellIT {
 
     @BeforeEach
     void open() throws Exception {
-        cache = FELIX.caches().create("shell", "size", "3");
-        session = new GogoSession(FELIX.felix());
+        cache = caches.create("shell", "size", "3");
+        session = new GogoSession(commandProcessor);
         Await.until("the cache:* commands", () -> {
             try {
                 session.run("cache:list");
@@ -49,8 +73,8 @@ class ShellIT {
     @AfterEach
     void close() throws Exception {
         session.close();
-        FELIX.caches().delete("shell");
-        FELIX.caches().awaitGone("shell");
+        caches.delete("shell");
+        caches.awaitGone("shell");
     }
 
     @Test

@@ -16,10 +16,17 @@ import javax.management.ObjectName;
 import javax.management.RuntimeMBeanException;
 import javax.sql.DataSource;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.log.LogReaderService;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
 
 import io.lapse.cache.Cache;
 import io.lapse.cache.CacheEvents;
@@ -36,10 +43,27 @@ class StoreFailuresIT {
 
     private static final MBeanServer JMX = ManagementFactory.getPlatformMBeanServer();
 
-    @RegisterExtension
-    static final FelixExtension FELIX = new FelixExtension();
+    @InjectBundleContext
+    static BundleContext context;
 
-    private final Caches caches = FELIX.caches();
+    @InjectService(timeout = Await.SERVICE_MILLIS)
+    static ConfigurationAdmin configAdmin;
+
+    @InjectService(timeout = Await.SERVICE_MILLIS)
+    static LogReaderService logReader;
+
+    private static Caches caches;
+
+    @BeforeAll
+    static void caches() {
+        caches = new Caches(context, configAdmin);
+    }
+
+    @AfterAll
+    static void deleteEveryCache() throws Exception {
+        caches.deleteAll();
+    }
+
 
     private Cache create(TestDatabase db, String table, Object... more) throws Exception {
         List<Object> properties = new java.util.ArrayList<>(List.of("name", table, "dbtable", table));
@@ -98,7 +122,7 @@ class StoreFailuresIT {
 
     @Test
     void aLoadAtStartThatFailsComesUpEmptyAndNeverOverwritesTheTable() throws Exception {
-        try (TestDatabase.H2 db = new TestDatabase.H2(); LogCapture log = new LogCapture(FELIX.felix())) {
+        try (TestDatabase.H2 db = new TestDatabase.H2(); LogCapture log = new LogCapture(logReader)) {
             String t = TestDatabase.freshTable();
             db.sql("CREATE TABLE " + t + " (key_name VARCHAR(50), key_value VARCHAR(50))",
                 "INSERT INTO " + t + " VALUES ('precious', 'row')");
@@ -119,8 +143,8 @@ class StoreFailuresIT {
 
     @Test
     void malformedRowsAreLoggedWithTheirKeyAndTheRestLoads() throws Exception {
-        try (TestDatabase.H2 db = new TestDatabase.H2(); LogCapture log = new LogCapture(FELIX.felix());
-            Recorder loaded = Recorder.on(FELIX.felix(), CacheEvents.TOPIC_LOADED)) {
+        try (TestDatabase.H2 db = new TestDatabase.H2(); LogCapture log = new LogCapture(logReader);
+            Recorder loaded = Recorder.on(context, CacheEvents.TOPIC_LOADED)) {
             String t = TestDatabase.freshTable();
             db.htable(t);
             db.sql("INSERT INTO " + t + " VALUES ('good', 0, 1, '1', 0)", "INSERT INTO " + t + " VALUES ('bad', 0, 1, "
@@ -148,8 +172,8 @@ class StoreFailuresIT {
             ds.setURL(db.url());
             ds.setUser("sa");
             ds.setPassword("it-secret");
-            ServiceRegistration<DataSource> registration = FELIX.felix().register(DataSource.class, ds,
-                Map.of("dataSourceName", "it-" + t));
+            ServiceRegistration<DataSource> registration = context.registerService(DataSource.class, ds,
+                FrameworkUtil.asDictionary(Map.of("dataSourceName", "it-" + t)));
             try {
                 caches.configure(t, "name", t, "dbtable", t, "db_datasource", "(dataSourceName=it-" + t + ")",
                     "dbmode", "write-through", "db_expires", "true");
@@ -167,7 +191,7 @@ class StoreFailuresIT {
 
     @Test
     void stoppingTheImplBundleWhileTheDatabaseHoldsARowLockEndsInBoundedTimeAndSaysWhatItGaveUp() throws Exception {
-        try (TestDatabase.H2 db = new TestDatabase.H2(); LogCapture log = new LogCapture(FELIX.felix());
+        try (TestDatabase.H2 db = new TestDatabase.H2(); LogCapture log = new LogCapture(logReader);
             Connection holder = db.connect()) {
             String onStop = TestDatabase.freshTable();
             String through = TestDatabase.freshTable();
@@ -199,7 +223,7 @@ class StoreFailuresIT {
             caches.configure(through, second.toArray());
             Await.until("the load of " + through + " to wait for the row lock", () -> blockedSessions(db) > 0);
 
-            Bundle impl = FELIX.felix().bundle("io.lapse.impl");
+            Bundle impl = Bundles.named(context, "io.lapse.impl");
             long started = System.nanoTime();
             impl.stop();
             long millis = (System.nanoTime() - started) / 1_000_000;

@@ -17,12 +17,17 @@ import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
 
 /**
  * The MBeans in a framework with a JMX whiteboard, as in Karaf: while an {@code MBeanServer}
@@ -32,8 +37,23 @@ import org.osgi.framework.ServiceRegistration;
  */
 class WhiteboardIT {
 
-    @RegisterExtension
-    static final FelixExtension FELIX = new FelixExtension();
+    @InjectBundleContext
+    static BundleContext context;
+
+    @InjectService(timeout = Await.SERVICE_MILLIS)
+    static ConfigurationAdmin configAdmin;
+
+    private static Caches caches;
+
+    @BeforeAll
+    static void caches() {
+        caches = new Caches(context, configAdmin);
+    }
+
+    @AfterAll
+    static void deleteEveryCache() throws Exception {
+        caches.deleteAll();
+    }
 
     private static final MBeanServer PLATFORM = ManagementFactory.getPlatformMBeanServer();
 
@@ -46,35 +66,39 @@ class WhiteboardIT {
         ObjectName manager = new ObjectName("io.lapse:type=CacheManager");
         ObjectName before = new ObjectName("io.lapse:type=Cache,name=wb-before");
         ObjectName during = new ObjectName("io.lapse:type=Cache,name=wb-during");
+        ServiceRegistration<MBeanServer> service = null;
         try {
-            FELIX.caches().create("wb-before");
+            caches.create("wb-before");
             Await.until("the MBeans in the platform MBeanServer",
                 () -> PLATFORM.isRegistered(manager) && PLATFORM.isRegistered(before));
-            assertEquals(0, whiteboardServices(), "no MBeanServer service: nothing for a whiteboard");
+            assertEquals(List.of(), whiteboardNames(), "no MBeanServer service: nothing for a whiteboard");
 
-            ServiceRegistration<MBeanServer> service = FELIX.felix().context()
-                .registerService(MBeanServer.class, karafLike, null);
+            service = context.registerService(MBeanServer.class, karafLike, null);
             Await.until("the MBeans in the MBeanServer service, and only there", () -> inOnly(karafLike, manager)
                 && inOnly(karafLike, before));
             assertEquals(2, whiteboardServices());
 
-            FELIX.caches().create("wb-during");
+            caches.create("wb-during");
             Await.until("a new cache's MBean through the whiteboard", () -> inOnly(karafLike, during));
             assertFalse(PLATFORM.isRegistered(during));
-            FELIX.caches().delete("wb-during");
+            caches.delete("wb-during");
             Await.until("a deleted cache's MBean to leave the whiteboard's server", () -> !karafLike.isRegistered(during));
             assertFalse(PLATFORM.isRegistered(during));
 
             service.unregister();
+            service = null;
             Await.until("the MBeans back in the platform MBeanServer", () -> inOnly(PLATFORM, manager)
                 && inOnly(PLATFORM, before));
             assertEquals(0, whiteboardServices());
             assertEquals(List.of(), lapseNames(karafLike));
         } finally {
+            if (service != null) {
+                service.unregister();
+            }
             for (Bundle b : whiteboard) {
                 b.uninstall();
             }
-            FELIX.caches().delete("wb-before");
+            caches.delete("wb-before");
         }
     }
 
@@ -85,12 +109,13 @@ class WhiteboardIT {
         ObjectName cache = new ObjectName("io.lapse:type=Cache,name=wb-karaf");
         Bundle aries = whiteboard.stream().filter(b -> b.getSymbolicName().equals("org.apache.aries.jmx.whiteboard"))
             .findFirst().orElseThrow();
+        ServiceRegistration<MBeanServer> service = null;
         try {
-            FELIX.caches().create("wb-karaf");
+            caches.create("wb-karaf");
             Await.until("the MBeans registered directly", () -> PLATFORM.isRegistered(cache));
-            ServiceRegistration<MBeanServer> service = FELIX.felix().context()
-                .registerService(MBeanServer.class, PLATFORM, null);
-            Await.until("the MBeans published for the whiteboard", () -> whiteboardServices() == 2);
+            service = context.registerService(MBeanServer.class, PLATFORM, null);
+            Await.until("the MBeans published for the whiteboard", WhiteboardIT::whiteboardNames,
+                names -> names.size() == 2);
             assertTrue(PLATFORM.isRegistered(manager) && PLATFORM.isRegistered(cache));
 
             // Only the whiteboard holds them now: stopping it takes them away. Had the exporter
@@ -103,13 +128,17 @@ class WhiteboardIT {
                 () -> PLATFORM.isRegistered(manager) && PLATFORM.isRegistered(cache));
 
             service.unregister();
+            service = null;
             Await.until("the exporter to register them itself again", () -> whiteboardServices() == 0
                 && PLATFORM.isRegistered(manager) && PLATFORM.isRegistered(cache));
         } finally {
+            if (service != null) {
+                service.unregister();
+            }
             for (Bundle b : whiteboard) {
                 b.uninstall();
             }
-            FELIX.caches().delete("wb-karaf");
+            caches.delete("wb-karaf");
         }
     }
 
@@ -124,9 +153,18 @@ class WhiteboardIT {
     }
 
     private static int whiteboardServices() {
+        return whiteboardNames().size();
+    }
+
+    /** The {@code jmx.objectname} of each service published for a whiteboard. */
+    private static List<Object> whiteboardNames() {
         try {
-            ServiceReference<?>[] refs = FELIX.felix().context().getAllServiceReferences(null, "(jmx.objectname=io.lapse:*)");
-            return refs == null ? 0 : refs.length;
+            ServiceReference<?>[] refs = context.getAllServiceReferences(null, "(jmx.objectname=io.lapse:*)");
+            List<Object> names = new ArrayList<>();
+            for (ServiceReference<?> ref : refs == null ? new ServiceReference<?>[0] : refs) {
+                names.add(ref.getProperty("jmx.objectname"));
+            }
+            return names;
         } catch (InvalidSyntaxException e) {
             throw new IllegalArgumentException(e);
         }
@@ -142,7 +180,7 @@ class WhiteboardIT {
         assertEquals(3, jars.size(), "the whiteboard, slf4j-api and slf4j-simple in " + dir);
         List<Bundle> bundles = new ArrayList<>();
         for (Path jar : jars) {
-            bundles.add(FELIX.felix().context().installBundle(jar.toUri().toString()));
+            bundles.add(context.installBundle(jar.toUri().toString()));
         }
         for (Bundle b : bundles) {
             if (b.getHeaders().get("Fragment-Host") == null) {
