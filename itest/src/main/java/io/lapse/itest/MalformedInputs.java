@@ -519,10 +519,18 @@ final class MalformedInputs {
     private Input shellWrongType() {
         String number = pick(List.of("12.5", "0x10", "1e3", "+-1", "9223372036854775808", "-9223372036854775809",
             "twelve", "'12 '", "' 12'", "1_000", "1,000", "[1,2]", "[a=b]", "NaN", "Infinity", "0b101", "12L", "--5"));
-        return line(Kind.WRONG_TYPE, pick(List.of("cache:seti " + cache + " " + ABSENT + "k " + number,
-            "cache:dump " + cache + " " + number, "cache:dump " + cache + " 0 " + number,
-            "cache:seti " + cache + " " + ABSENT + "k 1 " + number,
-            "cache:set " + cache + " " + ABSENT + "k v " + number)), Expect.REFUSED);
+        List<String> asInteger = List.of("cache:seti " + cache + " " + ABSENT + "k " + number,
+            "cache:dump " + cache + " " + number, "cache:dump " + cache + " 0 " + number);
+        List<String> asTtl = List.of("cache:seti " + cache + " " + ABSENT + "k 1 " + number,
+            "cache:set " + cache + " " + ABSENT + "k v " + number);
+        // a TTL reads as a configuration's durations do, white space around the number allowed:
+        // a padded number is wrong only where an integer is wanted
+        boolean padded = number.startsWith("' ") || number.endsWith(" '");
+        List<String> lines = new ArrayList<>(asInteger);
+        if (!padded) {
+            lines.addAll(asTtl);
+        }
+        return line(Kind.WRONG_TYPE, pick(lines), Expect.REFUSED);
     }
 
     private Input shellOffsetOrLimit() {
@@ -545,8 +553,11 @@ final class MalformedInputs {
     }
 
     private Input shellBadTtl() {
-        String ttl = pick(List.of("-5", "5y", "1.5s", "0x10", "9999999999999", "999999999999d", "5S", "' 5'", "5s5",
-            "ms", "s", "-0", "+5", "5ms5", "99999999999h", "1000000000000ms", "5 s", "PT5S", "5sec", "⁵", "5\u00A0s"));
+        // the shell reads TTLs as configurations do (io.lapse.cache.Durations): any case and white
+        // space around the number are fine there, so "5S" and "' 5'" are not in this list, and a TTL
+        // is refused past 100 years (10000000000000ms is 317)
+        String ttl = pick(List.of("-5", "5y", "1.5s", "0x10", "9999999999999", "999999999999d", "5Sec", "'5 5'", "5s5",
+            "ms", "s", "-0", "+5", "5ms5", "99999999999h", "10000000000000ms", "5 s", "PT5S", "5sec", "⁵", "5\u00A0s"));
         String line = random.nextBoolean() ? "cache:set " + cache + " " + pick(List.of(ABSENT + "k", existing())) + " v " + ttl
             : "cache:seti " + cache + " " + pick(List.of(ABSENT + "k", existing())) + " 1 " + ttl;
         return line(Kind.BAD_TTL, line, Expect.REFUSED);
