@@ -20,6 +20,12 @@ public final class Await {
     /** How long a wait lasts unless told otherwise: long enough for a loaded CI machine. */
     public static final Duration TIMEOUT = Duration.ofSeconds(15);
 
+    /**
+     * How long an in-framework test waits for a service it injects, in ms: a compile-time
+     * constant, as annotation attributes need.
+     */
+    public static final long SERVICE_MILLIS = 10_000;
+
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private Await() {

@@ -35,6 +35,7 @@ import org.osgi.test.common.annotation.InjectService;
 import io.lapse.cache.Cache;
 import io.lapse.cache.CacheService;
 import io.lapse.cache.Match;
+import io.lapse.testing.Await;
 
 /**
  * Caches as a user of Felix sees them: they come and go with their ConfigurationAdmin

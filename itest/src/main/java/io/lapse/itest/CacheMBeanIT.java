@@ -39,6 +39,7 @@ import org.osgi.test.common.annotation.InjectService;
 
 import io.lapse.cache.Cache;
 import io.lapse.cache.Match;
+import io.lapse.testing.Await;
 
 /**
  * Every attribute and operation of the cache and manager MXBeans, called as a remote client

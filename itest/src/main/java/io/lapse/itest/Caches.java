@@ -16,6 +16,7 @@ import org.osgi.util.tracker.ServiceTracker;
 
 import io.lapse.cache.Cache;
 import io.lapse.cache.CacheService;
+import io.lapse.testing.Await;
 
 /**
  * Creates caches through ConfigurationAdmin, as a user does, and finds their {@link Cache}

@@ -27,6 +27,7 @@ import io.lapse.cache.Cache;
 import io.lapse.cache.CacheEvents;
 import io.lapse.cache.CacheStats;
 import io.lapse.cache.Match;
+import io.lapse.testing.Await;
 
 /**
  * The events of the contract, received by real {@code EventHandler}s through Felix EventAdmin.

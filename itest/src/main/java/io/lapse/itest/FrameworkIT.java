@@ -34,6 +34,7 @@ import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 
 import io.lapse.cache.Cache;
+import io.lapse.testing.Await;
 
 /**
  * The framework the tests run in: every bundle starts, the tests share the api bundle's

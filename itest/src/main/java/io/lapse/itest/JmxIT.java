@@ -21,6 +21,7 @@ import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 
 import io.lapse.cache.Cache;
+import io.lapse.testing.Await;
 
 /**
  * The jmx bundle in a real framework: the MXBeans are in the platform MBeanServer exactly while

@@ -8,6 +8,8 @@ import org.osgi.service.log.LogEntry;
 import org.osgi.service.log.LogListener;
 import org.osgi.service.log.LogReaderService;
 
+import io.lapse.testing.Await;
+
 /** Collects the log entries of the Lapse bundles, as the OSGi Log Service delivers them. */
 final class LogCapture implements LogListener, AutoCloseable {
 

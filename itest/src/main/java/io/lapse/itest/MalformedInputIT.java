@@ -40,6 +40,7 @@ import io.lapse.itest.MalformedInputs.Channel;
 import io.lapse.itest.MalformedInputs.Expect;
 import io.lapse.itest.MalformedInputs.Input;
 import io.lapse.itest.MalformedInputs.Kind;
+import io.lapse.testing.Await;
 
 /**
  * The malformed-input checker: more than 10,000 generated malformed inputs ({@link MalformedInputs},

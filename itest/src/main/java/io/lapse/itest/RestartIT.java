@@ -31,6 +31,7 @@ import org.osgi.test.common.annotation.InjectService;
 import io.lapse.cache.Cache;
 import io.lapse.cache.CacheEvents;
 import io.lapse.cache.CacheService;
+import io.lapse.testing.Await;
 
 /**
  * Threads belong to components: stopping the impl bundle stops every Lapse thread before
@@ -74,7 +75,6 @@ class RestartIT {
 
     private static SessionCountingH2 h2;
     private static Recorder expiries;
-
 
     @BeforeAll
     static void serveTheDatabase() throws Exception {

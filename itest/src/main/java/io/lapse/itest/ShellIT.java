@@ -21,6 +21,7 @@ import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 
 import io.lapse.cache.Cache;
+import io.lapse.testing.Await;
 
 /**
  * The {@code cache:*} commands as a user runs them: typed lines parsed and run by Gogo's

@@ -22,6 +22,7 @@ import org.osgi.test.common.annotation.InjectService;
 import io.lapse.cache.Cache;
 import io.lapse.cache.CacheEvents;
 import io.lapse.cache.CacheStats;
+import io.lapse.testing.Await;
 
 /**
  * A handler that takes 50 ms per event holds up only the events of the cache it listens to: the
@@ -56,7 +57,6 @@ class SlowHandlerIT {
     private static final long RESOLUTION = 10;
     /** What a loaded 2-core machine adds to a thread's wake-up; the same allowance as the benchmarks' p99. */
     private static final long SCHEDULING = 25;
-
 
     @Test
     void aSlowHandlerOfOneCacheNeverDelaysAnotherCachesExpiries() throws Exception {

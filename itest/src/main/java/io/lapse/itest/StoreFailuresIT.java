@@ -30,6 +30,7 @@ import org.osgi.test.common.annotation.InjectService;
 
 import io.lapse.cache.Cache;
 import io.lapse.cache.CacheEvents;
+import io.lapse.testing.Await;
 
 /**
  * What a cache with a store does when things go wrong, in a real framework over H2: a database
@@ -63,7 +64,6 @@ class StoreFailuresIT {
     static void deleteEveryCache() throws Exception {
         caches.deleteAll();
     }
-
 
     private Cache create(TestDatabase db, String table, Object... more) throws Exception {
         List<Object> properties = new java.util.ArrayList<>(List.of("name", table, "dbtable", table));

@@ -27,6 +27,7 @@ import io.lapse.cache.Cache;
 import io.lapse.cache.CacheEvents;
 import io.lapse.cache.CacheService;
 import io.lapse.cache.CacheStore;
+import io.lapse.testing.Await;
 
 /**
  * What a cache with a store does in a real framework, the same against each database: load at

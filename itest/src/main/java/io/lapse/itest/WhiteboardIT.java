@@ -29,6 +29,8 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 
+import io.lapse.testing.Await;
+
 /**
  * The MBeans in a framework with a JMX whiteboard, as in Karaf: while an {@code MBeanServer}
  * service exists they are published as {@code jmx.objectname} services, which the real Aries JMX

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.lapse.testing.Await;
+
 /**
  * A JVM started as a separate process, its output (stdout and stderr) written to a file, its
  * stdin kept open for commands. It is stopped on every path: {@link #close()} (from a finally

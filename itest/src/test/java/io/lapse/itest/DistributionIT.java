@@ -35,6 +35,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.lapse.testing.Await;
+
 /**
  * The runnable distribution, started as the README says in a JVM of its own and driven from
  * outside by real JMX clients over RMI: the JDK's remote API, and jmxterm typing the README's

@@ -34,6 +34,8 @@ import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
 
+import io.lapse.testing.Await;
+
 /**
  * A store's write-back when the whole framework stops, and the load by the next framework, against
  * H2 and PostgreSQL: stopping a framework stops every bundle, the JDBC driver bundles included (the
