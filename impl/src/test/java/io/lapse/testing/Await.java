@@ -27,6 +27,7 @@ public final class Await {
     public static final long SERVICE_MILLIS = 10_000;
 
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final long PROBE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private Await() {
     }
@@ -83,6 +84,44 @@ public final class Await {
             }
             giveUpAfter(deadline, timeout, what, null);
         }
+    }
+
+    /**
+     * Asks {@code probe} until its answer satisfies {@code done}, pausing 100 ms between questions
+     * (a probe of another process costs a round trip). An exception from the probe counts as "not
+     * yet", since a server's connectors, services and MBeans come up in no fixed order; an
+     * {@link AssertionError} ends the wait at once.
+     *
+     * @return the first satisfying answer
+     * @throws AssertionError naming {@code what} and the last answer or exception seen if none
+     *         satisfies within {@code timeout}
+     */
+    public static <T> T answer(String what, Duration timeout, Callable<T> probe, Predicate<? super T> done) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Object last = "(no answer yet)";
+        for (;;) {
+            try {
+                T answer = probe.call();
+                if (done.test(answer)) {
+                    return answer;
+                }
+                last = answer;
+            } catch (AssertionError fatal) {
+                throw fatal;
+            } catch (Exception e) {
+                last = e;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what
+                    + "; last seen: " + last);
+            }
+            LockSupport.parkNanos(PROBE_PAUSE_NANOS);
+        }
+    }
+
+    /** {@link #answer(String, Duration, Callable, Predicate)} for a probe that answers yes or no. */
+    public static void answer(String what, Duration timeout, Callable<Boolean> probe) {
+        answer(what, timeout, probe, Boolean.TRUE::equals);
     }
 
     private static void giveUpAfter(long deadline, Duration timeout, String what, String detail) {

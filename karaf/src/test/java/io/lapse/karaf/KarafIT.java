@@ -44,6 +44,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.function.Executable;
 
+import io.lapse.testing.Await;
+
 /**
  * The features repository in a real Apache Karaf 4.4.10, driven from outside as a person would:
  * the README's commands typed into Karaf's shell ({@code bin/client}), and a remote JMX client
@@ -92,12 +94,12 @@ class KarafIT {
         try {
             process.assertIsKaraf(home.resolve("karaf.pid"));
             admin = RemoteJmx.connect(process, karaf, ADMIN, ADMIN, START);
-            Poll.until("Karaf's boot features (feature, shell, ssh, config, management) to be installed", START,
+            Await.answer("Karaf's boot features (feature, shell, ssh, config, management) to be installed", START,
                 () -> installedFeatures().containsAll(List.of("feature", "shell", "ssh", "config", "management")));
             readmeSession = shell(ADMIN).run(SHELL, readmeKarafSession());
             String installed = shell(ADMIN).run(SHELL, List.of("feature:install lapse-example lapse-jdbc"));
             assertFalse(installed.contains("Error executing command"), installed);
-            Poll.until("the sample cache's MBean", SOON, () -> admin.server().isRegistered(SESSIONS));
+            Await.answer("the sample cache's MBean", SOON, () -> admin.server().isRegistered(SESSIONS));
             viewer = RemoteJmx.connect(process, karaf, VIEWER, VIEWER, SOON);
         } catch (Exception | Error e) {
             stopKaraf();
@@ -173,7 +175,7 @@ class KarafIT {
             new String[] {"java.lang.String", "long"});
         String line = "ExpiryLogger";
         String event = "expired: cache 'sessions' key 'jmx:expiring' value 'bye'";
-        Poll.until("the example handler's line for the expiry in " + karaf.log(), SOON,
+        Await.answer("the example handler's line for the expiry in " + karaf.log(), SOON,
             () -> Files.readString(karaf.log(), StandardCharsets.UTF_8).lines()
                 .anyMatch(l -> l.contains(line) && l.contains(event)));
     }
@@ -244,9 +246,9 @@ class KarafIT {
         admin.invoke(SESSIONS, "sets", "config:kept", "yes");
 
         admin.invoke(CONFIG, "setProperty", SESSIONS_PID, "size", "4");
-        Poll.until("2^4 slots after the config MBean set size = 4", SOON, () -> admin.attribute(SESSIONS, "Slots"),
+        Await.answer("2^4 slots after the config MBean set size = 4", SOON, () -> admin.attribute(SESSIONS, "Slots"),
             Integer.valueOf(16)::equals);
-        Poll.until("Karaf to write size = 4 to the sample cache's file", SOON,
+        Await.answer("Karaf to write size = 4 to the sample cache's file", SOON,
             () -> Files.readAllLines(karaf.etc("io.lapse.cache-sessions.cfg")).stream()
                 .anyMatch(l -> l.replace(" ", "").equals("size=4")));
         assertEquals("yes", admin.invoke(SESSIONS, "get", "config:kept"));
@@ -254,7 +256,7 @@ class KarafIT {
         String out = shell(ADMIN).run(SHELL, List.of(
             "config:edit " + SESSIONS_PID, "config:property-set size 8", "config:update"));
         assertFalse(out.contains("Error executing command"), out);
-        Poll.until("2^8 slots after the config commands set size = 8", SOON, () -> admin.attribute(SESSIONS, "Slots"),
+        Await.answer("2^8 slots after the config commands set size = 8", SOON, () -> admin.attribute(SESSIONS, "Slots"),
             Integer.valueOf(256)::equals);
         assertEquals("yes", admin.invoke(SESSIONS, "get", "config:kept"), "a live change keeps the entries");
     }
@@ -336,7 +338,7 @@ class KarafIT {
             StandardCharsets.UTF_8);
         ObjectName stored = objectName("io.lapse:type=Cache,name=stored");
         try {
-            Poll.until("the stored cache, once its table is loaded", SOON, () -> admin.server().isRegistered(stored));
+            Await.answer("the stored cache, once its table is loaded", SOON, () -> admin.server().isRegistered(stored));
             assertEquals("42", admin.invoke(stored, "get", "from-h2"));
             admin.invoke(stored, "sets", "not-in-the-table", "x");
             assertEquals(1L, admin.invoke(stored, "reload"));
@@ -344,7 +346,7 @@ class KarafIT {
         } finally {
             Files.delete(cfg);
         }
-        Poll.until("the stored cache to go with its file", SOON, () -> !admin.server().isRegistered(stored));
+        Await.answer("the stored cache to go with its file", SOON, () -> !admin.server().isRegistered(stored));
     }
 
     @Test
@@ -359,10 +361,10 @@ class KarafIT {
         String out = shell(ADMIN).run(SHELL, List.of("feature:uninstall lapse-jdbc lapse-example lapse"));
         assertFalse(out.contains("Error executing command"), out);
 
-        Poll.until("no io.lapse MBean", SOON, () -> admin.server().queryNames(ALL_OF_LAPSE, null), Set::isEmpty);
-        Poll.until("no Lapse bundle", SOON, () -> framework.bundlesNamed("io.lapse."), Set::isEmpty);
-        Poll.until("no service of a Lapse bundle or type", SOON, () -> lapseServices(framework, lapse), List::isEmpty);
-        Poll.until("no Lapse thread", SOON, KarafIT::lapseThreads, List::isEmpty);
+        Await.answer("no io.lapse MBean", SOON, () -> admin.server().queryNames(ALL_OF_LAPSE, null), Set::isEmpty);
+        Await.answer("no Lapse bundle", SOON, () -> framework.bundlesNamed("io.lapse."), Set::isEmpty);
+        Await.answer("no service of a Lapse bundle or type", SOON, () -> lapseServices(framework, lapse), List::isEmpty);
+        Await.answer("no Lapse thread", SOON, KarafIT::lapseThreads, List::isEmpty);
     }
 
     // ---- helpers ------------------------------------------------------------------------

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import io.lapse.testing.Await;
+
 /**
  * A headless Karaf started with {@code bin/karaf daemon}, which {@code exec}s the JVM: the process
  * started here is Karaf itself, and its PID is the one Karaf writes to {@code karaf.pid}.
@@ -64,7 +66,7 @@ final class KarafProcess implements AutoCloseable {
      * and that PID is this process's.
      */
     void assertIsKaraf(Path pidFile) {
-        Poll.until("Karaf to write " + pidFile, Duration.ofSeconds(60), () -> {
+        Await.answer("Karaf to write " + pidFile, Duration.ofSeconds(60), () -> {
             assertAlive();
             return Files.isRegularFile(pidFile) && !Files.readString(pidFile).isBlank();
         });

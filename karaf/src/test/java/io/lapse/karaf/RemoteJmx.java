@@ -12,6 +12,8 @@ import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 
+import io.lapse.testing.Await;
+
 /**
  * A remote JMX client of Karaf's connector, logged in as one Karaf user, as jconsole is: every
  * call goes over RMI and through Karaf's role checks ({@code jmx.acl.*}).
@@ -39,7 +41,7 @@ final class RemoteJmx implements AutoCloseable {
     static RemoteJmx connect(KarafProcess process, KarafHome karaf, String user, String password, Duration timeout) {
         JMXServiceURL url = url(karaf.jmxUrl());
         Map<String, Object> credentials = Map.of(JMXConnector.CREDENTIALS, new String[] {user, password});
-        return Poll.until("Karaf's JMX connector at " + url + " as " + user, timeout, () -> {
+        return Await.answer("Karaf's JMX connector at " + url + " as " + user, timeout, () -> {
             process.assertAlive();
             return new RemoteJmx(JMXConnectorFactory.connect(url, credentials));
         }, connected -> true);
