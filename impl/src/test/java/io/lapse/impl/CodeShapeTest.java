@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The shape docs/architecture.md describes, checked on the sources so that a change which breaks
- * it fails the build: each concern in one place, DS components only in the OSGi wiring package,
- * events flowing downward only.
+ * it fails the build: each concern in one place (the jmx bundle's sources included where the
+ * concern is shared: durations), DS components only in the OSGi wiring package, events flowing
+ * downward only.
  */
 class CodeShapeTest {
 
@@ -55,6 +56,17 @@ class CodeShapeTest {
             .filter(name -> !name.equals("Deadlines.java"))
             .collect(Collectors.toList());
         assertEquals(List.of(), elsewhere, "sources deciding a deadline outside Deadlines");
+    }
+
+    @Test
+    void durationsAreParsedOnlyByTheApisDurations() {
+        // the shapes of a duration parser: a switch or a suffix test on a unit
+        Pattern parser = Pattern.compile("(case\\s+|endsWith\\()\"(ms|s|m|h|d)\"");
+        List<String> parsers = Stream.of(MAIN, Paths.get("../jmx/src/main/java/io/lapse/jmx"))
+            .flatMap(root -> matching(root, text -> parser.matcher(text).find()).stream())
+            .map(f -> f.getFileName().toString())
+            .collect(Collectors.toList());
+        assertEquals(List.of(), parsers, "sources parsing durations beside io.lapse.cache.Durations");
     }
 
     @Test
