@@ -30,6 +30,9 @@ public final class CacheStats {
     private final long expiryLagP50Millis;
     private final long expiryLagP99Millis;
     private final long expiryLagMaxMillis;
+    private final long maxEntries;
+    private final long maxBytes;
+    private final long weightedBytes;
 
     private CacheStats(Builder b) {
         statisticsEnabled = b.statisticsEnabled;
@@ -48,6 +51,9 @@ public final class CacheStats {
         expiryLagP50Millis = b.expiryLagP50Millis;
         expiryLagP99Millis = b.expiryLagP99Millis;
         expiryLagMaxMillis = b.expiryLagMaxMillis;
+        maxEntries = b.maxEntries;
+        maxBytes = b.maxBytes;
+        weightedBytes = b.weightedBytes;
     }
 
     /**
@@ -100,7 +106,14 @@ public final class CacheStats {
         return removals;
     }
 
-    /** @return entries removed to respect a capacity limit */
+    /**
+     * Returns the entries evicted: taken out, least recently used first, because the cache held
+     * more than its {@code max_entries} or its entries weighed more than its {@code max_bytes}.
+     * Each one raised one {@code cache/evicted} event and no other; an entry found past its
+     * deadline is counted in {@link #expirations()} instead.
+     *
+     * @return entries removed to respect a capacity limit
+     */
     public long evictions() {
         return evictions;
     }
@@ -155,13 +168,47 @@ public final class CacheStats {
         return expiryLagMaxMillis;
     }
 
+    /**
+     * Returns the cache's {@code max_entries}: the most live entries it holds before it evicts.
+     *
+     * @return the limit, 0 for none
+     * @since 1.2
+     */
+    public long maxEntries() {
+        return maxEntries;
+    }
+
+    /**
+     * Returns the cache's {@code max_bytes}: the most its entries may weigh before it evicts.
+     *
+     * @return the limit in bytes, 0 for none
+     * @since 1.2
+     */
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /**
+     * Returns what the live entries weigh, in bytes of heap: their nodes and bucket-array shares,
+     * keys and values, as a 64-bit JVM with compressed references lays them out. With
+     * {@code max_bytes} set, the cache keeps this figure as entries are written; without, the
+     * snapshot measures it, reading every entry.
+     *
+     * @return the footprint in bytes
+     * @since 1.2
+     */
+    public long weightedBytes() {
+        return weightedBytes;
+    }
+
     @Override
     public String toString() {
         return "CacheStats[statisticsEnabled=" + statisticsEnabled + ", hits=" + hits + ", misses=" + misses + ", puts=" + puts + ", removals=" + removals
             + ", evictions=" + evictions + ", expirations=" + expirations + ", size=" + size + ", slots=" + slots
             + ", maxSlotItems=" + maxSlotItems + ", minSlotItems=" + minSlotItems + ", eventsPosted=" + eventsPosted
             + ", eventsDropped=" + eventsDropped + ", expiryLagP50Millis=" + expiryLagP50Millis
-            + ", expiryLagP99Millis=" + expiryLagP99Millis + ", expiryLagMaxMillis=" + expiryLagMaxMillis + "]";
+            + ", expiryLagP99Millis=" + expiryLagP99Millis + ", expiryLagMaxMillis=" + expiryLagMaxMillis
+            + ", maxEntries=" + maxEntries + ", maxBytes=" + maxBytes + ", weightedBytes=" + weightedBytes + "]";
     }
 
     /** Builds a {@link CacheStats}; not safe for use by several threads at once. */
@@ -182,6 +229,9 @@ public final class CacheStats {
         private long expiryLagP50Millis;
         private long expiryLagP99Millis;
         private long expiryLagMaxMillis;
+        private long maxEntries;
+        private long maxBytes;
+        private long weightedBytes;
 
         private Builder() {
         }
@@ -279,6 +329,24 @@ public final class CacheStats {
         /** @param v largest expiry lateness in ms @return this builder */
         public Builder expiryLagMaxMillis(long v) {
             expiryLagMaxMillis = v;
+            return this;
+        }
+
+        /** @param v the {@code max_entries} limit, 0 for none @return this builder */
+        public Builder maxEntries(long v) {
+            maxEntries = v;
+            return this;
+        }
+
+        /** @param v the {@code max_bytes} limit, 0 for none @return this builder */
+        public Builder maxBytes(long v) {
+            maxBytes = v;
+            return this;
+        }
+
+        /** @param v what the live entries weigh, in bytes @return this builder */
+        public Builder weightedBytes(long v) {
+            weightedBytes = v;
             return this;
         }
 
