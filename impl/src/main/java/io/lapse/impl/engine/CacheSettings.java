@@ -3,7 +3,8 @@ package io.lapse.impl.engine;
 /**
  * What a cache's configuration sets, checked and in the engine's units. Immutable; a
  * configuration change swaps the whole object, so an operation sees one consistent set. Hit and
- * miss counting is off unless {@link #withStatistics} turns it on, as in the configuration.
+ * miss counting is off unless {@link #withStatistics} turns it on, as in the configuration; there
+ * are no capacity limits unless {@link #withLimits} sets some.
  */
 public final class CacheSettings {
 
@@ -18,6 +19,7 @@ public final class CacheSettings {
     final long idleMillis;
     final Long initval;
     final boolean statistics;
+    final Limits limits;
 
     /**
      * Creates settings.
@@ -30,11 +32,11 @@ public final class CacheSettings {
      * @throws IllegalArgumentException if a figure is out of range
      */
     public CacheSettings(int sizeBits, long ttlMillis, boolean updateExpire, long idleMillis, Long initval) {
-        this(sizeBits, ttlMillis, updateExpire, idleMillis, initval, false);
+        this(sizeBits, ttlMillis, updateExpire, idleMillis, initval, false, Limits.NONE);
     }
 
     private CacheSettings(int sizeBits, long ttlMillis, boolean updateExpire, long idleMillis, Long initval,
-        boolean statistics) {
+        boolean statistics, Limits limits) {
         if (sizeBits < MIN_SIZE || sizeBits > MAX_SIZE) {
             throw new IllegalArgumentException("size " + sizeBits + " is outside " + MIN_SIZE + ".." + MAX_SIZE);
         }
@@ -47,6 +49,7 @@ public final class CacheSettings {
         this.idleMillis = idleMillis;
         this.initval = initval;
         this.statistics = statistics;
+        this.limits = limits;
     }
 
     /**
@@ -56,7 +59,20 @@ public final class CacheSettings {
      * @return the settings
      */
     public CacheSettings withStatistics(boolean on) {
-        return new CacheSettings(sizeBits, ttlMillis, updateExpire, idleMillis, initval, on);
+        return new CacheSettings(sizeBits, ttlMillis, updateExpire, idleMillis, initval, on, limits);
+    }
+
+    /**
+     * Returns these settings with other capacity limits.
+     *
+     * @param next the limits, not null
+     * @return the settings
+     */
+    public CacheSettings withLimits(Limits next) {
+        if (next == null) {
+            throw new NullPointerException("limits");
+        }
+        return new CacheSettings(sizeBits, ttlMillis, updateExpire, idleMillis, initval, statistics, next);
     }
 
     /**
@@ -99,9 +115,14 @@ public final class CacheSettings {
         return statistics;
     }
 
+    /** @return the capacity limits */
+    public Limits limits() {
+        return limits;
+    }
+
     @Override
     public String toString() {
         return "size=" + sizeBits + ", autoexpire=" + ttlMillis + "ms, updateexpire=" + updateExpire + ", idleexpire="
-            + idleMillis + "ms, initval=" + (initval == null ? "unset" : initval) + ", statistics=" + statistics;
+            + idleMillis + "ms, initval=" + (initval == null ? "unset" : initval) + ", statistics=" + statistics + ", " + limits;
     }
 }

@@ -124,6 +124,14 @@ public final class CacheTable implements Cache {
     final AtomicLong retiredPuts = new AtomicLong();
     final AtomicLong retiredRemovals = new AtomicLong();
     final AtomicLong retiredExpirations = new AtomicLong();
+    final AtomicLong retiredEvictions = new AtomicLong();
+    /**
+     * What the table holds, for its {@link Limits}; {@code null} while it has none. Replaced, and
+     * attached to every segment, under every slot lock (see {@link Segment#account}).
+     */
+    volatile Footprint footprint;
+    /** Evicts while the table is over its limits. */
+    final ClockHand hand = new ClockHand(this);
     final LagHistogram lag = new LagHistogram();
     /**
      * Told of every change before it is applied, for a store that writes through; {@code null}
@@ -168,6 +176,15 @@ public final class CacheTable implements Cache {
         Node[][] tabs = new Node[1 << settings.sizeBits][];
         this.segments = newSegments(tabs, time.now());
         this.tables = tabs;
+        this.footprint = footprintFor(settings.limits);
+        for (Segment s : segments) {
+            s.footprint = footprint;
+        }
+    }
+
+    /** A new footprint for limits, {@code null} for none. */
+    static Footprint footprintFor(Limits limits) {
+        return limits.bounded() ? new Footprint(limits.weighs()) : null;
     }
 
     /**
@@ -277,7 +294,11 @@ public final class CacheTable implements Cache {
                 return null;
             }
             if (!n.idles()) {
-                return time.passed(n.deadline()) ? settleExpired(key, h) : n;
+                if (time.passed(n.deadline())) {
+                    return settleExpired(key, h);
+                }
+                n.reference();
+                return n;
             }
             // The read restarts the idle time as of a moment it found the entry live, so the time
             // is read before the verdict: one read after it could extend an entry whose deadline
@@ -293,6 +314,7 @@ public final class CacheTable implements Cache {
             }
             long idle = settings.idleMillis;
             if (idle == 0 || ((IdleNode) n).touch(d, now, idle)) {
+                n.reference();
                 return n;
             }
             // it left the table after it was found: look again
@@ -438,9 +460,10 @@ public final class CacheTable implements Cache {
     /** {@link #put}, written out rather than through {@link #writeKey}: the hottest write. */
     private void write(String key, Object value, long ttlMillis) {
         checkNotNull(key);
-        Object v = Values.store(name, value);
-        int h = spread(key.hashCode());
         CacheSettings st = settings;
+        Object v = Values.store(name, key, value, st.limits.maxItemSize);
+        int flags = st.limits.admit(name, key, v, st.idleMillis > 0);
+        int h = spread(key.hashCode());
         long now = time.coarseNow();
         Node expired = null;
         boolean viaStore = false;
@@ -457,9 +480,9 @@ public final class CacheTable implements Cache {
                 long d = Deadlines.forWrite(n, ttlMillis, now, st);
                 if (n == null) {
                     Values.checkKey(name, key);
-                    s.insert(SegmentWrites.newNode(h, key, v, d, now, st));
+                    s.insert(SegmentWrites.newNode(h, key, v, flags, d, now, st));
                 } else {
-                    SegmentWrites.update(s, n, v, d, now, st);
+                    SegmentWrites.update(s, n, v, flags, d, now, st);
                 }
                 s.puts++;
             }
@@ -468,8 +491,9 @@ public final class CacheTable implements Cache {
             reportExpired(expired);
         }
         if (viaStore) {
-            storeWrites.write(key, h, (n, t, st2) -> Change.put(v, Deadlines.forWrite(n, ttlMillis, t, st2), null));
+            storeWrites.write(key, h, (n, t, st2) -> Change.put(v, flags, Deadlines.forWrite(n, ttlMillis, t, st2), null));
         }
+        hand.evictIfExceeded();
     }
 
     @Override
@@ -484,8 +508,11 @@ public final class CacheTable implements Cache {
 
     private Object putIfAbsent(String key, Object value, long ttlMillis) {
         checkNotNull(key);
-        Object v = Values.store(name, value);
-        return writeKey(key, (n, now, st) -> n == null ? Change.put(v, Deadlines.forWrite(null, ttlMillis, now, st), null)
+        CacheSettings settled = settings;
+        Object v = Values.store(name, key, value, settled.limits.maxItemSize);
+        int flags = settled.limits.admit(name, key, v, settled.idleMillis > 0);
+        return writeKey(key, (n, now, st) -> n == null
+            ? Change.put(v, flags, Deadlines.forWrite(null, ttlMillis, now, st), null)
             : Change.none(n.exportValue()));
     }
 
@@ -510,7 +537,7 @@ public final class CacheTable implements Cache {
                 }
                 result = Math.addExact((Long) current, delta);
             }
-            return Change.put(result, Deadlines.forWrite(n, Deadlines.DEFAULT, now, st), result);
+            return Change.put(result, st.limits.admit(name, key, result, st.idleMillis > 0), Deadlines.forWrite(n, Deadlines.DEFAULT, now, st), result);
         });
     }
 
@@ -541,8 +568,8 @@ public final class CacheTable implements Cache {
             if (result == null) {
                 return n == null ? Change.none(null) : Change.remove(null);
             }
-            Object stored = Values.store(name, result);
-            return Change.put(stored, Deadlines.forWrite(n, Deadlines.DEFAULT, now, st),
+            Object stored = Values.store(name, key, result, st.limits.maxItemSize);
+            return Change.put(stored, st.limits.admit(name, key, stored, st.idleMillis > 0), Deadlines.forWrite(n, Deadlines.DEFAULT, now, st),
                 stored instanceof byte[] ? ((byte[]) stored).clone() : stored);
         });
     }
@@ -574,11 +601,14 @@ public final class CacheTable implements Cache {
             reportExpired(d.expired);
         }
         if (viaStore) {
-            return storeWrites.write(key, h, decision);
+            Object result = storeWrites.write(key, h, decision);
+            hand.evictIfExceeded();
+            return result;
         }
         if (removed != null) {
             report(EventKind.REMOVED, removed);
         }
+        hand.evictIfExceeded();
         return d.change.result;
     }
 
@@ -702,26 +732,14 @@ public final class CacheTable implements Cache {
         }
     }
 
-    /**
-     * Reports nodes already out of the table, every one of them even if reporting one fails with
-     * an {@link Error} (an out-of-memory while building its event, most likely): that one is
-     * counted as dropped and the first such error is thrown once the others are reported.
-     */
+    /** Reports nodes already out of the table as expired, every one of them: see {@link ReportEach}. */
     void reportExpired(List<Node> expired, long noticedAt) {
-        Error failure = null;
-        for (int i = 0, n = expired.size(); i < n; i++) {
-            try {
-                reportExpired(expired.get(i), noticedAt);
-            } catch (Error e) {
-                reportsFailed.increment();
-                if (failure == null) {
-                    failure = e;
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        ReportEach.of(expired, n -> reportExpired(n, noticedAt), reportsFailed);
+    }
+
+    /** Reports evicted nodes, already out of the table, as {@link #reportExpired(List, long)} does expired ones. */
+    void reportEvicted(List<Node> evicted) {
+        ReportEach.of(evicted, n -> report(EventKind.EVICTED, n), reportsFailed);
     }
 
     private void reportExpired(Node n, long noticedAt) {
@@ -770,7 +788,9 @@ public final class CacheTable implements Cache {
      * from now on; entries already stored keep their deadlines. Turning statistics on counts hits
      * and misses from zero; turning them off drops the counts. A change of {@code size} moves
      * every entry to the new slots under all locks, expiring what is due on the way; nothing
-     * else is lost.
+     * else is lost. New capacity limits apply at once: a table that starts weighing its entries
+     * ({@code max_bytes} set) weighs every one under all locks, and one over a lowered limit evicts
+     * down to it, reporting each entry evicted, before this returns.
      *
      * @param next the new settings
      */
@@ -786,9 +806,14 @@ public final class CacheTable implements Cache {
             if (next.sizeBits != previous.sizeBits) {
                 changes.resize(1 << next.sizeBits);
             }
+            if (next.limits.bounded() != previous.limits.bounded() || next.limits.weighs() != previous.limits.weighs()) {
+                changes.account(footprintFor(next.limits), next.limits.weighs() && !previous.limits.weighs());
+            }
         } finally {
             layout.writeLock().unlock();
         }
+        // a lowered limit takes effect at once, with its events, once the layout lock is released
+        hand.evictIfExceeded();
     }
 
     // ------------------------------------------------------------------------------- stores

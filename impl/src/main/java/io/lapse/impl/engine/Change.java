@@ -30,33 +30,40 @@ final class Change {
 
     final int kind;
     final Object value;
+    /** The weight flags of the entry a {@link #PUT} stores: see {@link Weights#flags}. */
+    final int flags;
     final long deadline;
     final Object result;
 
-    private Change(int kind, Object value, long deadline, Object result) {
+    private Change(int kind, Object value, int flags, long deadline, Object result) {
         this.kind = kind;
         this.value = value;
+        this.flags = flags;
         this.deadline = deadline;
         this.result = result;
     }
 
-    /** Stores a value with a deadline, inserting or updating. */
-    static Change put(Object value, long deadline, Object result) {
-        return new Change(PUT, value, deadline, result);
+    /**
+     * Stores a value with a deadline, inserting or updating.
+     *
+     * @param flags the entry's weight flags, from {@link CacheTable}'s admission of the value
+     */
+    static Change put(Object value, int flags, long deadline, Object result) {
+        return new Change(PUT, value, flags, deadline, result);
     }
 
     /** Gives the live entry another deadline; {@code value} is its value, for the store. */
     static Change ttl(Object value, long deadline, Object result) {
-        return new Change(TTL, value, deadline, result);
+        return new Change(TTL, value, 0, deadline, result);
     }
 
     /** Removes the live entry. */
     static Change remove(Object result) {
-        return new Change(REMOVE, null, 0, result);
+        return new Change(REMOVE, null, 0, 0, result);
     }
 
     /** Changes nothing. */
     static Change none(Object result) {
-        return new Change(NOTHING, null, 0, result);
+        return new Change(NOTHING, null, 0, 0, result);
     }
 }

@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * The new contents of a {@link CacheTable}, built off-line (no lock of the table is held) and
  * then swapped in whole by {@link CacheTable#replace}: what a load or reload from a store fills.
- * The slots are the table's kind, so the swap only exchanges arrays.
+ * The slots are the table's kind, so the swap only exchanges arrays. The contents keep the
+ * capacity limits of the settings they were made with as they fill: an entry that would take them
+ * over a limit is left out ({@link #leftOut()}), so a load never holds more than the cache may.
  *
  * <p>Not thread-safe: one thread fills it, then hands it to {@code replace}; after that it must
  * not be used again.
@@ -19,6 +21,9 @@ public final class Contents {
     private Node[][] tables;
     private Segment[] segments;
     private long count;
+    /** What the entries weigh, while the settings' limits weigh them. */
+    private long bytes;
+    private long leftOut;
     private boolean used;
 
     Contents(CacheTable table, CacheSettings settings, TimeSource time, Node[][] tables, Segment[] segments) {
@@ -36,7 +41,9 @@ public final class Contents {
      * @param value a String, an integral number or a byte[], as {@link io.lapse.cache.Cache#put}
      *     accepts
      * @param expiresAtMillis the deadline in epoch ms, 0 for none
-     * @return {@code false} if the deadline has passed already, so the entry was left out
+     * @return {@code false} if the deadline has passed already, so the entry was left out (an
+     *     entry left out by the limits returns {@code true}: it was taken, and is counted in
+     *     {@link #leftOut()})
      * @throws NullPointerException if the key or value is null
      * @throws IllegalArgumentException if the key or value breaks the rules of a cache; nothing is
      *     added
@@ -73,22 +80,37 @@ public final class Contents {
 
     private void checkEntry(String key, Object value) {
         Values.checkKey(table.name(), key);
-        Values.store(table.name(), value);
+        Values.store(table.name(), key, value, settings.limits.maxItemSize);
     }
 
     private void add(String key, Object value, long deadline, long now) {
         Values.checkKey(table.name(), key);
-        Object v = Values.store(table.name(), value);
+        Limits limits = settings.limits;
+        Object v = Values.store(table.name(), key, value, limits.maxItemSize);
+        int flags = limits.weighs() ? Weights.flags(key, v) : 0;
         int h = CacheTable.spread(key.hashCode());
         Segment s = segments[CacheTable.segmentIndex(h, segments.length)];
+        remove(s, key, h);
+        Node node = SegmentWrites.newNode(h, key, v, flags, deadline, now, settings);
+        long weight = limits.weighs() ? Weights.of(node) : 0;
+        if (limits.exceeded(count + 1, bytes + weight)) {
+            leftOut++;
+            return;
+        }
+        s.insert(node);
+        count++;
+        bytes += weight;
+    }
+
+    private void remove(Segment s, String key, int h) {
         Node old = s.findLocked(key, h);
         if (old != null) {
             s.unlink(old);
             count--;
+            if (settings.limits.weighs()) {
+                bytes -= Weights.of(old);
+            }
         }
-        s.insert(settings.idleMillis > 0 ? new IdleNode(h, key, v, deadline, now, settings.idleMillis)
-            : new Node(h, key, v, deadline));
-        count++;
     }
 
     /**
@@ -100,12 +122,7 @@ public final class Contents {
     public void remove(String key) {
         checkUnused();
         int h = CacheTable.spread(key.hashCode());
-        Segment s = segments[CacheTable.segmentIndex(h, segments.length)];
-        Node old = s.findLocked(key, h);
-        if (old != null) {
-            s.unlink(old);
-            count--;
-        }
+        remove(segments[CacheTable.segmentIndex(h, segments.length)], key, h);
     }
 
     /**
@@ -115,6 +132,21 @@ public final class Contents {
      */
     public long size() {
         return count;
+    }
+
+    /**
+     * Returns how many entries were left out because they would have taken the contents over the
+     * capacity limits of the cache.
+     *
+     * @return the count
+     */
+    public long leftOut() {
+        return leftOut;
+    }
+
+    /** @return whether the entries were weighed as they were added, with their weight flags set */
+    boolean weighed() {
+        return settings.limits.weighs();
     }
 
     /** @return the table these contents are for */

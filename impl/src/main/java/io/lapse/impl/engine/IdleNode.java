@@ -36,8 +36,8 @@ final class IdleNode extends Node {
 
     private long writeDeadline;
 
-    IdleNode(int hash, String key, Object value, long writeDeadline, long now, long idleMillis) {
-        super(hash, key, value, Math.min(writeDeadline, now + idleMillis));
+    IdleNode(int hash, String key, Object value, long writeDeadline, long now, long idleMillis, int flags) {
+        super(hash, key, value, Math.min(writeDeadline, now + idleMillis), flags);
         this.writeDeadline = writeDeadline;
     }
 

@@ -32,6 +32,17 @@ class Node {
     /** Set while a write of the node's key is being written through to a store (see {@link #pin()}). */
     private static final int PINNED = 1 << 17;
     /**
+     * The reference bit of the clock that approximates LRU ({@link ClockHand}): set by every write
+     * and by a read that finds it clear, cleared by the hand as it passes.
+     */
+    private static final int REFERENCED = 1 << 18;
+    /** Set when the key takes two bytes per character, for {@link Weights}. */
+    static final int KEY_WIDE = 1 << 19;
+    /** Set when the value is a String of two bytes per character, for {@link Weights}. */
+    static final int VALUE_WIDE = 1 << 20;
+    /** The flags {@link Weights#flags} computes. */
+    static final int WEIGHT_FLAGS = KEY_WIDE | VALUE_WIDE;
+    /**
      * The bit of the deadline word that seals an {@link IdleNode} leaving the table: a reader's
      * compare-and-set, which expects an unsealed word, can no longer move the deadline.
      * Deadlines are monotonic milliseconds, never negative, so the bit is free; {@link #deadline()}
@@ -42,6 +53,7 @@ class Node {
     private static final VarHandle VALUE;
     private static final VarHandle NEXT;
     private static final VarHandle DEADLINE;
+    private static final VarHandle BITS;
 
     static {
         try {
@@ -49,6 +61,7 @@ class Node {
             VALUE = lookup.findVarHandle(Node.class, "value", Object.class);
             NEXT = lookup.findVarHandle(Node.class, "next", Node.class);
             DEADLINE = lookup.findVarHandle(Node.class, "deadline", long.class);
+            BITS = lookup.findVarHandle(Node.class, "bits", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -59,7 +72,13 @@ class Node {
     /**
      * Low 16 bits: level and bucket of the wheel list this node is on, or {@link #UNSCHEDULED},
      * written under the slot lock. Bit 16: the value is a byte[], fixed at construction, so a
-     * lock-free reader learns whether to copy the value without touching the value itself.
+     * lock-free reader learns whether to copy the value without touching the value itself. Then
+     * {@link #PINNED}, {@link #REFERENCED} and the {@link #WEIGHT_FLAGS}.
+     *
+     * <p>Written under the slot lock with plain writes, except {@link #REFERENCED}, which a reader
+     * without the lock sets by compare-and-set on the whole word: the set never changes another
+     * bit (it fails if the word changed), and a locked write that races with it can only lose
+     * the reference, which costs the entry a pass of the clock hand, nothing else.
      */
     private int bits;
     private Object value;
@@ -68,12 +87,18 @@ class Node {
     Node wheelPrev;
     Node wheelNext;
 
-    Node(int hash, String key, Object value, long deadline) {
+    /**
+     * Creates a node, referenced, as its write makes it the most recently used.
+     *
+     * @param flags {@link #WEIGHT_FLAGS} from {@link Weights#flags}, or 0 in a table that does
+     *     not weigh its entries
+     */
+    Node(int hash, String key, Object value, long deadline, int flags) {
         this.hash = hash;
         this.key = key;
         this.value = value;
         this.deadline = deadline;
-        this.bits = UNSCHEDULED | (value instanceof byte[] ? BYTES : 0);
+        this.bits = UNSCHEDULED | REFERENCED | (flags & WEIGHT_FLAGS) | (value instanceof byte[] ? BYTES : 0);
     }
 
     final int wheelSlot() {
@@ -107,9 +132,63 @@ class Node {
         return VALUE.getAcquire(this);
     }
 
-    /** Replaces the value with one of the same kind (byte[] or not); caller holds the slot lock. */
-    final void value(Object v) {
+    /**
+     * Replaces the value with one of the same kind (byte[] or not) and marks the node used;
+     * caller holds the slot lock.
+     *
+     * @param valueFlags {@link #VALUE_WIDE} if the value is a String of two bytes per character
+     *     in a table that weighs its entries, else 0
+     */
+    final void value(Object v, int valueFlags) {
+        bits = (bits & ~VALUE_WIDE) | (valueFlags & VALUE_WIDE) | REFERENCED;
         VALUE.setRelease(this, v);
+    }
+
+    /** @return the {@link #WEIGHT_FLAGS} of the node */
+    final int flags() {
+        return bits & WEIGHT_FLAGS;
+    }
+
+    /**
+     * Sets the weight flags, for a table that starts weighing the entries it holds; caller holds
+     * the slot lock.
+     */
+    final void flags(int weightFlags) {
+        bits = (bits & ~WEIGHT_FLAGS) | (weightFlags & WEIGHT_FLAGS);
+    }
+
+    /**
+     * Records a read for the clock that approximates LRU: sets {@link #REFERENCED} if it is clear,
+     * without a lock. Costs a read of a word the lookup has in its cache line already, and a
+     * compare-and-set only when the hand has passed the node since its last use; a failed one is
+     * not retried.
+     */
+    final void reference() {
+        int b = (int) BITS.getOpaque(this);
+        if ((b & REFERENCED) == 0) {
+            BITS.compareAndSet(this, b, b | REFERENCED);
+        }
+    }
+
+    /** Marks the node used by a write; caller holds the slot lock. */
+    final void referenceLocked() {
+        bits |= REFERENCED;
+    }
+
+    /**
+     * Takes the reference the clock hand finds; caller holds the slot lock.
+     *
+     * @return {@code true} if the node was used since the hand last passed, now cleared
+     */
+    final boolean takeReference() {
+        int b = bits;
+        if ((b & REFERENCED) == 0) {
+            return false;
+        }
+        // A reader that saw the bit clear before it was last set may set it again just after
+        // this: it did read the entry, so the reference it leaves is a true one.
+        bits = b & ~REFERENCED;
+        return true;
     }
 
     final Node next() {

@@ -50,6 +50,14 @@ final class Segment extends SlotLock {
     long puts;
     long removals;
     long expirations;
+    long evictions;
+    /**
+     * The table's {@link Footprint}, told of every node linked and unlinked; {@code null} in a
+     * table without limits. Set under this lock, by a change of layout or of limits.
+     */
+    Footprint footprint;
+    /** The bytes this segment's nodes weigh, while the footprint {@linkplain Footprint#weighs weighs}. */
+    long weight;
 
     Segment(int index, Node[][] tables, long now, DueBoard board) {
         this.index = index;
@@ -132,6 +140,12 @@ final class Segment extends SlotLock {
         node.next(tab[i]);
         BUCKET.setRelease(tab, i, node);
         count++;
+        Footprint f = footprint;
+        if (f != null) {
+            long w = f.weighs ? Weights.of(node) : 0;
+            weight += w;
+            f.add(1, w);
+        }
         schedule(node);
         if (count > tab.length && tab.length < MAX_CAPACITY) {
             resize(tab);
@@ -143,6 +157,86 @@ final class Segment extends SlotLock {
         unlinkChain(node);
         wheel.unschedule(node);
         count--;
+        unaccount(node);
+    }
+
+    /**
+     * Attaches the segment to a footprint and weighs its nodes for it, after a change of layout or
+     * of limits; caller holds the lock (and, so that the totals the caller sets from every
+     * segment's count and weight hold, every other slot lock of the table).
+     *
+     * @param f the table's footprint, or {@code null} for a table without limits
+     * @param reweigh whether the nodes' weight flags must be found again: they were stored while
+     *     the table did not weigh its entries
+     */
+    void account(Footprint f, boolean reweigh) {
+        footprint = f;
+        long w = 0;
+        Node[] tab = table;
+        if (f != null && f.weighs && tab != null) {
+            for (Node head : tab) {
+                for (Node n = head; n != null; n = n.next()) {
+                    if (reweigh) {
+                        n.flags(Weights.flags(n.key, n.value()));
+                    }
+                    w += Weights.of(n);
+                }
+            }
+        }
+        weight = w;
+    }
+
+    /**
+     * Returns what this segment's nodes weigh; caller holds the lock. Kept as they change while
+     * the footprint weighs; otherwise measured here, reading every key and String value.
+     *
+     * @return bytes
+     */
+    long weigh() {
+        Footprint f = footprint;
+        if (f != null && f.weighs) {
+            return weight;
+        }
+        long w = 0;
+        Node[] tab = table;
+        if (tab != null) {
+            for (Node head : tab) {
+                for (Node n = head; n != null; n = n.next()) {
+                    Object v = n.value();
+                    w += Weights.entry(n.key, v, Weights.flags(n.key, v), n.idles());
+                }
+            }
+        }
+        return w;
+    }
+
+    /** Takes a node that left the chains off the footprint; caller holds the lock. */
+    private void unaccount(Node node) {
+        Footprint f = footprint;
+        if (f != null) {
+            long w = f.weighs ? Weights.of(node) : 0;
+            weight -= w;
+            f.add(-1, -w);
+        }
+    }
+
+    /**
+     * Gives a live node a new value of the same kind, keeping the footprint true; caller holds
+     * the lock.
+     *
+     * @param valueFlags {@link Node#VALUE_WIDE} as {@link Weights#valueFlags} found it, or 0
+     */
+    void revalue(Node node, Object v, int valueFlags) {
+        Footprint f = footprint;
+        if (f == null || !f.weighs) {
+            node.value(v, valueFlags);
+            return;
+        }
+        long before = Weights.of(node);
+        node.value(v, valueFlags);
+        long change = Weights.of(node) - before;
+        weight += change;
+        f.add(0, change);
     }
 
     /**
@@ -191,6 +285,7 @@ final class Segment extends SlotLock {
                 Node node = expired.get(i);
                 unlinkChain(node);
                 count--;
+                unaccount(node);
                 expirations++;
             }
             nextDue = wheel.nextDue();
@@ -235,6 +330,7 @@ final class Segment extends SlotLock {
                     }
                     wheel.unschedule(n);
                     count--;
+                    unaccount(n);
                     out.add(n);
                 } else {
                     pred = n;
@@ -259,6 +355,11 @@ final class Segment extends SlotLock {
 
     /** Drops every node at once, as after a clear; caller holds the lock. */
     void dropAll() {
+        Footprint f = footprint;
+        if (f != null) {
+            f.add(-count, -weight);
+        }
+        weight = 0;
         table = null;
         if (!retired) {
             // a retired segment keeps MOVING, which sends readers to the lock and its verdict

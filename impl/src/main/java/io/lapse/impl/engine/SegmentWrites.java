@@ -20,15 +20,16 @@ final class SegmentWrites {
         switch (c.kind) {
             case Change.PUT:
                 if (n == null) {
-                    s.insert(newNode(h, key, c.value, c.deadline, now, st));
+                    s.insert(newNode(h, key, c.value, c.flags, c.deadline, now, st));
                 } else {
-                    update(s, n, c.value, c.deadline, now, st);
+                    update(s, n, c.value, c.flags, c.deadline, now, st);
                 }
                 s.puts++;
                 return null;
             case Change.TTL:
                 long before = n.deadline();
                 n.setWriteDeadline(c.deadline, now, st.idleMillis);
+                n.referenceLocked();
                 s.deadlineChanged(n, before);
                 return null;
             case Change.REMOVE:
@@ -41,17 +42,27 @@ final class SegmentWrites {
         }
     }
 
-    static Node newNode(int h, String key, Object v, long deadline, long now, CacheSettings st) {
-        return st.idleMillis > 0 ? new IdleNode(h, key, v, deadline, now, st.idleMillis) : new Node(h, key, v, deadline);
+    /**
+     * Makes the node of a new entry.
+     *
+     * @param flags the weight flags of key and value ({@link Weights#flags}), 0 if not weighed
+     */
+    static Node newNode(int h, String key, Object v, int flags, long deadline, long now, CacheSettings st) {
+        return st.idleMillis > 0 ? new IdleNode(h, key, v, deadline, now, st.idleMillis, flags)
+            : new Node(h, key, v, deadline, flags);
     }
 
-    /** Stores a new value and deadline in a live node, under its segment's lock. */
-    static void update(Segment s, Node n, Object v, long d, long now, CacheSettings st) {
+    /**
+     * Stores a new value and deadline in a live node, under its segment's lock.
+     *
+     * @param flags the weight flags of the entry; only the value's matter to a node that stays
+     */
+    static void update(Segment s, Node n, Object v, int flags, long d, long now, CacheSettings st) {
         if (st.idleMillis == 0 && !n.idles() && (v instanceof byte[]) == n.holdsBytes()) {
             // The common rewrite, kept small enough to be inlined into the write: a value of the
             // same kind, no idle expiry. A later deadline leaves the node in its wheel bucket
             // (see Segment.deadlineChanged).
-            n.value(v);
+            s.revalue(n, v, flags);
             long before = n.deadline();
             if (d != before) {
                 n.deadline(d);
@@ -59,21 +70,21 @@ final class SegmentWrites {
             }
             return;
         }
-        rewrite(s, n, v, d, now, st);
+        rewrite(s, n, v, flags, d, now, st);
     }
 
     /** {@link #update} in every other case: idle expiry, a change of kind. */
-    private static void rewrite(Segment s, Node n, Object v, long d, long now, CacheSettings st) {
+    private static void rewrite(Segment s, Node n, Object v, int flags, long d, long now, CacheSettings st) {
         if ((st.idleMillis > 0 && !n.idles()) || (v instanceof byte[]) != n.holdsBytes()) {
             // A node's kind is fixed: the value changes between byte[] and not, or idleexpire was
             // switched on after the entry was written (it idles from this write on). A new node
             // takes its place in the same step, under the lock.
             n.seal();
             s.unlink(n);
-            s.insert(newNode(n.hash, n.key, v, d, now, st));
+            s.insert(newNode(n.hash, n.key, v, (n.flags() & Node.KEY_WIDE) | (flags & Node.VALUE_WIDE), d, now, st));
             return;
         }
-        n.value(v);
+        s.revalue(n, v, flags);
         if (n.idles() || d != n.writeDeadline()) {
             long before = n.deadline();
             n.setWriteDeadline(d, now, st.idleMillis);

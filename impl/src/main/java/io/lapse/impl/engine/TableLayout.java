@@ -47,7 +47,9 @@ final class TableLayout {
                 table.retiredPuts.addAndGet(s.puts);
                 table.retiredRemovals.addAndGet(s.removals);
                 table.retiredExpirations.addAndGet(s.expirations + expired.size() - before);
+                table.retiredEvictions.addAndGet(s.evictions);
             }
+            attach(fresh, table.footprint, false);
             table.tables = freshTables;
             table.segments = fresh;
             table.dues.resetAll();
@@ -112,7 +114,10 @@ final class TableLayout {
                     table.retiredPuts.addAndGet(s.puts);
                     table.retiredRemovals.addAndGet(s.removals);
                     table.retiredExpirations.addAndGet(s.expirations);
+                    table.retiredEvictions.addAndGet(s.evictions);
                 }
+                Footprint f = table.footprint;
+                attach(fresh.segments(), f, f != null && f.weighs && !fresh.weighed());
                 table.tables = fresh.tables();
                 table.segments = fresh.segments();
                 table.dues.resetAll();
@@ -125,6 +130,38 @@ final class TableLayout {
         }
         table.reportExpired(expired, now[0]);
         return fresh.size();
+    }
+
+    /**
+     * Gives the table a new footprint, for limits that start or stop counting or weighing,
+     * holding the layout write lock (the caller's) and every slot lock.
+     *
+     * @param f the footprint, or {@code null} for a table without limits
+     * @param reweigh whether the stored entries were not weighed before, so their weight flags
+     *     must be found
+     */
+    void account(Footprint f, boolean reweigh) {
+        underEveryLock(table.segments, () -> {
+            attach(table.segments, f, reweigh);
+            table.footprint = f;
+        });
+    }
+
+    /**
+     * Attaches segments to a footprint and sets its totals from them; caller holds every one of
+     * their locks, or they are not published yet.
+     */
+    private static void attach(Segment[] segs, Footprint f, boolean reweigh) {
+        long entries = 0;
+        long bytes = 0;
+        for (Segment s : segs) {
+            s.account(f, reweigh);
+            entries += s.count;
+            bytes += s.weight;
+        }
+        if (f != null) {
+            f.set(entries, bytes);
+        }
     }
 
     /** See {@link CacheTable#writeThrough(WriteThrough)}. */

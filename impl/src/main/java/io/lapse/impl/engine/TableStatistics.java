@@ -61,6 +61,8 @@ final class TableStatistics {
                             f.puts += s.puts;
                             f.removals += s.removals;
                             f.expirations += s.expirations;
+                            f.evictions += s.evictions;
+                            f.bytes += s.weigh();
                         }
                     } finally {
                         s.unlock();
@@ -87,6 +89,8 @@ final class TableStatistics {
         long puts;
         long removals;
         long expirations;
+        long evictions;
+        long bytes;
 
         long size() {
             return size;
@@ -97,13 +101,14 @@ final class TableStatistics {
     CacheStats stats() {
         Figures f = figures(true);
         ReadCounters r = table.reads;
+        Limits limits = table.settings.limits;
         return CacheStats.builder()
             .statisticsEnabled(r != null)
             .hits(r == null ? 0 : r.hits())
             .misses(r == null ? 0 : r.misses())
             .puts(f.puts + table.retiredPuts.get())
             .removals(f.removals + table.retiredRemovals.get())
-            .evictions(0)
+            .evictions(f.evictions + table.retiredEvictions.get())
             .expirations(f.expirations + table.retiredExpirations.get())
             .size(f.size)
             .slots(f.slots)
@@ -114,6 +119,9 @@ final class TableStatistics {
             .expiryLagP50Millis(table.lag.percentile(0.5))
             .expiryLagP99Millis(table.lag.percentile(0.99))
             .expiryLagMaxMillis(table.lag.max())
+            .maxEntries(limits.maxEntries)
+            .maxBytes(limits.maxBytes)
+            .weightedBytes(f.bytes)
             .build();
     }
 
@@ -136,6 +144,7 @@ final class TableStatistics {
             table.retiredPuts.set(0);
             table.retiredRemovals.set(0);
             table.retiredExpirations.set(0);
+            table.retiredEvictions.set(0);
             table.lag.reset();
             for (Segment s : table.segments) {
                 s.lock();
@@ -143,6 +152,7 @@ final class TableStatistics {
                     s.puts = 0;
                     s.removals = 0;
                     s.expirations = 0;
+                    s.evictions = 0;
                 } finally {
                     s.unlock();
                 }

@@ -38,15 +38,18 @@ final class Values {
      * Turns a value given by a caller into what the table stores: a String, a Long or a private
      * copy of a byte[].
      *
+     * @param key the key it is for, named in an error
+     * @param maxItemSize the largest String (in characters) or byte[] (in bytes) the cache takes:
+     *     its {@code max_item_size}
      * @throws NullPointerException if it is null
-     * @throws IllegalArgumentException if it is of another type, too long, or an integer that
-     *     does not fit a long
+     * @throws IllegalArgumentException if it is of another type, larger than {@code maxItemSize},
+     *     or an integer that does not fit a long
      */
-    static Object store(String cache, Object value) {
+    static Object store(String cache, String key, Object value, int maxItemSize) {
         if (value instanceof String) {
             String s = (String) value;
-            if (s.length() > Cache.MAX_VALUE_LENGTH) {
-                throw tooLong(cache, s.length(), "characters");
+            if (s.length() > maxItemSize) {
+                throw tooLarge(cache, key, s.length(), "characters", maxItemSize);
             }
             return s;
         }
@@ -55,8 +58,8 @@ final class Values {
         }
         if (value instanceof byte[]) {
             byte[] b = (byte[]) value;
-            if (b.length > Cache.MAX_VALUE_LENGTH) {
-                throw tooLong(cache, b.length, "bytes");
+            if (b.length > maxItemSize) {
+                throw tooLarge(cache, key, b.length, "bytes", maxItemSize);
             }
             return b.clone();
         }
@@ -79,9 +82,14 @@ final class Values {
             + "or a byte[], not a " + value.getClass().getName());
     }
 
-    private static IllegalArgumentException tooLong(String cache, int length, String unit) {
-        return new IllegalArgumentException("cache '" + cache + "': value of " + length + " " + unit
-            + " is longer than the limit of " + Cache.MAX_VALUE_LENGTH);
+    private static IllegalArgumentException tooLarge(String cache, String key, int length, String unit, int limit) {
+        return new IllegalArgumentException("cache '" + cache + "': the value for key '" + shown(key) + "' has "
+            + length + " " + unit + ", more than max_item_size " + limit + " allows");
+    }
+
+    /** A key as an error message shows it: whole up to 200 characters, then cut. */
+    static String shown(String key) {
+        return key.length() <= 200 ? key : key.substring(0, 200) + "... (" + key.length() + " characters)";
     }
 
     /**

@@ -34,7 +34,7 @@ class TimerWheelTest {
             int op = random.nextInt(10);
             if (op < 5) {
                 long scale = scales[random.nextInt(scales.length)];
-                Node n = new Node(round, "k" + round, "v", now + 1 + (long) (random.nextDouble() * scale));
+                Node n = new Node(round, "k" + round, "v", now + 1 + (long) (random.nextDouble() * scale), 0);
                 wheel.schedule(n);
                 pending.add(n);
             } else if (op < 7 && !pending.isEmpty()) {
@@ -92,7 +92,7 @@ class TimerWheelTest {
     void aDeadlineExactlyOnALevelBoundaryIsNotMissed(long delta) {
         long start = 1_000_003L;
         TimerWheel wheel = new TimerWheel(start);
-        Node n = new Node(1, "k", "v", start + delta);
+        Node n = new Node(1, "k", "v", start + delta, 0);
         wheel.schedule(n);
         List<Node> out = new ArrayList<>();
         if (delta > 0) {
@@ -107,7 +107,7 @@ class TimerWheelTest {
     @ValueSource(longs = {1L, 10L, 1_000L})
     void aNodeMovesDownOneLevelAtATimeAndIsPlacedAtMostOncePerLevel(long step) {
         TimerWheel wheel = new TimerWheel(0);
-        Node n = new Node(0, "k", "v", 3_600_000);
+        Node n = new Node(0, "k", "v", 3_600_000, 0);
         wheel.schedule(n);
         List<Integer> slots = new ArrayList<>(List.of(n.wheelSlot()));
         List<Node> out = new ArrayList<>();

@@ -1,0 +1,137 @@
+package io.lapse.impl.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Evicts from a table over its {@link Limits}, least recently used first, by the CLOCK
+ * approximation of LRU (second chance): every entry has a reference bit, set when it is written
+ * and when it is read; a hand goes round the table, slot after slot and bucket after bucket, and
+ * at each entry either takes its reference (the entry stays for another turn) or, finding none,
+ * evicts it. The order round the table is the order of the keys' hashes, fixed, so an entry waits
+ * a whole turn of the hand before it can go, unless it is never used again.
+ *
+ * <p>Why the clock: a read records its use by setting one bit in the node, if it is clear, with
+ * no lock and no write to anything shared (exact LRU reorders a list on every read, which needs a
+ * lock or buffers that readers contend on). The hit ratio stays within a fraction of a point of
+ * exact LRU on the traces of the benchmarks ({@code docs/benchmarks.md}, section F).
+ *
+ * <h2>Locks</h2>
+ * The hand's position is guarded by its own lock, taken by a writer that left the table over a
+ * limit, after the writer released every lock of the table; holding it, the hand locks one slot
+ * at a time, for a bounded chunk of buckets, and never waits for the hand lock while holding a
+ * slot. Entries it takes out are reported ({@link EventKind#EVICTED}, or {@link EventKind#EXPIRED}
+ * for one found past its deadline: such an entry is expired, never evicted) once both locks are
+ * released. A pinned node (a write through a store in flight) is passed over.
+ *
+ * <h2>Slack</h2>
+ * A write links its entry first and evicts after, so a limit may be exceeded by the entries of
+ * the writes in flight at that instant, at most one per writing thread; every write returns with
+ * the table within its limits again, unless the only entries left are pinned or in flight.
+ */
+final class ClockHand {
+
+    /** Buckets the hand passes per slot lock hold, at most. */
+    private static final int CHUNK = 64;
+
+    private final CacheTable table;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** The slot the hand is in; guarded by {@link #lock}. */
+    private int slot;
+    /** The bucket of that slot the hand is at; guarded by {@link #lock}. */
+    private int bucket;
+
+    ClockHand(CacheTable table) {
+        this.table = table;
+    }
+
+    /**
+     * Evicts until the table is within its limits, if it is not; the caller holds no lock of the
+     * table, and may be any writer.
+     */
+    void evictIfExceeded() {
+        if (exceeded()) {
+            evict();
+        }
+    }
+
+    private boolean exceeded() {
+        Footprint f = table.footprint;
+        return f != null && table.settings.limits.exceeded(f.entries(), f.bytes());
+    }
+
+    private void evict() {
+        List<Node> evicted = new ArrayList<>();
+        List<Node> expired = new ArrayList<>();
+        lock.lock();
+        try {
+            // Two turns without taking anything means whatever keeps the table over its limit
+            // is pinned or still being written: its writer evicts once it is done.
+            int fruitless = 0;
+            while (exceeded() && !table.closed) {
+                Segment[] segs = table.segments;
+                if (fruitless > 2 * segs.length) {
+                    break;
+                }
+                Segment s = segs[slot & (segs.length - 1)];
+                s.lock();
+                try {
+                    if (s.retired) {
+                        continue;
+                    }
+                    int before = evicted.size() + expired.size();
+                    pass(s, evicted, expired);
+                    fruitless = evicted.size() + expired.size() > before ? 0 : fruitless + 1;
+                } finally {
+                    s.unlock();
+                }
+            }
+        } finally {
+            lock.unlock();
+            try {
+                table.reportExpired(expired, table.time.now());
+            } finally {
+                table.reportEvicted(evicted);
+            }
+        }
+    }
+
+    /**
+     * Moves the hand through a chunk of one slot, taking references and evicting what has none
+     * while the table is over its limits; caller holds the hand lock and the slot lock.
+     */
+    private void pass(Segment s, List<Node> evicted, List<Node> expired) {
+        Node[] tab = s.table();
+        int chunkEnd = bucket + CHUNK;
+        while (tab != null && bucket < tab.length && bucket < chunkEnd) {
+            for (Node n = tab[bucket]; n != null;) {
+                if (!exceeded()) {
+                    // the hand stays at this bucket: what it has not reached waits for next time
+                    return;
+                }
+                Node next = n.next();
+                if (n.pinned()) {
+                    n = next;
+                    continue;
+                }
+                if (table.time.passed(n.deadline()) && n.expireIfDue(table.time.now())) {
+                    s.unlink(n);
+                    s.expirations++;
+                    expired.add(n);
+                } else if (!n.takeReference()) {
+                    n.seal();
+                    s.unlink(n);
+                    s.evictions++;
+                    evicted.add(n);
+                }
+                n = next;
+            }
+            bucket++;
+        }
+        if (tab == null || bucket >= tab.length) {
+            slot++;
+            bucket = 0;
+        }
+    }
+}
