@@ -9,8 +9,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * approximation of LRU (second chance): every entry has a reference bit, set when it is written
  * and when it is read; a hand goes round the table, slot after slot and bucket after bucket, and
  * at each entry either takes its reference (the entry stays for another turn) or, finding none,
- * evicts it. The order round the table is the order of the keys' hashes, fixed, so an entry waits
- * a whole turn of the hand before it can go, unless it is never used again.
+ * evicts it. Within a slot the hand visits buckets in the order of their indexes' bits reversed
+ * (as a cursor over a table that doubles must, to see each entry once a turn): a bucket that
+ * splits as its slot grows becomes two neighbours in that order, so the hand neither passes an
+ * entry twice in one turn nor skips one, however the slots grow. The order round the table is so
+ * a fixed order of the keys' hashes, and an entry whose reference the hand takes waits a whole
+ * turn before it can go.
  *
  * <p>Why the clock: a read records its use by setting one bit in the node, if it is clear, with
  * no lock and no write to anything shared (exact LRU reorders a list on every read, which needs a
@@ -39,7 +43,10 @@ final class ClockHand {
     private final ReentrantLock lock = new ReentrantLock();
     /** The slot the hand is in; guarded by {@link #lock}. */
     private int slot;
-    /** The bucket of that slot the hand is at; guarded by {@link #lock}. */
+    /**
+     * The bucket of that slot the hand is at, as a cursor in bit-reversed order (see above);
+     * guarded by {@link #lock}.
+     */
     private int bucket;
 
     ClockHand(CacheTable table) {
@@ -103,35 +110,58 @@ final class ClockHand {
      */
     private void pass(Segment s, List<Node> evicted, List<Node> expired) {
         Node[] tab = s.table();
-        int chunkEnd = bucket + CHUNK;
-        while (tab != null && bucket < tab.length && bucket < chunkEnd) {
-            for (Node n = tab[bucket]; n != null;) {
-                if (!exceeded()) {
-                    // the hand stays at this bucket: what it has not reached waits for next time
-                    return;
-                }
+        if (tab == null) {
+            nextSlot();
+            return;
+        }
+        int mask = tab.length - 1;
+        for (int visited = 0; visited < CHUNK && exceeded(); visited++) {
+            for (Node n = tab[bucket & mask]; n != null;) {
                 Node next = n.next();
-                if (n.pinned()) {
-                    n = next;
-                    continue;
+                if (!n.pinned()) {
+                    take(s, n, evicted, expired);
                 }
-                if (table.time.passed(n.deadline()) && n.expireIfDue(table.time.now())) {
-                    s.unlink(n);
-                    s.expirations++;
-                    expired.add(n);
-                } else if (!n.takeReference()) {
-                    n.seal();
-                    s.unlink(n);
-                    s.evictions++;
-                    evicted.add(n);
+                if (!exceeded()) {
+                    break;
                 }
                 n = next;
             }
-            bucket++;
+            // The hand leaves the bucket even when it stops halfway down its chain: starting
+            // the chain again next time would meet twice in one turn the nodes it just passed
+            // (a write puts new ones at the head). The rest of the chain, a node or two at most
+            // on average, waits for the next turn.
+            bucket = following(bucket, mask);
+            if (bucket == 0) {
+                nextSlot();
+                return;
+            }
         }
-        if (tab == null || bucket >= tab.length) {
-            slot++;
-            bucket = 0;
+    }
+
+    /** Expires a node past its deadline, takes its reference, or evicts it; caller holds the slot lock. */
+    private void take(Segment s, Node n, List<Node> evicted, List<Node> expired) {
+        if (table.time.passed(n.deadline()) && n.expireIfDue(table.time.now())) {
+            s.unlink(n);
+            s.expirations++;
+            expired.add(n);
+        } else if (!n.takeReference()) {
+            n.seal();
+            s.unlink(n);
+            s.evictions++;
+            evicted.add(n);
         }
+    }
+
+    private void nextSlot() {
+        slot++;
+        bucket = 0;
+    }
+
+    /**
+     * The bucket after {@code cursor} in bit-reversed order over {@code mask + 1} buckets; 0 after
+     * the last.
+     */
+    static int following(int cursor, int mask) {
+        return Integer.reverse(Integer.reverse(cursor | ~mask) + 1);
     }
 }

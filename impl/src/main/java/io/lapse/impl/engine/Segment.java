@@ -56,7 +56,10 @@ final class Segment extends SlotLock {
      * table without limits. Set under this lock, by a change of layout or of limits.
      */
     Footprint footprint;
-    /** The bytes this segment's nodes weigh, while the footprint {@linkplain Footprint#weighs weighs}. */
+    /**
+     * The bytes this segment's nodes and bucket array weigh, while the footprint
+     * {@linkplain Footprint#weighs weighs}.
+     */
     long weight;
 
     Segment(int index, Node[][] tables, long now, DueBoard board) {
@@ -103,6 +106,12 @@ final class Segment extends SlotLock {
 
     /** Publishes this segment's bucket array to readers; caller holds the lock. */
     private void publish(Node[] tab) {
+        Footprint f = footprint;
+        if (f != null && f.weighs) {
+            long change = Weights.buckets(tab.length) - Weights.buckets(table == null ? 0 : table.length);
+            weight += change;
+            f.add(0, change);
+        }
         table = tab;
         TABLES.setRelease(tables, index, tab);
     }
@@ -174,6 +183,7 @@ final class Segment extends SlotLock {
         long w = 0;
         Node[] tab = table;
         if (f != null && f.weighs && tab != null) {
+            w = Weights.buckets(tab.length);
             for (Node head : tab) {
                 for (Node n = head; n != null; n = n.next()) {
                     if (reweigh) {
@@ -200,6 +210,7 @@ final class Segment extends SlotLock {
         long w = 0;
         Node[] tab = table;
         if (tab != null) {
+            w = Weights.buckets(tab.length);
             for (Node head : tab) {
                 for (Node n = head; n != null; n = n.next()) {
                     Object v = n.value();

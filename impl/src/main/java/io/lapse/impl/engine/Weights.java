@@ -1,9 +1,9 @@
 package io.lapse.impl.engine;
 
 /**
- * How many bytes of heap an entry takes, as {@code max_bytes} counts them: its node, its share of
- * its slot's bucket array, its key and its value, laid out as a 64-bit HotSpot JVM with compressed
- * references (heaps below 32 GB) and compact strings lays them out. A String takes one byte per
+ * How many bytes of heap a table's entries take, as {@code max_bytes} counts them: each entry's
+ * node, key and value, and each slot's bucket array, laid out as a 64-bit HotSpot JVM with
+ * compressed references (heaps below 32 GB) and compact strings lays them out. A String takes one byte per
  * character when every character is below U+0100, two otherwise; which one is found by reading the
  * characters once, as the value is written, and kept in the node's flags, so that the weight of a
  * stored entry is known without reading its characters again. Stateless.
@@ -16,14 +16,10 @@ final class Weights {
     static final int NODE = 48;
     /** A node of a cache with idle expiry: see {@link IdleNode}. */
     static final int IDLE_NODE = 56;
-    /**
-     * The bucket-array share of an entry: a slot's array doubles when it holds as many entries as
-     * buckets, so each entry owns between one and two 4-byte references; the larger is counted.
-     */
-    static final int BUCKET_SHARE = 8;
     private static final int STRING = 24;
     private static final int ARRAY_HEADER = 16;
-    private static final int LONG = 16;
+    private static final int LONG = 24;
+    private static final int REFERENCE = 4;
 
     private Weights() {
     }
@@ -79,7 +75,7 @@ final class Weights {
      * @return the bytes
      */
     static long entry(String key, Object value, int flags, boolean idles) {
-        return (idles ? IDLE_NODE : NODE) + BUCKET_SHARE + string(key.length(), (flags & Node.KEY_WIDE) != 0)
+        return (idles ? IDLE_NODE : NODE) + string(key.length(), (flags & Node.KEY_WIDE) != 0)
             + value(value, (flags & Node.VALUE_WIDE) != 0);
     }
 
@@ -98,6 +94,16 @@ final class Weights {
             return array(((byte[]) value).length);
         }
         return LONG;
+    }
+
+    /**
+     * Returns the weight of a slot's bucket array.
+     *
+     * @param buckets its length, 0 for a slot without one
+     * @return the bytes
+     */
+    static long buckets(int buckets) {
+        return buckets == 0 ? 0 : array((long) REFERENCE * buckets);
     }
 
     private static long string(int length, boolean wide) {
