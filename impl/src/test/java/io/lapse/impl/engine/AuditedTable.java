@@ -33,6 +33,8 @@ final class AuditedTable {
     final String name;
     final long autoexpireMillis;
     final long idleMillis;
+    /** The capacity limits: with one, the clock hand evicts and expires beside the writes. */
+    final Limits limits;
     final CacheTable table;
     final ReportLog log;
     volatile int epoch;
@@ -44,16 +46,22 @@ final class AuditedTable {
     final LongAdder puts = new LongAdder();
 
     AuditedTable(String name, int sizeBits, long autoexpireMillis, long idleMillis, TimeSource time, Clock clock) {
+        this(name, sizeBits, autoexpireMillis, idleMillis, Limits.NONE, time, clock);
+    }
+
+    AuditedTable(String name, int sizeBits, long autoexpireMillis, long idleMillis, Limits limits, TimeSource time,
+        Clock clock) {
         this.name = name;
         this.autoexpireMillis = autoexpireMillis;
         this.idleMillis = idleMillis;
+        this.limits = limits;
         this.log = new ReportLog(clock);
         this.table = new CacheTable(name, settings(sizeBits), time, log);
     }
 
     /** The settings of the table at another size, the same otherwise. */
     CacheSettings settings(int sizeBits) {
-        return new CacheSettings(sizeBits, autoexpireMillis, true, idleMillis, null);
+        return new CacheSettings(sizeBits, autoexpireMillis, true, idleMillis, null).withLimits(limits);
     }
 
     /** Registers a version; its value must be new for its key. */

@@ -12,8 +12,8 @@ import io.lapse.cache.CacheStats;
  * to a table. Each must have ended exactly once, in one of these ways:
  * <ul>
  * <li>its own report: EXPIRED, never before its deadline (the deadline reported is at or before
- * the clock when reported) and never for a version its writer replaced before its deadline; or
- * REMOVED, which the removing call checked as it made it;</li>
+ * the clock when reported) and never for a version its writer replaced before its deadline;
+ * REMOVED, which the removing call checked as it made it; or, in a table with limits, EVICTED;</li>
  * <li>no report, replaced by its key's next version in the same epoch while live: not when its
  * deadline had certainly passed before that write began, nor after a call of its writer saw the
  * key without a live entry;</li>
@@ -24,7 +24,8 @@ import io.lapse.cache.CacheStats;
  * </ul>
  * A report that names no version written, or a version already named, is a violation too. Then
  * the table's counters must equal what was reported: {@code expirations} the EXPIRED reports,
- * {@code removals} the REMOVED reports plus the counts of the clears, {@code puts} the writes.
+ * {@code removals} the REMOVED reports plus the counts of the clears, {@code evictions} the EVICTED
+ * reports, {@code puts} the writes.
  */
 final class ExactlyOnceAudit {
 
@@ -47,16 +48,19 @@ final class ExactlyOnceAudit {
     void audit(AuditedTable at, Iterable<CacheEntry> left, CacheStats stats) {
         long expired = 0;
         long removed = 0;
+        long evicted = 0;
         long clearedReported = 0;
         for (ReportLog.Report r : at.log.all) {
             if (r.kind == EventKind.CLEARED) {
                 clearedReported += r.count;
                 continue;
             }
-            if (r.kind != EventKind.EXPIRED && r.kind != EventKind.REMOVED) {
+            if (r.kind != EventKind.EXPIRED && r.kind != EventKind.REMOVED && r.kind != EventKind.EVICTED) {
                 continue;
             }
-            if (r.kind == EventKind.EXPIRED) {
+            if (r.kind == EventKind.EVICTED) {
+                evicted++;
+            } else if (r.kind == EventKind.EXPIRED) {
                 expired++;
                 if (r.deadline > r.clockAt) {
                     violations.add("an EXPIRED came before its deadline", at.name + " " + r);
@@ -93,6 +97,11 @@ final class ExactlyOnceAudit {
         }
         figures.merge("EXPIRED reports", expired, Long::sum);
         figures.merge("REMOVED reports", removed, Long::sum);
+        figures.merge("EVICTED reports", evicted, Long::sum);
+        if (stats.evictions() != evicted) {
+            violations.add("evictions counted differ from EVICTED reported", at.name + " counted "
+                + stats.evictions() + ", reported " + evicted);
+        }
         figures.merge("cleared (counted)", clearedReported, Long::sum);
         if (stats.expirations() != expired) {
             violations.add("expirations counted differ from EXPIRED reported", at.name + " counted "
@@ -112,7 +121,7 @@ final class ExactlyOnceAudit {
         ReportLog.Report r = v.report;
         boolean replacedInEpoch = v.next != null && v.next.epoch == v.epoch;
         if (r != null) {
-            count(r.kind == EventKind.EXPIRED ? "ended EXPIRED" : "ended REMOVED");
+            count("ended " + r.kind);
             if (r.kind == EventKind.EXPIRED && replacedInEpoch && r.deadline > v.nextAfter) {
                 // the deadline reported is at most the real one, so it was live when replaced
                 violations.add("EXPIRED for a version replaced before its deadline", v + ": " + r
