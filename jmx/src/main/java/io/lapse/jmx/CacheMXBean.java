@@ -5,7 +5,7 @@ import io.lapse.jmx.admin.StatFigure;
 
 /**
  * One cache, as {@code io.lapse:type=Cache,name=<name>}: its counters (with JCache's names where
- * JCache has them), slot figures and htable's RPC operations. Open types only, so jconsole and
+ * JCache has them), slot figures, capacity limits and weight, and htable's RPC operations. Open types only, so jconsole and
  * any remote client use it without Lapse classes. A configured cache's name stands as it is; a
  * {@code Cache} service of another bundle whose {@code cache.name} holds other characters is
  * shown with the name quoted, as {@link javax.management.ObjectName#quote} writes it (e.g.
@@ -49,6 +49,15 @@ public interface CacheMXBean {
 
     /** @return the figure {@link StatFigure#MIN_SLOT_ITEMS} */
     long getMinSlotItems();
+
+    /** @return the figure {@link StatFigure#MAX_ENTRIES} */
+    long getMaxEntries();
+
+    /** @return the figure {@link StatFigure#MAX_BYTES} */
+    long getMaxBytes();
+
+    /** @return the figure {@link StatFigure#WEIGHTED_BYTES} */
+    long getWeightedBytes();
 
     /** @return the figure {@link StatFigure#HITS} */
     long getCacheHits();

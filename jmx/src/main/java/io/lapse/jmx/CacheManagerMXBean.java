@@ -20,11 +20,12 @@ public interface CacheManagerMXBean {
     String[] listTables();
 
     /**
-     * One row per cache with htable.stats' figures and the counters, as htable's
-     * {@code htable.stats}.
+     * One row per cache with htable.stats' figures, the capacity limits and what the entries
+     * weigh, and the counters, as htable's {@code htable.stats}.
      *
      * @return the rows, sorted by cache name
      */
-    @Description("One row per cache: slots, items, max and min items per slot, and the counters")
+    @Description("One row per cache: slots, items, max and min items per slot, max_entries, max_bytes (0 = no"
+        + " limit) and what the entries weigh in bytes, and the counters")
     List<CacheStatsRow> stats();
 }

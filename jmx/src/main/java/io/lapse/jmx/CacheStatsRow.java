@@ -18,6 +18,9 @@ public final class CacheStatsRow {
     private final int slots;
     private final long maxSlotItems;
     private final long minSlotItems;
+    private final long maxEntries;
+    private final long maxBytes;
+    private final long weightedBytes;
     private final long hits;
     private final long misses;
     private final long gets;
@@ -34,17 +37,21 @@ public final class CacheStatsRow {
     /**
      * Creates a row; the parameters are the properties of the same names.
      */
-    @ConstructorParameters({"name", "items", "slots", "maxSlotItems", "minSlotItems", "hits", "misses", "gets",
-        "puts", "removals", "expirations", "evictions", "eventsPosted", "eventsDropped", "expiryLagP50Millis",
-        "expiryLagP99Millis", "expiryLagMaxMillis"})
-    public CacheStatsRow(String name, long items, int slots, long maxSlotItems, long minSlotItems, long hits,
-        long misses, long gets, long puts, long removals, long expirations, long evictions, long eventsPosted,
-        long eventsDropped, long expiryLagP50Millis, long expiryLagP99Millis, long expiryLagMaxMillis) {
+    @ConstructorParameters({"name", "items", "slots", "maxSlotItems", "minSlotItems", "maxEntries", "maxBytes",
+        "weightedBytes", "hits", "misses", "gets", "puts", "removals", "expirations", "evictions", "eventsPosted",
+        "eventsDropped", "expiryLagP50Millis", "expiryLagP99Millis", "expiryLagMaxMillis"})
+    public CacheStatsRow(String name, long items, int slots, long maxSlotItems, long minSlotItems, long maxEntries,
+        long maxBytes, long weightedBytes, long hits, long misses, long gets, long puts, long removals,
+        long expirations, long evictions, long eventsPosted, long eventsDropped, long expiryLagP50Millis,
+        long expiryLagP99Millis, long expiryLagMaxMillis) {
         this.name = name;
         this.items = items;
         this.slots = slots;
         this.maxSlotItems = maxSlotItems;
         this.minSlotItems = minSlotItems;
+        this.maxEntries = maxEntries;
+        this.maxBytes = maxBytes;
+        this.weightedBytes = weightedBytes;
         this.hits = hits;
         this.misses = misses;
         this.gets = gets;
@@ -69,12 +76,14 @@ public final class CacheStatsRow {
     static CacheStatsRow of(String name, CacheStats s) {
         return new CacheStatsRow(name, StatFigure.ITEMS.read(s).longValue(), StatFigure.SLOTS.read(s).intValue(),
             StatFigure.MAX_SLOT_ITEMS.read(s).longValue(), StatFigure.MIN_SLOT_ITEMS.read(s).longValue(),
-            StatFigure.HITS.read(s).longValue(), StatFigure.MISSES.read(s).longValue(),
-            StatFigure.GETS.read(s).longValue(), StatFigure.PUTS.read(s).longValue(),
-            StatFigure.REMOVALS.read(s).longValue(), StatFigure.EXPIRATIONS.read(s).longValue(),
-            StatFigure.EVICTIONS.read(s).longValue(), StatFigure.EVENTS_POSTED.read(s).longValue(),
-            StatFigure.EVENTS_DROPPED.read(s).longValue(), StatFigure.EXPIRY_LAG_P50.read(s).longValue(),
-            StatFigure.EXPIRY_LAG_P99.read(s).longValue(), StatFigure.EXPIRY_LAG_MAX.read(s).longValue());
+            StatFigure.MAX_ENTRIES.read(s).longValue(), StatFigure.MAX_BYTES.read(s).longValue(),
+            StatFigure.WEIGHTED_BYTES.read(s).longValue(), StatFigure.HITS.read(s).longValue(),
+            StatFigure.MISSES.read(s).longValue(), StatFigure.GETS.read(s).longValue(),
+            StatFigure.PUTS.read(s).longValue(), StatFigure.REMOVALS.read(s).longValue(),
+            StatFigure.EXPIRATIONS.read(s).longValue(), StatFigure.EVICTIONS.read(s).longValue(),
+            StatFigure.EVENTS_POSTED.read(s).longValue(), StatFigure.EVENTS_DROPPED.read(s).longValue(),
+            StatFigure.EXPIRY_LAG_P50.read(s).longValue(), StatFigure.EXPIRY_LAG_P99.read(s).longValue(),
+            StatFigure.EXPIRY_LAG_MAX.read(s).longValue());
     }
 
     /** @return the cache name */
@@ -100,6 +109,21 @@ public final class CacheStatsRow {
     /** @return {@link StatFigure#MIN_SLOT_ITEMS} */
     public long getMinSlotItems() {
         return minSlotItems;
+    }
+
+    /** @return {@link StatFigure#MAX_ENTRIES} */
+    public long getMaxEntries() {
+        return maxEntries;
+    }
+
+    /** @return {@link StatFigure#MAX_BYTES} */
+    public long getMaxBytes() {
+        return maxBytes;
+    }
+
+    /** @return {@link StatFigure#WEIGHTED_BYTES} */
+    public long getWeightedBytes() {
+        return weightedBytes;
     }
 
     /** @return {@link StatFigure#HITS} */

@@ -145,6 +145,21 @@ final class CacheView implements CacheMXBean, BatchedReads {
     }
 
     @Override
+    public long getMaxEntries() {
+        return figure(StatFigure.MAX_ENTRIES).longValue();
+    }
+
+    @Override
+    public long getMaxBytes() {
+        return figure(StatFigure.MAX_BYTES).longValue();
+    }
+
+    @Override
+    public long getWeightedBytes() {
+        return figure(StatFigure.WEIGHTED_BYTES).longValue();
+    }
+
+    @Override
     public long getEventsPosted() {
         return figure(StatFigure.EVENTS_POSTED).longValue();
     }

@@ -39,9 +39,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 import io.lapse.cache.CacheService;
+import io.lapse.cache.CacheStats;
 import io.lapse.impl.engine.CacheSettings;
 import io.lapse.impl.engine.CacheTable;
 import io.lapse.impl.engine.Clock;
+import io.lapse.impl.engine.Limits;
 import io.lapse.impl.engine.TableListener;
 import io.lapse.impl.engine.TimeSource;
 import io.lapse.jmx.admin.InterceptedCache;
@@ -122,6 +124,55 @@ class JmxExporterTest {
         exporter.deactivate();
         assertFalse(server.isRegistered(manager));
         assertFalse(server.isRegistered(sessionsBean));
+    }
+
+    @Test
+    void theLimitsTheWeightAndTheEvictionsOfACacheShowInItsAttributesAndItsRow() throws Exception {
+        CacheTable capped = new CacheTable("capped",
+            CacheSettings.defaults().withLimits(new Limits(10, 1 << 20, Limits.MAX_ITEM_SIZE)), time, TableListener.NONE);
+        try {
+            exporter.addCache(capped, Map.of(CacheService.CACHE_NAME, "capped"));
+            exporter.addCache(users, Map.of(CacheService.CACHE_NAME, "users"));
+            exporter.activate(null);
+            for (int i = 0; i < 100; i++) {
+                capped.put("k" + i, "v" + i);
+            }
+            users.put("big", "x".repeat(10_000));
+            ObjectName cappedBean = new ObjectName("io.lapse:type=Cache,name=capped");
+            ObjectName usersBean = new ObjectName("io.lapse:type=Cache,name=users");
+            CacheStats expected = capped.stats();
+            assertEquals(10L, expected.maxEntries());
+
+            assertEquals(10L, server.getAttribute(cappedBean, "MaxEntries"));
+            assertEquals(1L << 20, server.getAttribute(cappedBean, "MaxBytes"));
+            long weighed = (Long) server.getAttribute(cappedBean, "WeightedBytes");
+            assertEquals(expected.weightedBytes(), weighed);
+            assertTrue(weighed > 0 && weighed < 1 << 20, "kept as the entries were written: " + weighed);
+            assertEquals(90L, server.getAttribute(cappedBean, "CacheEvictions"));
+            assertEquals(10L, server.getAttribute(cappedBean, "Size"));
+            assertEquals(100L, server.getAttribute(cappedBean, "CachePuts"));
+
+            assertEquals(0L, server.getAttribute(usersBean, "MaxEntries"), "no limit");
+            assertEquals(0L, server.getAttribute(usersBean, "MaxBytes"), "no limit");
+            long measured = (Long) server.getAttribute(usersBean, "WeightedBytes");
+            assertEquals(users.stats().weightedBytes(), measured);
+            assertTrue(measured >= 10_000, "measured by the snapshot, the value's 10,000 bytes included: " + measured);
+            assertEquals(0L, server.getAttribute(usersBean, "CacheEvictions"));
+
+            CompositeData[] rows = (CompositeData[]) server.invoke(JmxExporter.MANAGER, "stats", null, null);
+            assertEquals(List.of("capped", "users"), Arrays.stream(rows).map(r -> r.get("name")).collect(Collectors.toList()));
+            assertEquals(10L, rows[0].get("maxEntries"));
+            assertEquals(1L << 20, rows[0].get("maxBytes"));
+            assertEquals(weighed, rows[0].get("weightedBytes"));
+            assertEquals(90L, rows[0].get("evictions"));
+            assertEquals(0L, rows[1].get("maxEntries"));
+            assertEquals(0L, rows[1].get("maxBytes"));
+            assertEquals(measured, rows[1].get("weightedBytes"));
+            assertEquals(0L, rows[1].get("evictions"));
+        } finally {
+            exporter.removeCache(capped);
+            capped.close();
+        }
     }
 
     @Test
@@ -264,7 +315,7 @@ class JmxExporterTest {
         sessions.get("a");
         String[] names = Arrays.stream(server.getMBeanInfo(bean).getAttributes()).map(MBeanAttributeInfo::getName)
             .toArray(String[]::new);
-        assertEquals(19, names.length);
+        assertEquals(22, names.length);
 
         AttributeList values = server.getAttributes(bean, names);
         assertEquals(names.length, values.size(), values.toString());

@@ -6,13 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.beans.Introspector;
 import java.io.IOException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +27,10 @@ import javax.management.MBeanInfo;
 
 import org.junit.jupiter.api.Test;
 
+import io.lapse.cache.Cache;
 import io.lapse.cache.CacheStats;
+import io.lapse.jmx.admin.CacheAdmin;
+import io.lapse.jmx.admin.Reloader;
 import io.lapse.jmx.admin.StatFigure;
 
 /**
@@ -39,7 +45,7 @@ class StatFiguresTest {
     private static final CacheStats DISTINCT = CacheStats.builder().statisticsEnabled(true).hits(3).misses(1)
         .puts(5).removals(6).evictions(7).expirations(8).size(9).slots(16).maxSlotItems(11).minSlotItems(2)
         .eventsPosted(13).eventsDropped(14).expiryLagP50Millis(15).expiryLagP99Millis(17).expiryLagMaxMillis(18)
-        .build();
+        .maxEntries(19).maxBytes(20).weightedBytes(21).build();
 
     @Test
     void theRowsPropertiesAreTheFiguresColumnsInOrderAndReadAsTheFigureSays() throws Exception {
@@ -85,6 +91,23 @@ class StatFiguresTest {
     }
 
     @Test
+    void eachAttributeOfTheCacheMBeanReadsItsFigure() throws Exception {
+        CacheView view = new CacheView(new CacheAdmin(showing(DISTINCT), Reloader.NO_STORES));
+        Set<Long> shown = new HashSet<>();
+        for (StatFigure figure : StatFigure.values()) {
+            Method getter = CacheMXBean.class.getMethod("get" + figure.attribute());
+            Number value = (Number) getter.invoke(view);
+            assertEquals(figure.read(DISTINCT), value, figure.name());
+            assertTrue(shown.add(value.longValue()), "DISTINCT gives " + figure.name() + " the value of another"
+                + " figure, so a getter reading the wrong one could pass: " + value);
+        }
+        assertEquals(19L, view.getMaxEntries());
+        assertEquals(20L, view.getMaxBytes());
+        assertEquals(21L, view.getWeightedBytes());
+        assertEquals(7L, view.getCacheEvictions());
+    }
+
+    @Test
     void readmeListsTheFiguresOfTheRowsAndOfTheCacheMBeanInOrder() throws IOException {
         Path readme = Paths.get("..", "README.md");
         assertTrue(Files.isRegularFile(readme), readme.toAbsolutePath().normalize() + " is missing: the tests run"
@@ -100,6 +123,18 @@ class StatFiguresTest {
         String paragraphs = text.replaceAll("\\s+", " ");
         assertEquals(attributes, codeWords(between(paragraphs, "Attributes, all read-only:", ". ")),
             "README's attributes of io.lapse:type=Cache");
+    }
+
+    /** A cache named {@code x} whose statistics are {@code stats}; it answers nothing else. */
+    private static Cache showing(CacheStats stats) {
+        return (Cache) Proxy.newProxyInstance(Cache.class.getClassLoader(), new Class<?>[] {Cache.class},
+            (p, method, args) -> {
+                switch (method.getName()) {
+                    case "name": return "x";
+                    case "stats": return stats;
+                    default: throw new UnsupportedOperationException(method.getName());
+                }
+            });
     }
 
     private static List<String> attributes() {

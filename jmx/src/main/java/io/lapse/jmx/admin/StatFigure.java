@@ -20,59 +20,84 @@ import io.lapse.cache.CacheStats;
  */
 public enum StatFigure {
 
-    ITEMS("items", "Size", "size", "ITEMS", false, "Live entries now", CacheStats::size),
-    SLOTS("slots", "Slots", "slots", "SLOTS", false, "Slots (lock stripes): 2^size", CacheStats::slots),
-    MAX_SLOT_ITEMS("maxSlotItems", "MaxSlotItems", "max slot items", "MAX/SLOT", false,
+    ITEMS("items", "Size", "size", "ITEMS", Kind.PLAIN, "Live entries now", CacheStats::size),
+    SLOTS("slots", "Slots", "slots", "SLOTS", Kind.PLAIN, "Slots (lock stripes): 2^size", CacheStats::slots),
+    MAX_SLOT_ITEMS("maxSlotItems", "MaxSlotItems", "max slot items", "MAX/SLOT", Kind.PLAIN,
         "The most live entries in one slot", CacheStats::maxSlotItems),
-    MIN_SLOT_ITEMS("minSlotItems", "MinSlotItems", "min slot items", "MIN/SLOT", false,
+    MIN_SLOT_ITEMS("minSlotItems", "MinSlotItems", "min slot items", "MIN/SLOT", Kind.PLAIN,
         "The fewest live entries in one slot", CacheStats::minSlotItems),
-    HITS("hits", "CacheHits", "hits", "HITS", true,
+    MAX_ENTRIES("maxEntries", "MaxEntries", "max_entries", "MAX_ENTRIES", Kind.LIMIT,
+        "The cache's max_entries: the most live entries it holds before it evicts the least recently used;"
+            + " 0 = no limit",
+        CacheStats::maxEntries),
+    MAX_BYTES("maxBytes", "MaxBytes", "max_bytes", "MAX_BYTES", Kind.LIMIT,
+        "The cache's max_bytes: the most bytes of heap its entries may weigh (WeightedBytes) before it evicts the"
+            + " least recently used; 0 = no limit",
+        CacheStats::maxBytes),
+    WEIGHTED_BYTES("weightedBytes", "WeightedBytes", "weighted bytes", "BYTES", Kind.PLAIN,
+        "What the live entries weigh in bytes of heap (nodes, keys, values, as a 64-bit JVM with compressed"
+            + " references lays them out): kept as entries are written when max_bytes is set, otherwise measured"
+            + " by each snapshot of the statistics, which reads every entry",
+        CacheStats::weightedBytes),
+    HITS("hits", "CacheHits", "hits", "HITS", Kind.READS,
         "Reads that found a live entry, counted while StatisticsEnabled", CacheStats::hits),
-    MISSES("misses", "CacheMisses", "misses", "MISSES", true,
+    MISSES("misses", "CacheMisses", "misses", "MISSES", Kind.READS,
         "Reads that found no live entry, counted while StatisticsEnabled", CacheStats::misses),
-    GETS("gets", "CacheGets", "gets", "GETS", true,
+    GETS("gets", "CacheGets", "gets", "GETS", Kind.READS,
         "All reads: hits plus misses, counted while StatisticsEnabled", CacheStats::gets),
     /** Derived from hits and gets: an attribute and a shell figure, not a column of the rows. */
-    HIT_PERCENTAGE(null, "CacheHitPercentage", "hit %", "HIT%", true,
+    HIT_PERCENTAGE(null, "CacheHitPercentage", "hit %", "HIT%", Kind.READS,
         "Hits as a percentage of reads, 0 before the first read or while statistics are off",
         CacheStats::hitPercentage),
-    PUTS("puts", "CachePuts", "puts", "PUTS", false,
+    PUTS("puts", "CachePuts", "puts", "PUTS", Kind.PLAIN,
         "Values stored: puts, increments and computes that stored a value", CacheStats::puts),
-    REMOVALS("removals", "CacheRemovals", "removals", "REMOVED", false,
+    REMOVALS("removals", "CacheRemovals", "removals", "REMOVED", Kind.PLAIN,
         "Live entries removed by a delete, a match, a compute or a reset", CacheStats::removals),
-    EXPIRATIONS("expirations", "CacheExpirations", "expirations", "EXPIRED", false,
+    EXPIRATIONS("expirations", "CacheExpirations", "expirations", "EXPIRED", Kind.PLAIN,
         "Entries whose deadline passed", CacheStats::expirations),
-    EVICTIONS("evictions", "CacheEvictions", "evictions", "EVICTED", false,
-        "Entries removed to respect a capacity limit", CacheStats::evictions),
-    EVENTS_POSTED("eventsPosted", "EventsPosted", "events posted", "POSTED", false,
+    EVICTIONS("evictions", "CacheEvictions", "evictions", "EVICTED", Kind.PLAIN,
+        "Entries evicted, least recently used first, to keep within max_entries or max_bytes; each raised one"
+            + " cache/evicted event",
+        CacheStats::evictions),
+    EVENTS_POSTED("eventsPosted", "EventsPosted", "events posted", "POSTED", Kind.PLAIN,
         "Events handed to EventAdmin", CacheStats::eventsPosted),
-    EVENTS_DROPPED("eventsDropped", "EventsDropped", "events dropped", "DROPPED", false,
+    EVENTS_DROPPED("eventsDropped", "EventsDropped", "events dropped", "DROPPED", Kind.PLAIN,
         "Events that had a subscriber but could not be handed to EventAdmin: a full backlog, or none to take them",
         CacheStats::eventsDropped),
-    EXPIRY_LAG_P50("expiryLagP50Millis", "ExpiryLagP50Millis", "expiry lag p50 ms", "LAG P50", false,
+    EXPIRY_LAG_P50("expiryLagP50Millis", "ExpiryLagP50Millis", "expiry lag p50 ms", "LAG P50", Kind.PLAIN,
         "Median time from an entry's deadline to its expiry being noticed, ms", CacheStats::expiryLagP50Millis),
-    EXPIRY_LAG_P99("expiryLagP99Millis", "ExpiryLagP99Millis", "expiry lag p99 ms", "LAG P99", false,
+    EXPIRY_LAG_P99("expiryLagP99Millis", "ExpiryLagP99Millis", "expiry lag p99 ms", "LAG P99", Kind.PLAIN,
         "99th percentile of that lateness, ms", CacheStats::expiryLagP99Millis),
-    EXPIRY_LAG_MAX("expiryLagMaxMillis", "ExpiryLagMaxMillis", "expiry lag max ms", "LAG MAX", false,
+    EXPIRY_LAG_MAX("expiryLagMaxMillis", "ExpiryLagMaxMillis", "expiry lag max ms", "LAG MAX", Kind.PLAIN,
         "Largest lateness seen, ms", CacheStats::expiryLagMaxMillis);
 
     private final String column;
     private final String attribute;
     private final String label;
     private final String heading;
-    private final boolean countsReads;
+    private final Kind kind;
     private final String description;
     private final Function<CacheStats, Number> reader;
 
-    StatFigure(String column, String attribute, String label, String heading, boolean countsReads,
-        String description, Function<CacheStats, Number> reader) {
+    StatFigure(String column, String attribute, String label, String heading, Kind kind, String description,
+        Function<CacheStats, Number> reader) {
         this.column = column;
         this.attribute = attribute;
         this.label = label;
         this.heading = heading;
-        this.countsReads = countsReads;
+        this.kind = kind;
         this.description = description;
         this.reader = reader;
+    }
+
+    /** What a figure's value of 0 may stand for, so that a listing can say it in words. */
+    private enum Kind {
+        /** A figure whose 0 is a count or measure of nothing. */
+        PLAIN,
+        /** A figure of reads: 0 while the cache's {@code statistics} setting is off. */
+        READS,
+        /** A capacity limit: 0 is no limit. */
+        LIMIT
     }
 
     /**
@@ -111,7 +136,12 @@ public enum StatFigure {
      *     setting is off
      */
     public boolean countsReads() {
-        return countsReads;
+        return kind == Kind.READS;
+    }
+
+    /** @return whether it is a capacity limit of the cache's configuration, where 0 means no limit */
+    public boolean isLimit() {
+        return kind == Kind.LIMIT;
     }
 
     /** @return what it means, as JMX clients show it */

@@ -339,14 +339,18 @@ public class CacheCommands {
     }
 
     /**
-     * A figure as {@code cache:stats} prints it: a percentage with one decimal, and a figure that
-     * counts reads as {@code off} while the cache does not count them (its statistics setting).
+     * A figure as {@code cache:stats} prints it: a percentage with one decimal, a figure that
+     * counts reads as {@code off} while the cache does not count them (its statistics setting),
+     * and a capacity limit of 0 as {@code none}.
      */
     private static Object shown(StatFigure figure, CacheStats s) {
         if (figure.countsReads() && !s.statisticsEnabled()) {
             return "off";
         }
         Number value = figure.read(s);
+        if (figure.isLimit() && value.longValue() == 0) {
+            return "none";
+        }
         return value instanceof Float ? String.format(Locale.ROOT, "%.1f", value.floatValue()) : value;
     }
 

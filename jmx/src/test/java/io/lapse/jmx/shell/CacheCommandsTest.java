@@ -13,8 +13,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -26,9 +28,11 @@ import org.junit.jupiter.api.function.Executable;
 
 import io.lapse.cache.Cache;
 import io.lapse.cache.CacheService;
+import io.lapse.cache.CacheStats;
 import io.lapse.impl.engine.CacheSettings;
 import io.lapse.impl.engine.CacheTable;
 import io.lapse.impl.engine.Clock;
+import io.lapse.impl.engine.Limits;
 import io.lapse.impl.engine.TableListener;
 import io.lapse.impl.engine.TimeSource;
 import io.lapse.jmx.admin.InterceptedCache;
@@ -110,6 +114,69 @@ class CacheCommandsTest {
         assertTrue(all.startsWith("NAME      ITEMS  SLOTS"), all);
         assertTrue(all.contains("\nsessions  1      8  "), all);
         assertEquals(3, all.split("\n").length);
+    }
+
+    @Test
+    void statsShowsTheLimitsTheWeightAndTheEvictions() {
+        CacheTable capped = new CacheTable("capped",
+            CacheSettings.defaults().withLimits(new Limits(10, 1 << 20, Limits.MAX_ITEM_SIZE)), time, TableListener.NONE);
+        try {
+            CacheCommands both = new CacheCommands(new Directory(capped, counters),
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
+            for (int i = 0; i < 100; i++) {
+                capped.put("k" + i, "v" + i);
+            }
+            counters.put("big", "x".repeat(10_000));
+            CacheStats cappedStats = capped.stats();
+            CacheStats countersStats = counters.stats();
+
+            Map<String, String> one = lines(output(() -> both.stats("capped")));
+            assertEquals("10", one.get("max_entries"));
+            assertEquals(String.valueOf(1 << 20), one.get("max_bytes"));
+            assertEquals(String.valueOf(cappedStats.weightedBytes()), one.get("weighted bytes"));
+            assertEquals("90", one.get("evictions"));
+            assertEquals("10", one.get("size"));
+            Map<String, String> none = lines(output(() -> both.stats("counters")));
+            assertEquals("none", none.get("max_entries"), "a limit of 0 is no limit");
+            assertEquals("none", none.get("max_bytes"));
+            assertEquals(String.valueOf(countersStats.weightedBytes()), none.get("weighted bytes"));
+            assertTrue(countersStats.weightedBytes() >= 10_000, "measured, the value included: " + countersStats);
+            assertEquals("0", none.get("evictions"));
+
+            String[] all = output(() -> both.stats()).split("\n");
+            List<String> headings = List.of(all[0].split(" {2,}"));
+            Map<String, List<String>> rows = new TreeMap<>();
+            for (int i = 1; i < all.length; i++) {
+                List<String> cells = List.of(all[i].split(" {2,}"));
+                rows.put(cells.get(0), cells);
+            }
+            assertEquals(Set.of("capped", "counters"), rows.keySet());
+            assertEquals("10", cell(rows.get("capped"), headings, "MAX_ENTRIES"));
+            assertEquals(String.valueOf(1 << 20), cell(rows.get("capped"), headings, "MAX_BYTES"));
+            assertEquals(String.valueOf(cappedStats.weightedBytes()), cell(rows.get("capped"), headings, "BYTES"));
+            assertEquals("90", cell(rows.get("capped"), headings, "EVICTED"));
+            assertEquals("none", cell(rows.get("counters"), headings, "MAX_ENTRIES"));
+            assertEquals("none", cell(rows.get("counters"), headings, "MAX_BYTES"));
+            assertEquals(String.valueOf(countersStats.weightedBytes()), cell(rows.get("counters"), headings, "BYTES"));
+        } finally {
+            capped.close();
+        }
+    }
+
+    /** The lines of {@code cache:stats <cache>}, by label. */
+    private static Map<String, String> lines(String printed) {
+        Map<String, String> byLabel = new TreeMap<>();
+        for (String line : printed.split("\n")) {
+            String[] labelAndValue = line.split(" {2,}", 2);
+            byLabel.put(labelAndValue[0], labelAndValue[1]);
+        }
+        return byLabel;
+    }
+
+    /** The cell of a row of {@code cache:stats} under a heading. */
+    private static String cell(List<String> row, List<String> headings, String heading) {
+        assertEquals(headings.size(), row.size(), "a cell per heading: " + row);
+        return row.get(headings.indexOf(heading));
     }
 
     @Test
