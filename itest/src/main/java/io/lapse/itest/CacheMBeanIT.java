@@ -104,7 +104,8 @@ class CacheMBeanIT {
         MBeanInfo info = server.getMBeanInfo(BEAN);
         assertEquals(Set.of("Name", "StatisticsEnabled", "CacheHits", "CacheMisses", "CacheHitPercentage", "CacheGets", "CachePuts",
             "CacheRemovals", "CacheEvictions", "CacheExpirations", "Size", "Slots", "MaxSlotItems", "MinSlotItems",
-            "EventsPosted", "EventsDropped", "ExpiryLagP50Millis", "ExpiryLagP99Millis", "ExpiryLagMaxMillis"),
+            "EventsPosted", "EventsDropped", "ExpiryLagP50Millis", "ExpiryLagP99Millis", "ExpiryLagMaxMillis",
+            "MaxEntries", "MaxBytes", "WeightedBytes"),
             Arrays.stream(info.getAttributes()).map(MBeanAttributeInfo::getName).collect(Collectors.toSet()));
         for (MBeanAttributeInfo a : info.getAttributes()) {
             assertTrue(a.isReadable() && !a.isWritable(), a.getName() + " is read-only");
@@ -194,7 +195,8 @@ class CacheMBeanIT {
             CompositeData ops = Arrays.stream(rows).filter(r -> "ops".equals(r.get("name"))).findFirst().orElseThrow();
             assertEquals(new TreeSet<>(List.of("name", "slots", "items", "maxSlotItems", "minSlotItems", "hits",
                 "misses", "gets", "puts", "removals", "evictions", "expirations", "eventsPosted", "eventsDropped",
-                "expiryLagP50Millis", "expiryLagP99Millis", "expiryLagMaxMillis")),
+                "expiryLagP50Millis", "expiryLagP99Millis", "expiryLagMaxMillis", "maxEntries", "maxBytes",
+                "weightedBytes")),
                 new TreeSet<>(ops.getCompositeType().keySet()));
             assertEquals(8, ops.get("slots"));
             assertEquals(1L, ops.get("items"));
