@@ -14,7 +14,7 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@link String}, a {@link Long} or a {@code byte[]}; a {@link Byte}, {@link Short},
  * {@link Integer}, {@link java.math.BigInteger} that fits, {@code AtomicInteger} or
  * {@code AtomicLong} is stored as a {@code Long} of its value at the call. Strings and byte arrays hold at most
- * {@value #MAX_VALUE_LENGTH} characters or bytes. Byte arrays are copied on the way in and on the
+ * {@value #MAX_VALUE_LENGTH} characters or bytes, or the cache's smaller {@code max_item_size}. Byte arrays are copied on the way in and on the
  * way out, so a caller can never change what the cache holds. A {@code null} key or value is
  * refused with {@link NullPointerException}; every other invalid argument with
  * {@link IllegalArgumentException} naming the cache and what was wrong. A refused call changes
@@ -35,6 +35,16 @@ import org.osgi.annotation.versioning.ProviderType;
  * reaches it first: the sweeper, a read or write of the same key, a whole-cache operation, or the
  * cache's stop. An entry replaced or removed before its deadline raises none.
  *
+ * <h2>Capacity</h2>
+ * A cache configured with {@code max_entries} or {@code max_bytes} never refuses a write for its
+ * limit: the write succeeds and the least recently used entries are evicted, each raising one
+ * {@link CacheEvents#TOPIC_EVICTED} event and no other (an entry found past its deadline is
+ * expired instead). Recency is approximate (CLOCK): a read or write marks an entry used, and
+ * eviction takes entries not used since the last turn of the evicting hand. A limit may be
+ * exceeded by one entry per thread writing at that instant, until its write returns. A value longer
+ * than {@code max_item_size}, or an entry that alone would weigh more than {@code max_bytes}, is
+ * refused with {@link IllegalArgumentException}.
+ *
  * <h2>Concurrency</h2>
  * Implementations are safe for use by any number of threads. Reads take no lock. Writes lock the
  * key's slot (one of 2<sup>{@code size}</sup> lock stripes), so writes to keys in different slots
@@ -49,7 +59,10 @@ public interface Cache extends Iterable<CacheEntry> {
     /** The longest key accepted, in characters. */
     int MAX_KEY_LENGTH = 4096;
 
-    /** The longest {@code String} (in characters) or {@code byte[]} (in bytes) value accepted. */
+    /**
+     * The longest {@code String} (in characters) or {@code byte[]} (in bytes) value accepted, and
+     * the largest {@code max_item_size} a cache may set.
+     */
     int MAX_VALUE_LENGTH = 16 * 1024 * 1024;
 
     /** The longest TTL accepted; use {@link Duration#ZERO} for an entry that never expires. */
