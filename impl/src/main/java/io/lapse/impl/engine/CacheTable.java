@@ -837,7 +837,9 @@ public final class CacheTable implements Cache {
      * (and is replaced) or in the new. Old entries whose deadline had passed raise their
      * {@link EventKind#EXPIRED} report, once, after the locks are released; the others are
      * dropped without a report. The caller reports {@link EventKind#LOADED} with
-     * {@link #loaded(long)} when it is ready to.
+     * {@link #loaded(long)} when it is ready to. Contents keep the limits the table had when
+     * they were made; a table whose limits were lowered since evicts down to them, reporting
+     * each, before this returns.
      *
      * <p><b>Warning:</b> {@code underLocks} runs while every slot is locked, so that it can bring
      * the new contents up to date with changes made while they were built (a write-through
@@ -851,7 +853,10 @@ public final class CacheTable implements Cache {
      * @throws IllegalStateException if the table is closed, or the contents were used already
      */
     public long replace(Contents fresh, Consumer<Contents> underLocks) {
-        return changes.replace(fresh, underLocks);
+        long count = changes.replace(fresh, underLocks);
+        // the contents kept the limits they were made with; the table's may be lower by now
+        hand.evictIfExceeded();
+        return count;
     }
 
     /**

@@ -351,6 +351,19 @@ class CapacityTest {
     }
 
     @Test
+    void contentsMadeBeforeALimitWasLoweredAreEvictedDownToItWhenSwappedIn() {
+        table(3, 0, entries(20));
+        Contents fresh = table.newContents();
+        for (int i = 0; i < 20; i++) {
+            fresh.putWithDefaultTtl("row" + i, "v");
+        }
+        table.reconfigure(table.settings().withLimits(entries(10)));
+        assertEquals(20, table.replace(fresh, null), "what the contents held when swapped in");
+        assertEquals(10, table.size());
+        assertEquals(10, reported(EventKind.EVICTED).size());
+    }
+
+    @Test
     void aChangeOfSizeKeepsTheCountsTrue() {
         table(3, 0, new Limits(30, 1 << 20, Limits.MAX_ITEM_SIZE));
         for (int i = 0; i < 30; i++) {
