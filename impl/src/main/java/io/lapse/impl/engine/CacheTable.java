@@ -491,7 +491,8 @@ public final class CacheTable implements Cache {
             reportExpired(expired);
         }
         if (viaStore) {
-            storeWrites.write(key, h, (n, t, st2) -> Change.put(v, flags, Deadlines.forWrite(n, ttlMillis, t, st2), null));
+            storeWrites.write(key, h,
+                (n, t, st2) -> Change.put(v, flags, Deadlines.forWrite(n, ttlMillis, t, st2), null));
         }
         hand.evictIfExceeded();
     }
@@ -537,7 +538,8 @@ public final class CacheTable implements Cache {
                 }
                 result = Math.addExact((Long) current, delta);
             }
-            return Change.put(result, st.limits.admit(name, key, result, st.idleMillis > 0), Deadlines.forWrite(n, Deadlines.DEFAULT, now, st), result);
+            return Change.put(result, st.limits.admit(name, key, result, st.idleMillis > 0),
+                Deadlines.forWrite(n, Deadlines.DEFAULT, now, st), result);
         });
     }
 
@@ -569,7 +571,8 @@ public final class CacheTable implements Cache {
                 return n == null ? Change.none(null) : Change.remove(null);
             }
             Object stored = Values.store(name, key, result, st.limits.maxItemSize);
-            return Change.put(stored, st.limits.admit(name, key, stored, st.idleMillis > 0), Deadlines.forWrite(n, Deadlines.DEFAULT, now, st),
+            return Change.put(stored, st.limits.admit(name, key, stored, st.idleMillis > 0),
+                Deadlines.forWrite(n, Deadlines.DEFAULT, now, st),
                 stored instanceof byte[] ? ((byte[]) stored).clone() : stored);
         });
     }
@@ -806,8 +809,9 @@ public final class CacheTable implements Cache {
             if (next.sizeBits != previous.sizeBits) {
                 changes.resize(1 << next.sizeBits);
             }
-            if (next.limits.bounded() != previous.limits.bounded() || next.limits.weighs() != previous.limits.weighs()) {
-                changes.account(footprintFor(next.limits), next.limits.weighs() && !previous.limits.weighs());
+            Limits limits = next.limits;
+            if (limits.bounded() != previous.limits.bounded() || limits.weighs() != previous.limits.weighs()) {
+                changes.account(footprintFor(limits), limits.weighs() && !previous.limits.weighs());
             }
         } finally {
             layout.writeLock().unlock();
