@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import io.lapse.cache.CacheEntry;
 import io.lapse.cache.CacheStats;
 import io.lapse.cache.Match;
+import io.lapse.testing.Await;
 
 /**
  * Capacity limits of the engine: eviction by the clock hand, its reports and counts, weighing,
@@ -106,6 +107,38 @@ class CapacityTest {
             assertEquals(List.of(idle), evicted, "seed " + seed + ": the one entry nobody read");
             table.close();
         }
+    }
+
+    @Test
+    void aReadRecordsItsUseWithoutALockWhileEverySlotIsHeld() throws Exception {
+        table(3, 0, entries(16));
+        for (int i = 0; i < 17; i++) {
+            table.put("k" + i, "v");
+        }
+        List<String> live = new ArrayList<>();
+        table.forEach(e -> live.add(e.key()));
+        String readUnderLocks = live.get(0);
+        String idle = live.get(1);
+        Object[] got = new Object[1];
+        for (Segment s : table.segments) {
+            s.lock();
+        }
+        try {
+            Thread reader = new Thread(() -> got[0] = table.get(readUnderLocks), "locked-out-reader");
+            reader.start();
+            reader.join(Await.TIMEOUT.toMillis());
+            assertFalse(reader.isAlive(), "the read waited for a slot lock");
+        } finally {
+            for (Segment s : table.segments) {
+                s.unlock();
+            }
+        }
+        assertEquals("v", got[0]);
+        live.stream().skip(2).forEach(table::get);
+        events.events.clear();
+        table.put("new", "v");
+        assertEquals(List.of(idle), reported(EventKind.EVICTED).stream().map(e -> e.key).collect(Collectors.toList()),
+            "the read made while every slot was locked counted as a use");
     }
 
     @Test
