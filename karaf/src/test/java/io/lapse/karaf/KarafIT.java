@@ -262,6 +262,27 @@ class KarafIT {
     }
 
     @Test
+    void theSampleCachesCapIsInForce() throws Exception {
+        @SuppressWarnings("unchecked")
+        Map<String, String> config = (Map<String, String>) admin.server().invoke(CONFIG, "listProperties",
+            new Object[] {SESSIONS_PID}, new String[] {String.class.getName()});
+        long cap = Long.parseLong(config.getOrDefault("max_entries", "0").strip());
+        assertTrue(cap > 0 && cap <= 10_000, "the sample cache has a cap small enough to write past: " + config);
+        long evictionsBefore = (Long) admin.attribute(SESSIONS, "CacheEvictions");
+        try {
+            for (long i = 0; i < cap + 100; i++) {
+                admin.invoke(SESSIONS, "sets", "cap:" + i, "v");
+            }
+
+            assertEquals(cap, admin.attribute(SESSIONS, "Size"), "the cache holds its cap, no more");
+            long evicted = (Long) admin.attribute(SESSIONS, "CacheEvictions") - evictionsBefore;
+            assertTrue(evicted >= 100, "at least the 100 entries written past the cap were evicted: " + evicted);
+        } finally {
+            admin.invoke(SESSIONS, "removeKeysMatching", "^cap:");
+        }
+    }
+
+    @Test
     void theShellRunsTheCacheCommands() throws Exception {
         String out = shell(ADMIN).run(SHELL, List.of(
             "cache:set sessions shell:user bob",

@@ -5,6 +5,7 @@ import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 
+import io.lapse.impl.engine.Limits;
 import io.lapse.impl.store.StoreSettings;
 import io.lapse.impl.store.TableStore;
 
@@ -70,6 +71,47 @@ import io.lapse.impl.store.TableStore;
             + "bytes, or with a unit KB, MB, GB, KiB, MiB, GiB (64MB, 1GiB); 1KiB to 64GiB. Default "
             + EventPublisher.DEFAULT_BACKLOG_BYTES_TEXT + ".")
     String event__backlog__bytes() default EventPublisher.DEFAULT_BACKLOG_BYTES_TEXT;
+
+    // ---- capacity
+
+    @AttributeDefinition(name = "Maximum entries", min = "0",
+        description = "The most entries the cache holds; 0 for no limit. A write that takes the cache past it "
+            + "evicts the least recently used entries, each reported as cache/evicted (never as cache/expired or "
+            + "cache/removed) and counted in CacheEvictions. Least recently used is approximated by a clock (CLOCK): "
+            + "a read or write sets an entry's reference bit, and a hand going round the slots evicts the entries not "
+            + "used since it last passed them, clearing the bit of the others. A limit is exceeded by at most one "
+            + "entry per thread writing at that instant, until that write returns. Lowering it evicts at once. Not "
+            + "with dbmode = on-stop, whose write-back replaces the table's rows with the cache's entries and so "
+            + "would delete the rows of evicted entries: such a configuration is refused. With write-through the rows "
+            + "of evicted entries stay in the table and a reload brings them back, as far as the limits let it; a load "
+            + "leaves out the rows that do not fit, with one warning giving their count. Default "
+            + CacheProperties.DEFAULT_MAX_ENTRIES + ".")
+    long max__entries() default CacheProperties.DEFAULT_MAX_ENTRIES;
+
+    @AttributeDefinition(name = "Maximum bytes",
+        description = "The most heap the entries may take; 0 for no limit. Bytes, or with a unit KB, MB, GB, KiB, "
+            + "MiB, GiB (64MB, 1GiB). What counts: each entry's node, key and value, and each slot's bucket array, as a "
+            + "64-bit JVM with compressed references lays them out, a String taking one byte per character if "
+            + "every character is below U+0100, two otherwise. Past it, entries are evicted as for "
+            + "max_entries (approximate LRU, with the same slack), and an entry that alone weighs more is refused "
+            + "with an IllegalArgumentException; otherwise a limit never refuses a write. Not with dbmode = on-stop, "
+            + "as for max_entries. Default " + CacheProperties.DEFAULT_MAX_BYTES + ".")
+    String max__bytes() default CacheProperties.DEFAULT_MAX_BYTES;
+
+    @AttributeDefinition(name = "Maximum value size",
+        description = "The largest value a write may store: characters of a String, bytes of a byte[] (a Long always "
+            + "fits). Bytes, or with a unit KB, MB, KiB, MiB; 1 to " + CacheProperties.DEFAULT_MAX_ITEM_SIZE + " ("
+            + Limits.MAX_ITEM_SIZE + "). A larger value is refused with an IllegalArgumentException naming the "
+            + "cache, the key, the size and the limit. Default " + CacheProperties.DEFAULT_MAX_ITEM_SIZE + ".")
+    String max__item__size() default CacheProperties.DEFAULT_MAX_ITEM_SIZE;
+
+    @AttributeDefinition(name = "Eviction policy",
+        options = @Option(label = "lru: least recently used, approximated by a clock (CLOCK)",
+            value = CacheProperties.DEFAULT_EVICTION),
+        description = "What a cache over max_entries or max_bytes evicts first. The only policy is lru: least "
+            + "recently used, approximated by a clock (see max_entries). Default " + CacheProperties.DEFAULT_EVICTION
+            + ".")
+    String eviction() default CacheProperties.DEFAULT_EVICTION;
 
     // ---- the store (htable's dbtable); the method names' "__" is "_" in the property names
 

@@ -14,6 +14,7 @@ import org.osgi.framework.InvalidSyntaxException;
 
 import io.lapse.cache.Durations;
 import io.lapse.impl.engine.CacheSettings;
+import io.lapse.impl.engine.Limits;
 import io.lapse.impl.store.StoreSettings;
 import io.lapse.impl.store.TableStore;
 import io.lapse.impl.store.WriteMode;
@@ -53,6 +54,20 @@ final class CacheProperties {
      * three times it per cache, and SCR gives a bundle's components 60 s to stop.
      */
     static final long MAX_DB_TIMEOUT_MILLIS = 60_000;
+
+    /** Default of {@code max_entries}: no limit. */
+    static final long DEFAULT_MAX_ENTRIES = 0;
+    /** Default of {@code max_bytes}, as configured: no limit. */
+    static final String DEFAULT_MAX_BYTES = "0";
+    /**
+     * Default of {@code max_item_size}, as configured, and its limit: {@link Limits#MAX_ITEM_SIZE},
+     * the largest value any cache takes.
+     */
+    static final String DEFAULT_MAX_ITEM_SIZE = "16MiB";
+    /** Default of {@code eviction}, and the only policy there is. */
+    static final String DEFAULT_EVICTION = "lru";
+    /** The values {@code eviction} accepts. */
+    static final List<String> EVICTION_POLICIES = List.of(DEFAULT_EVICTION);
 
     /** Limits of {@code event_backlog}. */
     static final int MIN_EVENT_BACKLOG = 1;
@@ -121,7 +136,9 @@ final class CacheProperties {
             initval = integer("initval", rawInit);
         }
         boolean statistics = bool(properties, "statistics", DEFAULT_STATISTICS);
-        CacheSettings settings = new CacheSettings(size, ttl, updateExpire, idle, initval).withStatistics(statistics);
+        Limits limits = limits(properties);
+        CacheSettings settings = new CacheSettings(size, ttl, updateExpire, idle, initval).withStatistics(statistics)
+            .withLimits(limits);
         int backlog = EventPublisher.DEFAULT_BACKLOG_EVENTS;
         Object rawBacklog = single(properties, "event_backlog");
         if (rawBacklog != null && !rawBacklog.toString().isBlank()) {
@@ -154,8 +171,46 @@ final class CacheProperties {
             }
             return new CacheProperties(name, settings, backlog, backlogBytes, null, null, warnings);
         }
-        return new CacheProperties(name, settings, backlog, backlogBytes, database(properties, table, url, dataSource),
-            store(properties, table, warnings), warnings);
+        DatabaseSettings database = database(properties, table, url, dataSource);
+        StoreSettings store = store(properties, table, warnings);
+        if (limits.bounded() && store.mode() == WriteMode.ON_STOP) {
+            String limit = limits.maxEntries() > 0 ? "'max_entries' = " + limits.maxEntries()
+                : "'max_bytes' = '" + text(properties, "max_bytes") + "'";
+            throw new IllegalArgumentException("properties " + limit + " and 'dbmode' = '" + text(properties, "dbmode")
+                + "' cannot go together: a cache with a limit evicts entries, and the write-back at stop replaces the "
+                + "table's rows with the cache's entries, so it would delete the rows of every entry evicted; use "
+                + "dbmode = write-through (the rows of evicted entries stay in the table) or none, or no limit");
+        }
+        return new CacheProperties(name, settings, backlog, backlogBytes, database, store, warnings);
+    }
+
+    /**
+     * The capacity limits: {@code max_entries}, {@code max_bytes}, {@code max_item_size} and
+     * {@code eviction}, each refused by name and value when it is not acceptable.
+     */
+    private static Limits limits(Map<String, ?> properties) {
+        long maxEntries = DEFAULT_MAX_ENTRIES;
+        Object rawEntries = single(properties, "max_entries");
+        if (rawEntries != null && !rawEntries.toString().isBlank()) {
+            maxEntries = integer("max_entries", rawEntries);
+            if (maxEntries < 0) {
+                throw new IllegalArgumentException("property 'max_entries' = " + maxEntries
+                    + " is negative: use 0 for no limit");
+            }
+        }
+        long maxBytes = size(properties, "max_bytes", ByteSizes.parse(DEFAULT_MAX_BYTES), "use 0 for no limit");
+        long maxItemSize = size(properties, "max_item_size", ByteSizes.parse(DEFAULT_MAX_ITEM_SIZE),
+            "use 1 to " + DEFAULT_MAX_ITEM_SIZE);
+        if (maxItemSize < 1 || maxItemSize > Limits.MAX_ITEM_SIZE) {
+            throw new IllegalArgumentException("property 'max_item_size' = '" + text(properties, "max_item_size")
+                + "' is outside 1.." + DEFAULT_MAX_ITEM_SIZE + " (" + Limits.MAX_ITEM_SIZE + " bytes)");
+        }
+        String eviction = optional(properties, "eviction");
+        if (eviction != null && !EVICTION_POLICIES.contains(eviction.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("property 'eviction' = '" + eviction + "' is not an eviction policy: "
+                + "use " + String.join(", ", EVICTION_POLICIES) + " (least recently used, approximated by a clock)");
+        }
+        return new Limits(maxEntries, maxBytes, (int) maxItemSize);
     }
 
     private static DatabaseSettings database(Map<String, ?> properties, String table, String url, String dataSource) {
@@ -344,6 +399,30 @@ final class CacheProperties {
                 + "' is longer than the limit of " + Durations.format(limit));
         }
         return millis;
+    }
+
+    /**
+     * A size property, bytes or with a unit ({@link ByteSizes}): {@code fallback} when missing or
+     * blank; a negative size is refused with {@code negative}, what to use instead.
+     */
+    private static long size(Map<String, ?> properties, String key, long fallback, String negative) {
+        Object value = single(properties, key);
+        if (value == null || value.toString().isBlank()) {
+            return fallback;
+        }
+        String text = value.toString().strip();
+        if (value instanceof Number && !(value instanceof Long || value instanceof Integer || value instanceof Short
+            || value instanceof Byte)) {
+            throw new IllegalArgumentException("property '" + key + "' = '" + text + "' is not a whole number of bytes");
+        }
+        if (text.startsWith("-")) {
+            throw new IllegalArgumentException("property '" + key + "' = '" + text + "' is negative: " + negative);
+        }
+        try {
+            return ByteSizes.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("property '" + key + "': " + e.getMessage());
+        }
     }
 
     private static boolean bool(Map<String, ?> properties, String key, boolean fallback) {

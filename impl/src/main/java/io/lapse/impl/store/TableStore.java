@@ -15,6 +15,7 @@ import io.lapse.cache.CacheEntry;
 import io.lapse.cache.Durations;
 import io.lapse.impl.engine.CacheTable;
 import io.lapse.impl.engine.Contents;
+import io.lapse.impl.engine.Limits;
 import io.lapse.impl.engine.WriteThrough;
 
 /**
@@ -25,10 +26,13 @@ import io.lapse.impl.engine.WriteThrough;
  * <h2>Load and reload</h2>
  * {@link #load} reads the whole table into new contents, off every lock of the cache, then swaps
  * them in at once ({@link CacheTable#replace}): reads see the old contents until then, the new
- * ones after. If the database or the table fails, the old contents stay and the caller gets an
+ * ones after. The new contents keep the cache's capacity limits as they fill: entries that do not
+ * fit are left out, counted in one warning, and their rows stay in the table. If the database or
+ * the table fails, the old contents stay and the caller gets an
  * {@link IllegalStateException} naming the cache, the database, the table and the cause. With
  * write-through, rows whose deadline has passed are deleted and array rows rewritten in flat
- * form, in the transaction of the read, so the table holds exactly what the cache does.
+ * form, in the transaction of the read, so the table holds what the cache does, and the rows of
+ * entries a limit keeps out of it.
  *
  * <h2>Write-back</h2>
  * {@link #writeBack} replaces the table's rows with the live entries in one transaction (delete,
@@ -230,6 +234,14 @@ public final class TableStore implements AutoCloseable {
             if (result.malformed > LOGGED_ROWS) {
                 log.warn("cache '" + table.name() + "': table " + settings.table + ": " + result.malformed
                     + " malformed rows skipped in all (the first " + LOGGED_ROWS + " are logged above)");
+            }
+            long leftOut = contents.leftOut();
+            if (leftOut > 0) {
+                Limits limits = table.settings().limits();
+                log.warn("cache '" + table.name() + "': table " + settings.table + ": " + leftOut
+                    + (leftOut == 1 ? " entry was" : " entries were") + " left out of the load, as the cache's limits (max_entries " + limits.maxEntries()
+                    + ", max_bytes " + limits.maxBytes() + "; 0 is none) let it hold no more; their rows stay in "
+                    + "the table");
             }
             log.info("cache '" + table.name() + "': loaded " + count + " entries from " + database.describe() + " table "
                 + settings.table + " in " + millis + " ms (" + result.rows + " rows, " + result.expired

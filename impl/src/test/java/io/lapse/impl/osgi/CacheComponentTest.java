@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 import org.osgi.util.tracker.ServiceTracker;
@@ -195,6 +196,82 @@ class CacheComponentTest {
         assertEquals(7L, cache.get("missing"), "the new initval applies");
         assertEquals(1, framework.registered(Cache.class).size(), "the same service throughout");
         assertFalse(theCacheService().unregistered());
+    }
+
+    @Test
+    void aWriteOverMaxEntriesEvictsAndReportsCacheEvicted() {
+        activated("name", "capped", "max_entries", "100");
+        Cache cache = theCache();
+
+        for (int i = 0; i < 150; i++) {
+            cache.put("k" + i, "v" + i);
+        }
+
+        assertEquals(100, cache.size(), "every write returns with the cache within its limit");
+        assertEquals(50, cache.stats().evictions());
+        Await.until("50 cache/evicted", () -> evicted().size() == 50);
+        for (Event e : evicted()) {
+            String key = (String) e.getProperty(CacheEvents.CACHE_KEY);
+            assertEquals("capped", e.getProperty(CacheEvents.CACHE_NAME));
+            assertEquals("v" + key.substring(1), e.getProperty(CacheEvents.CACHE_VALUE));
+            assertFalse(cache.containsKey(key), key + " was reported evicted but is still there");
+        }
+    }
+
+    @Test
+    void aLowerMaxEntriesInAChangeEvictsAtOnceAndKeepsTheRest() {
+        CacheComponent component = activated("name", "capped", "max_entries", "100");
+        Cache cache = theCache();
+        for (int i = 0; i < 100; i++) {
+            cache.put("k" + i, "v" + i);
+        }
+        assertEquals(0, cache.stats().evictions());
+
+        component.modified(config(PID, "name", "capped", "max_entries", "10"));
+
+        assertEquals(10, cache.size(), "evicted down to the new limit before the change returned");
+        assertEquals(90, cache.stats().evictions());
+        Await.until("90 cache/evicted", () -> evicted().size() == 90);
+        Set<Object> gone = evicted().stream().map(e -> e.getProperty(CacheEvents.CACHE_KEY)).collect(Collectors.toSet());
+        assertEquals(90, gone.size(), "one event per entry");
+        for (int i = 0; i < 100; i++) {
+            assertEquals(!gone.contains("k" + i), cache.containsKey("k" + i), "k" + i);
+        }
+        assertFalse(eventAdmin.topics().contains(CacheEvents.TOPIC_REMOVED));
+        assertFalse(eventAdmin.topics().contains(CacheEvents.TOPIC_EXPIRED));
+
+        component.modified(config(PID, "name", "capped"));
+        for (int i = 100; i < 200; i++) {
+            cache.put("k" + i, "v" + i);
+        }
+        assertEquals(110, cache.size(), "without max_entries nothing more is evicted");
+        assertEquals(90, cache.stats().evictions());
+        assertTrue(log.lines("ERROR").isEmpty(), log.toString());
+    }
+
+    @Test
+    void aChangeToWriteBackAtStopOfACappedCacheIsRefusedAndKeepsItsSettings() throws Exception {
+        H2 db = tableKv();
+        CacheComponent component = activated("name", "stored", "dbtable", "kv", "db_url", db.url, "max_entries", "5");
+        Await.until("the Cache service", () -> framework.live(Cache.class).size() == 1);
+
+        component.modified(config(PID, "name", "stored", "dbtable", "kv", "db_url", db.url, "max_entries", "5",
+            "dbmode", "on-stop"));
+        for (int i = 0; i < 10; i++) {
+            theCache().put("k" + i, "v");
+        }
+        deactivate(component);
+
+        assertNames(theOnlyError(), PID, "'max_entries' = 5", "'dbmode' = 'on-stop'", "cannot go together",
+            "'stored' keeps its current settings");
+        assertEquals(List.of("a|one"), db.rows("SELECT key_name, key_value FROM kv ORDER BY 1"),
+            "no write-back deleted the rows of the evicted entries");
+    }
+
+    /** The {@code cache/evicted} events sent so far. */
+    private List<Event> evicted() {
+        return eventAdmin.sent.stream().filter(e -> e.getTopic().equals(CacheEvents.TOPIC_EVICTED))
+            .collect(Collectors.toList());
     }
 
     @Test

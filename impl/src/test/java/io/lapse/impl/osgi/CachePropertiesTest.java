@@ -13,6 +13,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.lapse.impl.engine.Limits;
+
 class CachePropertiesTest {
 
     private static Map<String, Object> config(Object... pairs) {
@@ -37,6 +39,7 @@ class CachePropertiesTest {
         assertEquals(0, c.settings.idleMillis());
         assertNull(c.settings.initval());
         assertFalse(c.settings.statistics());
+        assertEquals(Limits.NONE, c.settings.limits());
         assertTrue(c.warnings.isEmpty());
     }
 
@@ -253,5 +256,94 @@ class CachePropertiesTest {
         assertTrue(refused("name", "s", "event_backlog_bytes", "99999999999999999999").contains("too large"));
         assertTrue(refused("name", "s", "event_backlog_bytes", "lots").startsWith(
             "property 'event_backlog_bytes': 'lots' is not a size"));
+    }
+
+    @Test
+    void theCapacityLimitsAreCountsAndSizesWithUnits() {
+        CacheProperties c = CacheProperties.parse(config("name", "s", "max_entries", "1000", "max_bytes", "64MB",
+            "max_item_size", "1KiB", "eviction", "lru"));
+        assertEquals(new Limits(1_000, 64_000_000, 1_024), c.settings.limits());
+        assertEquals(new Limits(5, 1L << 30, 100), CacheProperties.parse(config("name", "s", "max_entries", 5,
+            "max_bytes", "1 GiB", "max_item_size", 100L, "eviction", " LRU ")).settings.limits(),
+            "typed values, a space before the unit, any case of the policy");
+        assertEquals(new Limits(7, 500_000, Limits.MAX_ITEM_SIZE), CacheProperties.parse(config("name", "s",
+            "max_entries", new Long[] {7L}, "max_bytes", "500000", "max_item_size", "16MiB")).settings.limits(),
+            "plain bytes; 16MiB is the largest value size");
+        assertEquals(Limits.NONE, CacheProperties.parse(config("name", "s", "max_entries", " ", "max_bytes", "",
+            "max_item_size", "", "eviction", "")).settings.limits(), "blank is the default");
+        assertEquals(Limits.NONE, CacheProperties.parse(config("name", "s", "max_entries", 0, "max_bytes", "0")).settings
+            .limits(), "0 is no limit");
+    }
+
+    @Test
+    void theMetatypeDefaultsOfTheLimitsAreTheParsersOwn() {
+        assertEquals(Limits.NONE, CacheProperties.parse(config("name", "s",
+            "max_entries", CacheProperties.DEFAULT_MAX_ENTRIES, "max_bytes", CacheProperties.DEFAULT_MAX_BYTES,
+            "max_item_size", CacheProperties.DEFAULT_MAX_ITEM_SIZE, "eviction", CacheProperties.DEFAULT_EVICTION))
+            .settings.limits());
+        assertEquals(Limits.MAX_ITEM_SIZE, ByteSizes.parse(CacheProperties.DEFAULT_MAX_ITEM_SIZE));
+    }
+
+    @Test
+    void refusesCapacityMistakesNamingThePropertyAndValue() {
+        assertEquals("property 'max_entries' = -1 is negative: use 0 for no limit",
+            refused("name", "s", "max_entries", "-1"));
+        assertEquals("property 'max_entries' = -5 is negative: use 0 for no limit",
+            refused("name", "s", "max_entries", -5));
+        assertEquals("property 'max_entries' = 'many' is not an integer", refused("name", "s", "max_entries", "many"));
+        assertEquals("property 'max_entries' = '1.5' is not an integer", refused("name", "s", "max_entries", 1.5d));
+        assertEquals("property 'max_entries' = '10MB' is not an integer", refused("name", "s", "max_entries", "10MB"));
+        assertEquals("property 'max_entries' = 'true' is not an integer",
+            refused("name", "s", "max_entries", Boolean.TRUE));
+        assertEquals("property 'max_bytes' = '-64MB' is negative: use 0 for no limit",
+            refused("name", "s", "max_bytes", "-64MB"));
+        assertEquals("property 'max_bytes' = '-1' is negative: use 0 for no limit", refused("name", "s", "max_bytes", -1));
+        assertEquals("property 'max_bytes': '64 parsecs' has an unknown unit: use KB, MB, GB, KiB, MiB or GiB",
+            refused("name", "s", "max_bytes", "64 parsecs"));
+        assertEquals("property 'max_bytes': '64TB' has an unknown unit: use KB, MB, GB, KiB, MiB or GiB",
+            refused("name", "s", "max_bytes", "64TB"));
+        assertTrue(refused("name", "s", "max_bytes", "lots").startsWith("property 'max_bytes': 'lots' is not a size"));
+        assertTrue(refused("name", "s", "max_bytes", "99999999999GiB").startsWith("property 'max_bytes': "
+            + "'99999999999GiB' is too large a size"));
+        assertEquals("property 'max_bytes' = '1.5' is not a whole number of bytes", refused("name", "s", "max_bytes", 1.5d));
+        assertEquals("property 'max_item_size' = '32MiB' is outside 1..16MiB (16777216 bytes)",
+            refused("name", "s", "max_item_size", "32MiB"));
+        assertEquals("property 'max_item_size' = '16777217' is outside 1..16MiB (16777216 bytes)",
+            refused("name", "s", "max_item_size", 16_777_217));
+        assertEquals("property 'max_item_size' = '0' is outside 1..16MiB (16777216 bytes)",
+            refused("name", "s", "max_item_size", "0"));
+        assertEquals("property 'max_item_size' = '-1KiB' is negative: use 1 to 16MiB",
+            refused("name", "s", "max_item_size", "-1KiB"));
+        assertTrue(refused("name", "s", "max_item_size", "big").startsWith("property 'max_item_size': 'big' is not a size"));
+        assertEquals("property 'eviction' = 'lfu' is not an eviction policy: use lru (least recently used, "
+            + "approximated by a clock)", refused("name", "s", "eviction", "lfu"));
+        assertEquals("property 'max_entries' must have one value, not 2",
+            refused("name", "s", "max_entries", new String[] {"1", "2"}));
+    }
+
+    @Test
+    void aLimitWithWriteBackAtStopIsRefusedForItWouldDeleteTheRowsOfEvictedEntries() {
+        String entries = refused("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x", "dbmode", "on-stop",
+            "max_entries", "1000");
+        assertTrue(entries.startsWith("properties 'max_entries' = 1000 and 'dbmode' = 'on-stop' cannot go together: "),
+            entries);
+        assertTrue(entries.contains("would delete the rows of every entry evicted"), entries);
+        assertTrue(entries.contains("use dbmode = write-through"), entries);
+        assertTrue(refused("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x", "dbmode", "1", "max_bytes", "64MB")
+            .startsWith("properties 'max_bytes' = '64MB' and 'dbmode' = '1' cannot go together: "), "htable's 1 as well");
+
+        assertEquals(1000, CacheProperties.parse(config("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x",
+            "dbmode", "write-through", "db_expires", "true", "max_entries", "1000")).settings.limits().maxEntries(),
+            "write-through keeps the rows of evicted entries");
+        assertEquals(1000, CacheProperties.parse(config("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x",
+            "max_entries", "1000")).settings.limits().maxEntries(), "a table only read is never written");
+        assertEquals(io.lapse.impl.store.WriteMode.ON_STOP, CacheProperties.parse(config("name", "s", "dbtable", "t",
+            "db_url", "jdbc:h2:mem:x", "dbmode", "on-stop", "max_item_size", "1MiB")).store.mode(),
+            "max_item_size evicts nothing");
+        CacheProperties packed = CacheProperties.parse(config("name", "s", "dbtable", "t", "db_url", "jdbc:h2:mem:x",
+            "cols", "prefix,gw", "dbmode", "on-stop", "max_entries", "10"));
+        assertEquals(io.lapse.impl.store.WriteMode.NONE, packed.store.mode(), "packed columns only read, so no write-back");
+        assertEquals(10, CacheProperties.parse(config("name", "s", "max_entries", "10", "dbmode", "on-stop", "dbtable",
+            "")).settings.limits().maxEntries(), "without a table, dbmode writes nothing");
     }
 }

@@ -20,6 +20,7 @@ import io.lapse.impl.engine.CacheSettings;
 import io.lapse.impl.engine.CacheTable;
 import io.lapse.impl.engine.Clock;
 import io.lapse.impl.engine.EventKind;
+import io.lapse.impl.engine.Limits;
 import io.lapse.impl.engine.TableListener;
 import io.lapse.impl.engine.TimeSource;
 
@@ -324,6 +325,51 @@ class TableStoreTest {
         assertEquals("cache 'c': key 'b' holds a byte[], which table kv cannot hold (value_type 0 is a string, 1 an "
             + "integer)", bytes.getMessage());
         assertNull(table.getEntry("b"));
+    }
+
+    @Test
+    void aLoadLeavesOutWhatDoesNotFitTheLimitsWithOneWarningAndTheRowsStay() throws Exception {
+        table.reconfigure(limited(3));
+        db.htable("kv");
+        for (int i = 0; i < 5; i++) {
+            db.sql("INSERT INTO kv VALUES ('k" + i + "', 0, 0, 'v" + i + "', 0)");
+        }
+        assertEquals(3, store(WriteMode.NONE, false).load(true));
+        assertEquals(3, table.size());
+        assertEquals(List.of(3L), recorded.loaded, "cache/loaded counts what the cache holds");
+        assertEquals(List.of("WARN cache 'c': table kv: 2 entries were left out of the load, as the cache's limits "
+            + "(max_entries 3, max_bytes 0; 0 is none) let it hold no more; their rows stay in the table"),
+            recorded.starting("WARN "));
+        assertEquals(List.of("5"), db.rows("SELECT COUNT(*) FROM kv"));
+    }
+
+    @Test
+    void withWriteThroughTheRowsOfEvictedEntriesStayAndAReloadBringsThemBackAsFarAsTheLimitsLetIt() throws Exception {
+        table.reconfigure(limited(2));
+        db.htable("kv");
+        store(WriteMode.WRITE_THROUGH, true).load(false);
+        table.put("a", "1");
+        table.put("b", "2");
+        table.put("c", "3");
+        assertEquals(2, table.size(), "one entry evicted");
+        assertEquals(1, table.stats().evictions());
+        assertEquals(List.of("a", "b", "c"), db.rows("SELECT key_name FROM kv ORDER BY 1"), "an eviction deletes no row");
+
+        assertEquals(2, store.load(false), "a reload keeps the limit");
+        assertEquals(1, recorded.starting("WARN cache 'c': table kv: 1 entry was left out of the load").size(),
+            recorded.lines.toString());
+        assertEquals(List.of("a", "b", "c"), db.rows("SELECT key_name FROM kv ORDER BY 1"), "a reload deletes no row");
+
+        table.reconfigure(limited(0));
+        assertEquals(3, store.load(false), "without the limit the evicted entry comes back");
+        assertEquals("1", table.get("a"));
+        assertEquals("2", table.get("b"));
+        assertEquals("3", table.get("c"));
+    }
+
+    /** The test table's settings with at most {@code maxEntries} entries, 0 for no limit. */
+    private static CacheSettings limited(long maxEntries) {
+        return new CacheSettings(4, 0, true, 0, null).withLimits(new Limits(maxEntries, 0, Limits.MAX_ITEM_SIZE));
     }
 
     @Test
