@@ -83,6 +83,9 @@ class CapacityIT {
             assertEquals(100, c.size(), "every write returns with the cache within its limit");
             assertEquals(900L, SERVER.getAttribute(bean, "CacheEvictions"));
             assertEquals(100L, SERVER.getAttribute(bean, "Size"));
+            assertEquals(100L, SERVER.getAttribute(bean, "MaxEntries"));
+            assertEquals(0L, SERVER.getAttribute(bean, "MaxBytes"));
+            assertEquals(c.stats().weightedBytes(), SERVER.getAttribute(bean, "WeightedBytes"));
             String first = removeALiveEntry(c, recorder);
             checkEvents(recorder, c, 900, List.of(first));
             c.put(first, "v" + first.substring(1));
@@ -93,6 +96,7 @@ class CapacityIT {
             Await.until("CacheEvictions to count 90 more once max_entries = 10 applies",
                 () -> attribute(bean, "CacheEvictions").equals(990L));
             assertEquals(10L, SERVER.getAttribute(bean, "Size"), "evicted down to the new limit without a write");
+            assertEquals(10L, SERVER.getAttribute(bean, "MaxEntries"));
             // the change's thread counts each eviction, then reports them all: wait for the reports
             Await.until("90 more cache/evicted", () -> recorder.of(CacheEvents.TOPIC_EVICTED, "capped").size() >= 990);
             String second = removeALiveEntry(c, recorder);
