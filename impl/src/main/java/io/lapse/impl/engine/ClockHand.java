@@ -69,8 +69,10 @@ final class ClockHand {
     }
 
     private void evict() {
-        List<Node> evicted = new ArrayList<>();
-        List<Node> expired = new ArrayList<>();
+        // Nodes are kept for reports only if someone listens; expired ones always are (their
+        // lateness is recorded), but the hand rarely meets one, so that list starts empty.
+        List<Node> evicted = table.listener.wants(EventKind.EVICTED) ? new ArrayList<>() : null;
+        List<Node> expired = new ArrayList<>(0);
         lock.lock();
         try {
             // Two turns without taking anything means whatever keeps the table over its limit
@@ -87,9 +89,7 @@ final class ClockHand {
                     if (s.retired) {
                         continue;
                     }
-                    int before = evicted.size() + expired.size();
-                    pass(s, evicted, expired);
-                    fruitless = evicted.size() + expired.size() > before ? 0 : fruitless + 1;
+                    fruitless = pass(s, evicted, expired) ? 0 : fruitless + 1;
                 } finally {
                     s.unlock();
                 }
@@ -97,9 +97,13 @@ final class ClockHand {
         } finally {
             lock.unlock();
             try {
-                table.reportExpired(expired, table.time.now());
+                if (!expired.isEmpty()) {
+                    table.reportExpired(expired, table.time.now());
+                }
             } finally {
-                table.reportEvicted(evicted);
+                if (evicted != null) {
+                    table.reportEvicted(evicted);
+                }
             }
         }
     }
@@ -107,19 +111,23 @@ final class ClockHand {
     /**
      * Moves the hand through a chunk of one slot, taking references and evicting what has none
      * while the table is over its limits; caller holds the hand lock and the slot lock.
+     *
+     * @param evicted receives the nodes evicted, or {@code null} if they are not reported
+     * @return whether it took a node out
      */
-    private void pass(Segment s, List<Node> evicted, List<Node> expired) {
+    private boolean pass(Segment s, List<Node> evicted, List<Node> expired) {
         Node[] tab = s.table();
         if (tab == null) {
             nextSlot();
-            return;
+            return false;
         }
+        boolean took = false;
         int mask = tab.length - 1;
         for (int visited = 0; visited < CHUNK && exceeded(); visited++) {
             for (Node n = tab[bucket & mask]; n != null;) {
                 Node next = n.next();
                 if (!n.pinned()) {
-                    take(s, n, evicted, expired);
+                    took |= take(s, n, evicted, expired);
                 }
                 if (!exceeded()) {
                     break;
@@ -133,23 +141,34 @@ final class ClockHand {
             bucket = following(bucket, mask);
             if (bucket == 0) {
                 nextSlot();
-                return;
+                return took;
             }
         }
+        return took;
     }
 
-    /** Expires a node past its deadline, takes its reference, or evicts it; caller holds the slot lock. */
-    private void take(Segment s, Node n, List<Node> evicted, List<Node> expired) {
+    /**
+     * Expires a node past its deadline, takes its reference, or evicts it; caller holds the slot lock.
+     *
+     * @return whether the node left the table
+     */
+    private boolean take(Segment s, Node n, List<Node> evicted, List<Node> expired) {
         if (table.time.passed(n.deadline()) && n.expireIfDue(table.time.now())) {
             s.unlink(n);
             s.expirations++;
             expired.add(n);
-        } else if (!n.takeReference()) {
-            n.seal();
-            s.unlink(n);
-            s.evictions++;
+            return true;
+        }
+        if (n.takeReference()) {
+            return false;
+        }
+        n.seal();
+        s.unlink(n);
+        s.evictions++;
+        if (evicted != null) {
             evicted.add(n);
         }
+        return true;
     }
 
     private void nextSlot() {
