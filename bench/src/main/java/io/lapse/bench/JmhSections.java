@@ -16,8 +16,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import io.lapse.impl.engine.SweepBenchmark;
 
 /**
- * Sections A and B, run through JMH's API: each benchmark in forked JVMs, the scores kept by
- * name for the report.
+ * Sections A and B, and section F's throughput, run through JMH's API: each benchmark in forked
+ * JVMs, the scores kept by name for the report.
  */
 final class JmhSections {
 
@@ -64,18 +64,34 @@ final class JmhSections {
         return scores;
     }
 
+    /**
+     * Section F's throughput: get and put at 1 and 2 threads, capped caches beside Lapse without a
+     * limit.
+     *
+     * @return ops/s keyed {@code "<operation>|<threads>|<subject>"}, and the gets that hit, per
+     *     second, keyed {@code "hits|<threads>|<subject>"}
+     */
+    Map<String, Score> capacity() throws RunnerException {
+        Map<String, Score> scores = new LinkedHashMap<>();
+        String single = CapacityBenchmark.class.getName() + "\\.(get|put)$";
+        for (int threads : new int[] {1, 2}) {
+            collect(new Runner(options(single).threads(threads).build()).run(), scores);
+        }
+        return scores;
+    }
+
     private static void collect(Collection<RunResult> results, Map<String, Score> scores) {
         for (RunResult r : results) {
             String method = r.getParams().getBenchmark();
             method = method.substring(method.lastIndexOf('.') + 1);
             String subject = r.getParams().getParam("subject");
             int threads = r.getParams().getThreads();
-            if (method.equals("readwrite")) {
-                for (Map.Entry<String, Result> side : r.getSecondaryResults().entrySet()) {
-                    scores.put(side.getKey() + "|" + threads + "|" + subject, score(side.getValue()));
-                }
-            } else {
+            if (!method.equals("readwrite")) {
                 scores.put(method + "|" + threads + "|" + subject, score(r.getPrimaryResult()));
+            }
+            // the sides of the readwrite group, and counters kept beside the operations (section F's hits)
+            for (Map.Entry<String, Result> secondary : r.getSecondaryResults().entrySet()) {
+                scores.put(secondary.getKey() + "|" + threads + "|" + subject, score(secondary.getValue()));
             }
         }
     }

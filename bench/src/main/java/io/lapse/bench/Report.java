@@ -9,7 +9,7 @@ import io.lapse.impl.engine.MemoryFootprint;
 
 /**
  * The benchmark report, {@code docs/benchmarks.md}: how and where it was measured, each target
- * of the design with the figure that decides it, and the five sections, every figure beside its
+ * of the design with the figure that decides it, and the six sections, every figure beside its
  * ratio to ConcurrentHashMap and Caffeine of the same run. A section that was not run is left
  * out.
  */
@@ -20,6 +20,11 @@ final class Report {
     private static final String[] SUBJECTS = {"LAPSE", "LAPSE_STATS", "CHM", "CAFFEINE_EAW", "CAFFEINE_VAR"};
     private static final String[] SUBJECT_NAMES = {"Lapse", "Lapse, statistics on", "ConcurrentHashMap",
         "Caffeine expireAfterWrite", "Caffeine variable expiry"};
+    /** The design's bound on the bytes an entry of a capped cache costs beyond its key and value. */
+    private static final double LIMITED_BYTES_TARGET = 64;
+    private static final String[] CAPPED_SUBJECTS = {"LAPSE_CAPPED", "CAFFEINE_SIZE", "CAFFEINE_SIZE_EAW", "LAPSE"};
+    private static final String[] CAPPED_NAMES = {"Lapse, max_entries", "Caffeine maximumSize",
+        "Caffeine maximumSize + expireAfterWrite", "Lapse, no limit"};
     private static final long[] SWEEP_SIZES = {10_000, 100_000, 1_000_000, 4_000_000};
 
     private final String command;
@@ -33,6 +38,10 @@ final class Report {
     List<MemoryFootprint.Figure> memory;
     int memoryEntries;
     StoreLoad.Result load;
+    Map<String, JmhSections.Score> capacity;
+    List<HitRatio.Figure> hitRatios;
+    List<MemoryFootprint.Figure> limitedMemory;
+    int limitedMemoryEntries;
     double minutes;
 
     Report(String command, boolean smoke, String machine, String date) {
@@ -65,6 +74,9 @@ final class Report {
         }
         if (load != null) {
             renderLoad(md);
+        }
+        if (capacity != null) {
+            renderCapacity(md);
         }
         return md.toString();
     }
@@ -134,6 +146,37 @@ final class Report {
                 row(t, "load ≥ 500,000 rows/s from PostgreSQL (" + String.format(Locale.ROOT, "%,d", load.rows)
                     + " rows, default fetch_rows)", fmt(median(StoreSettingsDefaults.FETCH_ROWS), 0) + " rows/s (median)",
                     median(StoreSettingsDefaults.FETCH_ROWS) >= 500_000);
+            }
+        }
+        if (capacity != null) {
+            for (int threads : new int[] {1, 2}) {
+                String on = ", " + threads + " thread" + (threads > 1 ? "s" : "");
+                double get = cappedRatio("get", threads, "CAFFEINE_SIZE");
+                double vsUnlimited = cappedRatio("get", threads, "LAPSE");
+                double put = cappedRatio("put", threads, "CAFFEINE_SIZE");
+                row(t, "capped get ≥ 2× Caffeine maximumSize" + on, fmt(get, 2) + "×", get >= 2);
+                row(t, "capped get ≥ 0.8× Lapse without a limit" + on, fmt(vsUnlimited, 2) + "×", vsUnlimited >= 0.8);
+                row(t, "capped put ≥ 1.5× Caffeine maximumSize" + on, fmt(put, 2) + "×", put >= 1.5);
+            }
+        }
+        if (hitRatios != null) {
+            for (HitRatio.Figure f : hitRatios) {
+                if (f.capacity != Subject.CAPACITY) {
+                    continue;
+                }
+                double behind = (f.lru - f.lapse) * 100;
+                row(t, "capped hit ratio within 1 point of exact LRU, or above it: " + f.trace.title + ", "
+                    + String.format(Locale.ROOT, "%,d", f.capacity) + " entries", "Lapse " + percent(f.lapse)
+                    + ", LRU " + percent(f.lru) + " (" + points(f.lapse - f.lru) + "); Caffeine W-TinyLFU "
+                    + percent(f.caffeine), behind <= 1);
+            }
+        }
+        if (limitedMemory != null) {
+            for (MemoryFootprint.Figure f : limitedMemory) {
+                if (f.subject.startsWith("Lapse, max_")) {
+                    row(t, "≤ " + fmt(LIMITED_BYTES_TARGET, 0) + " bytes per entry beyond key and value: "
+                        + f.subject, fmt(f.bytesPerEntry, 1) + " bytes", f.bytesPerEntry <= LIMITED_BYTES_TARGET);
+                }
             }
         }
         return t.toString();
@@ -368,6 +411,142 @@ final class Report {
                 .append(fmt(f.retainedHeapMiB, 0)).append(" |\n");
         }
         md.append('\n');
+    }
+
+    private double cappedRatio(String op, int threads, String other) {
+        return capacity.get(op + "|" + threads + "|LAPSE_CAPPED").value
+            / capacity.get(op + "|" + threads + "|" + other).value;
+    }
+
+    private void renderCapacity(StringBuilder md) {
+        md.append("## F. Capacity\n\n");
+        md.append("Caches that keep at most a number of entries: Lapse with `max_entries`, which evicts by a clock "
+            + "that approximates least recently used (a read sets a reference bit in its entry, if it is clear; a hand "
+            + "goes round the table in a fixed order of the keys' hashes, evicting an entry whose bit it finds clear "
+            + "and clearing the others), beside Caffeine with `maximumSize` (W-TinyLFU: it admits a new entry only if it "
+            + "has been asked for more often than the one it would evict) and exact LRU. What the limit costs the "
+            + "read and write paths, how many hits the clock loses to exact LRU, and what the limit costs in memory."
+            + "\n\n");
+        renderCappedThroughput(md);
+        renderHitRatios(md);
+        renderLimitedMemory(md);
+    }
+
+    private void renderCappedThroughput(StringBuilder md) {
+        md.append("### Throughput\n\n");
+        md.append("JMH, millions of operations per second (± the 99.9% error): section A's accesses (65,536 string "
+            + "keys, Zipfian, exponent 0.99), with the capped caches holding at most ")
+            .append(String.format(Locale.ROOT, "%,d", Subject.CAPACITY))
+            .append(" entries, half the keys. Each cache is prefilled with every key, then walks the access sequence "
+                + "once, putting each key it misses, so that it holds what its policy keeps of the hot keys when "
+                + "measurement starts; a full collection follows, because a capped cache's warm-up leaves its live "
+                + "entries scattered among those it evicted, where the same entries were read about half as fast "
+                + "as packed ones. A get that misses inserts nothing: this measures the cache, not a loader, so "
+                + "some gets miss (their shares are below the table); a put of a missing key inserts it and evicts "
+                + "another. \"Lapse, max_entries\" is section A's Lapse (an hour's TTL, its sweeper running) with "
+                + "the limit; \"Lapse, no limit\" is section A's Lapse, measured again in this run, where every get "
+                + "hits. Caffeine maximumSize has no expiry, the other adds expireAfterWrite of an hour as in section "
+                + "A; both run their maintenance on Caffeine's default executor, as an application's would. The "
+                + "targets are judged on Lapse with the limit.\n\n");
+        md.append("| operation | threads |");
+        for (String name : CAPPED_NAMES) {
+            md.append(' ').append(name).append(" |");
+        }
+        md.append(" Lapse, max_entries ÷ Caffeine maximumSize | ÷ Caffeine maximumSize + expireAfterWrite "
+            + "| ÷ Lapse, no limit |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (String op : new String[] {"get", "put"}) {
+            for (int threads : new int[] {1, 2}) {
+                md.append("| ").append(op).append(" | ").append(threads).append(" |");
+                for (String subject : CAPPED_SUBJECTS) {
+                    JmhSections.Score sc = capacity.get(op + "|" + threads + "|" + subject);
+                    md.append(' ').append(fmt(sc.value / 1e6, 1)).append(error(sc.error / 1e6, 1)).append(" |");
+                }
+                for (String other : new String[] {"CAFFEINE_SIZE", "CAFFEINE_SIZE_EAW", "LAPSE"}) {
+                    md.append(' ').append(fmt(cappedRatio(op, threads, other), 2)).append("× |");
+                }
+                md.append('\n');
+            }
+        }
+        md.append("\nShare of the gets that found their key:");
+        for (int threads : new int[] {1, 2}) {
+            md.append(threads == 1 ? " " : "; ").append(threads).append(" thread").append(threads > 1 ? "s" : "")
+                .append(", ");
+            for (int i = 0; i < CAPPED_SUBJECTS.length; i++) {
+                JmhSections.Score hits = capacity.get("hits|" + threads + "|" + CAPPED_SUBJECTS[i]);
+                JmhSections.Score gets = capacity.get("get|" + threads + "|" + CAPPED_SUBJECTS[i]);
+                // whole percents: the counter and the operations are timed a little apart
+                md.append(i > 0 ? ", " : "").append(CAPPED_NAMES[i]).append(' ')
+                    .append(fmt(hits.value / gets.value * 100, 0)).append('%');
+            }
+        }
+        md.append(". A miss and a hit do not cost the same, so the get ratios compare caches that hit this often."
+            + "\n\n");
+    }
+
+    private void renderHitRatios(StringBuilder md) {
+        int accesses = hitRatios.get(0).accesses;
+        md.append("### Hit ratio\n\n");
+        md.append("The share of accesses that hit, on traces the benchmark generates (deterministic for a seed) of ")
+            .append(String.format(Locale.ROOT, "%,d", accesses))
+            .append(" accesses each, counted from a cold start. On each access the cache is read, and on a miss the "
+                + "key is put; one thread. The traces: **Zipf 0.99**, section A's distribution over 65,536 keys; "
+                + "**with scans**, the same with, after every ")
+            .append(String.format(Locale.ROOT, "%,d", HitRatio.SCAN_EVERY))
+            .append(" accesses, a scan of a third of the capacity in keys never seen before (each read once, so it "
+                + "can only miss, and a policy that keeps the scanned keys loses hot ones for them); **shifting hot "
+                + "set**, where rank r of the distribution is key offset + r and the offset moves by ")
+            .append(String.format(Locale.ROOT, "%,d", HitRatio.SHIFT)).append(" keys every ")
+            .append(String.format(Locale.ROOT, "%,d", HitRatio.SHIFT_EVERY))
+            .append(" accesses (the hottest keys drop out, lukewarm ones become the hottest, new ones come in cold). "
+                + "Lapse is a real cache table with `max_entries` and the default 1,024 slots, so on one thread its "
+                + "figure is the same on every run; exact LRU is a `LinkedHashMap` in access order that drops its "
+                + "eldest entry; Caffeine has `maximumSize` and runs its maintenance on the calling thread "
+                + "(`executor(Runnable::run)`), so none of it is deferred (its admission has a random element, so "
+                + "its figure may move a little between runs). The target is judged at the capacity of the "
+                + "throughput runs, ")
+            .append(String.format(Locale.ROOT, "%,d", Subject.CAPACITY))
+            .append(" entries; the second row of each trace, ").append(String.format(Locale.ROOT, "%,d",
+                HitRatio.SMALL_CAPACITY))
+            .append(" entries, is about one entry for each of Lapse's 1,024 slots, where the hand moves through "
+                + "slots that hold an entry or none.\n\n");
+        md.append("| trace | capacity | Lapse | exact LRU | Lapse − LRU | Caffeine W-TinyLFU |\n");
+        md.append("|---|---|---|---|---|---|\n");
+        for (HitRatio.Figure f : hitRatios) {
+            md.append("| ").append(f.trace.title).append(" | ").append(String.format(Locale.ROOT, "%,d", f.capacity))
+                .append(" | ").append(percent(f.lapse)).append(" | ").append(percent(f.lru)).append(" | ")
+                .append(points(f.lapse - f.lru)).append(" | ").append(percent(f.caffeine)).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    private void renderLimitedMemory(StringBuilder md) {
+        md.append("### Memory per entry\n\n");
+        md.append("Bytes per entry beyond the key and value objects, measured as in section D (JOL: the filled "
+            + "structure, ").append(String.format(Locale.ROOT, "%,d", limitedMemoryEntries))
+            .append(" entries each with an hour's TTL, minus the same structure empty, minus the keys and the one "
+                + "value all entries share, divided by the count), with limits the entries never reach, so nothing "
+                + "is evicted: `max_entries` at the count, and `max_bytes` at 1 TiB, with which every entry is "
+                + "weighed as it is written.\n\n");
+        md.append("| structure | bytes per entry | beyond Lapse without a limit |\n");
+        md.append("|---|---|---|\n");
+        double unlimited = limitedMemory.get(0).bytesPerEntry;
+        for (MemoryFootprint.Figure f : limitedMemory) {
+            md.append("| ").append(f.subject).append(" | ").append(fmt(f.bytesPerEntry, 1)).append(" | ")
+                .append(fmt(f.bytesPerEntry - unlimited, 1)).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    /** A share as a percentage: "71.23%". */
+    private static String percent(double share) {
+        return fmt(share * 100, 2) + "%";
+    }
+
+    /** A difference of shares in percentage points, signed: "−0.27 points". */
+    private static String points(double difference) {
+        double p = difference * 100;
+        return (p < 0 ? "−" : "+") + fmt(Math.abs(p), 2) + " points";
     }
 
     /** " ± error", or nothing when JMH had too few samples to estimate one (a smoke run). */

@@ -12,9 +12,9 @@ import java.util.List;
 import io.lapse.impl.engine.MemoryFootprint;
 
 /**
- * Runs the five sections of the benchmarks in one go and writes the report: what {@code bench/run}
+ * Runs the six sections of the benchmarks in one go and writes the report: what {@code bench/run}
  * starts. Arguments: {@code --smoke} (a short run, for checking that everything works),
- * {@code --sections ABCDE} (a subset), {@code --out FILE} (default {@code docs/benchmarks.md}, or
+ * {@code --sections ABCDEF} (a subset), {@code --out FILE} (default {@code docs/benchmarks.md}, or
  * {@code bench/target/benchmarks-smoke.md} for a smoke run),
  * {@code --bundles DIR} (section C's bundles, default {@code bench/target/bundles}) and
  * {@code --command TEXT} (how the run was started, for the report).
@@ -26,7 +26,7 @@ public final class RunAll {
 
     public static void main(String[] args) throws Exception {
         boolean smoke = false;
-        String sections = "ABCDE";
+        String sections = "ABCDEF";
         Path out = null;
         Path bundles = Paths.get("bench/target/bundles");
         String command = "bench/run";
@@ -49,7 +49,7 @@ public final class RunAll {
                     break;
                 default:
                     System.err.println("unknown argument '" + args[i]
-                        + "'; use --smoke, --sections ABCDE, --out FILE, --bundles DIR, --command TEXT");
+                        + "'; use --smoke, --sections ABCDEF, --out FILE, --bundles DIR, --command TEXT");
                     System.exit(2);
             }
         }
@@ -82,6 +82,13 @@ public final class RunAll {
         }
         if (sections.contains("E")) {
             report.load = StoreLoad.measure(smoke ? 100_000 : 1_000_000, smoke ? 1 : 3);
+        }
+        if (sections.contains("F")) {
+            report.capacity = jmh.capacity();
+            report.hitRatios = HitRatio.measure(smoke ? 1_000_000 : 5_000_000, Subject.CAPACITY,
+                HitRatio.SMALL_CAPACITY);
+            report.limitedMemoryEntries = smoke ? 100_000 : 1_000_000;
+            report.limitedMemory = MemoryFootprint.measureLimited(report.limitedMemoryEntries);
         }
         report.minutes = (System.nanoTime() - started) / 60e9;
         if (out.getParent() != null) {

@@ -11,6 +11,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import io.lapse.impl.engine.CacheSettings;
 import io.lapse.impl.engine.CacheTable;
 import io.lapse.impl.engine.Clock;
+import io.lapse.impl.engine.Limits;
 import io.lapse.impl.engine.Sweeper;
 import io.lapse.impl.engine.TableListener;
 import io.lapse.impl.engine.TimeSource;
@@ -18,7 +19,8 @@ import io.lapse.impl.engine.TimeSource;
 /**
  * The caches compared, each behind the same two operations. Every expiring one is given a TTL
  * of an hour, so nothing expires while it is measured: what is measured is the cost of carrying
- * expiry on the read and write paths.
+ * expiry on the read and write paths. The capped ones (section F) keep half the keys the
+ * benchmarks access, so they evict.
  */
 public enum Subject {
 
@@ -69,17 +71,47 @@ public enum Subject {
                 .build();
             return caffeine(cache);
         }
+    },
+
+    /** {@link #LAPSE} with max_entries at {@link #CAPACITY}: its clock hand evicts. */
+    LAPSE_CAPPED {
+        @Override
+        Store create() {
+            return lapse(false, new Limits(CAPACITY, 0, Limits.MAX_ITEM_SIZE));
+        }
+    },
+
+    /** Caffeine with maximumSize at {@link #CAPACITY}, no expiry: W-TinyLFU evicts. */
+    CAFFEINE_SIZE {
+        @Override
+        Store create() {
+            return caffeine(Caffeine.newBuilder().maximumSize(CAPACITY).build());
+        }
+    },
+
+    /** Caffeine with maximumSize at {@link #CAPACITY} and expireAfterWrite. */
+    CAFFEINE_SIZE_EAW {
+        @Override
+        Store create() {
+            return caffeine(Caffeine.newBuilder().maximumSize(CAPACITY).expireAfterWrite(TTL).build());
+        }
     };
 
     static final Duration TTL = Duration.ofHours(1);
+    /** The entries a capped subject keeps: half the keys the benchmarks access. */
+    static final int CAPACITY = ZipfKeys.POPULATION / 2;
 
     abstract Store create();
 
     private static Store lapse(boolean statistics) {
+        return lapse(statistics, Limits.NONE);
+    }
+
+    private static Store lapse(boolean statistics, Limits limits) {
         TimeSource time = new TimeSource(Clock.system());
         Sweeper sweeper = new Sweeper(time, "bench-sweeper-", (t, e) -> { });
-        CacheTable table = new CacheTable("bench",
-            new CacheSettings(10, TTL.toMillis(), true, 0, null).withStatistics(statistics), time, TableListener.NONE);
+        CacheTable table = new CacheTable("bench", new CacheSettings(10, TTL.toMillis(), true, 0, null)
+            .withStatistics(statistics).withLimits(limits), time, TableListener.NONE);
         sweeper.add(table);
         sweeper.start();
         // measured through the view consumers receive as the Cache service, not the table itself

@@ -29,12 +29,7 @@ final class ZipfKeys {
             keys[i].hashCode();
             values[i] = "value-" + i;
         }
-        double[] cdf = new double[POPULATION];
-        double sum = 0;
-        for (int rank = 0; rank < POPULATION; rank++) {
-            sum += 1.0 / Math.pow(rank + 1, EXPONENT);
-            cdf[rank] = sum;
-        }
+        double[] cdf = cumulative(POPULATION);
         int[] permutation = new int[POPULATION];
         for (int i = 0; i < POPULATION; i++) {
             permutation[i] = i;
@@ -46,18 +41,46 @@ final class ZipfKeys {
             permutation[j] = t;
         }
         for (int i = 0; i < SEQUENCE; i++) {
-            double u = random.nextDouble() * sum;
-            int lo = 0;
-            int hi = POPULATION - 1;
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (cdf[mid] < u) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
-            sequence[i] = keys[permutation[lo]];
+            sequence[i] = keys[permutation[rank(cdf, random)]];
         }
+    }
+
+    /**
+     * The unnormalised cumulative weights of ranks 0 to {@code n - 1} under the Zipf distribution
+     * of exponent 0.99: rank r weighs 1 / (r + 1)^0.99.
+     *
+     * @param n how many ranks
+     * @return the running sums, the last being the total
+     */
+    static double[] cumulative(int n) {
+        double[] cdf = new double[n];
+        double sum = 0;
+        for (int rank = 0; rank < n; rank++) {
+            sum += 1.0 / Math.pow(rank + 1, EXPONENT);
+            cdf[rank] = sum;
+        }
+        return cdf;
+    }
+
+    /**
+     * Draws a rank from {@link #cumulative} weights, with one draw of the random source.
+     *
+     * @param cdf the weights
+     * @param random the source
+     * @return a rank, 0 the most likely
+     */
+    static int rank(double[] cdf, Random random) {
+        double u = random.nextDouble() * cdf[cdf.length - 1];
+        int lo = 0;
+        int hi = cdf.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (cdf[mid] < u) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 }

@@ -3,6 +3,7 @@ package io.lapse.impl.engine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -34,6 +35,8 @@ public final class MemoryFootprint {
     }
 
     private static final Duration TTL = Duration.ofHours(1);
+    /** The value of every entry. */
+    private static final Object VALUE = "value";
 
     private MemoryFootprint() {
     }
@@ -45,29 +48,72 @@ public final class MemoryFootprint {
      * @return Lapse, ConcurrentHashMap, Caffeine with expireAfterWrite, Caffeine with variable expiry
      */
     public static List<Figure> measure(int entries) {
+        String[] keys = keys(entries);
+        long shared = shared(keys);
+
+        List<Figure> figures = new ArrayList<>();
+        figures.add(lapse("Lapse", Limits.NONE, keys, shared));
+        figures.add(figure("ConcurrentHashMap", entries, shared, ConcurrentHashMap::new,
+            m -> fill(keys, VALUE, k -> castMap(m).put(k, VALUE))));
+        figures.add(figure("Caffeine expireAfterWrite", entries, shared,
+            () -> Caffeine.newBuilder().expireAfterWrite(TTL).executor(Runnable::run).build(),
+            c -> caffeineFill(c, keys, VALUE)));
+        figures.add(figure("Caffeine variable expiry", entries, shared,
+            () -> Caffeine.newBuilder().expireAfter(Expiry.creating((Object k, Object v) -> TTL))
+                .executor(Runnable::run).build(),
+            c -> caffeineFill(c, keys, VALUE)));
+        return figures;
+    }
+
+    /**
+     * Section F: the same figure for Lapse with capacity limits its entries never reach, so that
+     * nothing is evicted, beside Lapse without limits and Caffeine with maximumSize.
+     *
+     * @param entries how many entries each structure holds
+     * @return Lapse without limits, with max_entries, with max_bytes (entries weighed), Caffeine
+     *     with maximumSize
+     */
+    public static List<Figure> measureLimited(int entries) {
+        String[] keys = keys(entries);
+        long shared = shared(keys);
+        List<Figure> figures = new ArrayList<>();
+        figures.add(lapse("Lapse, no limit", Limits.NONE, keys, shared));
+        figures.add(lapse("Lapse, max_entries " + String.format(Locale.ROOT, "%,d", entries),
+            new Limits(entries, 0, Limits.MAX_ITEM_SIZE), keys, shared));
+        figures.add(lapse("Lapse, max_bytes 1 TiB (entries weighed)", new Limits(0, 1L << 40, Limits.MAX_ITEM_SIZE),
+            keys, shared));
+        figures.add(figure("Caffeine maximumSize", entries, shared,
+            () -> Caffeine.newBuilder().maximumSize(entries).executor(Runnable::run).build(),
+            c -> caffeineFill(c, keys, VALUE)));
+        return figures;
+    }
+
+    private static String[] keys(int entries) {
         String[] keys = new String[entries];
         for (int i = 0; i < entries; i++) {
             keys[i] = "key:" + i;
         }
-        Object value = "value";
-        long keyBytes = GraphLayout.parseInstance((Object) keys).totalSize() - VM.current().sizeOf(keys);
-        long valueBytes = VM.current().sizeOf(value) + VM.current().sizeOf(((String) value).getBytes());
-        long shared = keyBytes + valueBytes;
+        return keys;
+    }
 
-        List<Figure> figures = new ArrayList<>();
-        figures.add(figure("Lapse", entries, shared, () -> new CacheTable("memory",
-            new CacheSettings(10, TTL.toMillis(), true, 0, null), new TimeSource(Clock.system()), TableListener.NONE),
-            t -> fill(keys, value, k -> ((CacheTable) t).put(k, value))));
-        figures.add(figure("ConcurrentHashMap", entries, shared, ConcurrentHashMap::new,
-            m -> fill(keys, value, k -> castMap(m).put(k, value))));
-        figures.add(figure("Caffeine expireAfterWrite", entries, shared,
-            () -> Caffeine.newBuilder().expireAfterWrite(TTL).executor(Runnable::run).build(),
-            c -> caffeineFill(c, keys, value)));
-        figures.add(figure("Caffeine variable expiry", entries, shared,
-            () -> Caffeine.newBuilder().expireAfter(Expiry.creating((Object k, Object v) -> TTL))
-                .executor(Runnable::run).build(),
-            c -> caffeineFill(c, keys, value)));
-        return figures;
+    /** The bytes of the keys and of the one value every entry shares, which are not the structure's. */
+    private static long shared(String[] keys) {
+        long keyBytes = GraphLayout.parseInstance((Object) keys).totalSize() - VM.current().sizeOf(keys);
+        return keyBytes + VM.current().sizeOf(VALUE) + VM.current().sizeOf(((String) VALUE).getBytes());
+    }
+
+    /** A Lapse table with an hour's TTL and these limits, filled; fails if the limits evicted. */
+    private static Figure lapse(String subject, Limits limits, String[] keys, long shared) {
+        return figure(subject, keys.length, shared, () -> new CacheTable("memory",
+            new CacheSettings(10, TTL.toMillis(), true, 0, null).withLimits(limits), new TimeSource(Clock.system()),
+            TableListener.NONE), t -> {
+                CacheTable table = (CacheTable) t;
+                fill(keys, VALUE, k -> table.put(k, VALUE));
+                if (table.size() != keys.length) {
+                    throw new IllegalStateException(subject + " holds " + table.size() + " of " + keys.length
+                        + " entries: its limits evicted");
+                }
+            });
     }
 
     @SuppressWarnings("unchecked")
