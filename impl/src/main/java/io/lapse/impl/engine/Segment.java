@@ -180,20 +180,7 @@ final class Segment extends SlotLock {
      */
     void account(Footprint f, boolean reweigh) {
         footprint = f;
-        long w = 0;
-        Node[] tab = table;
-        if (f != null && f.weighs && tab != null) {
-            w = Weights.buckets(tab.length);
-            for (Node head : tab) {
-                for (Node n = head; n != null; n = n.next()) {
-                    if (reweigh) {
-                        n.flags(Weights.flags(n.key, n.value()));
-                    }
-                    w += Weights.of(n);
-                }
-            }
-        }
-        weight = w;
+        weight = f != null && f.weighs ? measure(reweigh) : 0;
     }
 
     /**
@@ -204,18 +191,29 @@ final class Segment extends SlotLock {
      */
     long weigh() {
         Footprint f = footprint;
-        if (f != null && f.weighs) {
-            return weight;
-        }
-        long w = 0;
+        return f != null && f.weighs ? weight : measure(true);
+    }
+
+    /**
+     * Weighs the bucket array and every node; caller holds the lock.
+     *
+     * @param findFlags whether to read every key and String value for the nodes' weight flags
+     *     (and keep them in the nodes), as for nodes stored while the table did not weigh; else
+     *     the flags the nodes hold are used
+     * @return bytes
+     */
+    private long measure(boolean findFlags) {
         Node[] tab = table;
-        if (tab != null) {
-            w = Weights.buckets(tab.length);
-            for (Node head : tab) {
-                for (Node n = head; n != null; n = n.next()) {
-                    Object v = n.value();
-                    w += Weights.entry(n.key, v, Weights.flags(n.key, v), n.idles());
+        if (tab == null) {
+            return 0;
+        }
+        long w = Weights.buckets(tab.length);
+        for (Node head : tab) {
+            for (Node n = head; n != null; n = n.next()) {
+                if (findFlags) {
+                    n.flags(Weights.flags(n.key, n.value()));
                 }
+                w += Weights.of(n);
             }
         }
         return w;
@@ -235,7 +233,7 @@ final class Segment extends SlotLock {
      * Gives a live node a new value of the same kind, keeping the footprint true; caller holds
      * the lock.
      *
-     * @param valueFlags {@link Node#VALUE_WIDE} as {@link Weights#valueFlags} found it, or 0
+     * @param valueFlags {@link Node#VALUE_WIDE} as {@link Weights#flags} found it, or 0
      */
     void revalue(Node node, Object v, int valueFlags) {
         Footprint f = footprint;

@@ -33,17 +33,7 @@ final class Weights {
      * @return {@link Node#KEY_WIDE} and {@link Node#VALUE_WIDE}, as they apply
      */
     static int flags(String key, Object value) {
-        return (wide(key) ? Node.KEY_WIDE : 0) | valueFlags(value);
-    }
-
-    /**
-     * Returns {@link Node#VALUE_WIDE} if the value is a String of two bytes per character.
-     *
-     * @param value the stored value
-     * @return the flag, or 0
-     */
-    static int valueFlags(Object value) {
-        return value instanceof String && wide((String) value) ? Node.VALUE_WIDE : 0;
+        return (wide(key) ? Node.KEY_WIDE : 0) | (value instanceof String && wide((String) value) ? Node.VALUE_WIDE : 0);
     }
 
     private static boolean wide(String s) {

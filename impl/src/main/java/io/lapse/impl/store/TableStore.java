@@ -239,9 +239,9 @@ public final class TableStore implements AutoCloseable {
             if (leftOut > 0) {
                 Limits limits = table.settings().limits();
                 log.warn("cache '" + table.name() + "': table " + settings.table + ": " + leftOut
-                    + (leftOut == 1 ? " entry was" : " entries were") + " left out of the load, as the cache's limits (max_entries " + limits.maxEntries()
-                    + ", max_bytes " + limits.maxBytes() + "; 0 is none) let it hold no more; their rows stay in "
-                    + "the table");
+                    + (leftOut == 1 ? " entry was" : " entries were") + " left out of the load, as the cache's "
+                    + "limits (max_entries " + limits.maxEntries() + ", max_bytes " + limits.maxBytes()
+                    + "; 0 is none) let it hold no more; their rows stay in the table");
             }
             log.info("cache '" + table.name() + "': loaded " + count + " entries from " + database.describe() + " table "
                 + settings.table + " in " + millis + " ms (" + result.rows + " rows, " + result.expired
