@@ -1,0 +1,25 @@
+package io.lapse.cache.replication;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * Decides which node raises {@code cache/expired} for a key when a replicated cache is configured
+ * with {@code expiry_events=owner}: every node expires the entry at its deadline, and only the
+ * node for which this answers {@code true} raises the event. Implemented by the provider (the
+ * owner of the key's partition in the cluster).
+ *
+ * <p>Called after every lock of the cache is released, on the thread that expired the entry (a
+ * sweeper's, usually): it must answer quickly and must not call into the cache.
+ */
+@ConsumerType
+public interface ExpiryOwnership {
+
+    /**
+     * Tells whether this node raises the expiry of a key.
+     *
+     * @param cache the cache's name
+     * @param key the key whose entry expired
+     * @return {@code true} if this node raises {@code cache/expired} for it
+     */
+    boolean raisesExpired(String cache, String key);
+}
