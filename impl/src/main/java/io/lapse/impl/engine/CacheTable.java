@@ -11,11 +11,13 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import io.lapse.cache.Cache;
 import io.lapse.cache.CacheEntry;
 import io.lapse.cache.CacheStats;
 import io.lapse.cache.Match;
+import io.lapse.cache.replication.Replica;
 
 /**
  * The engine of one cache: 2<sup>size</sup> {@link Segment}s (htable's slots), each a growing
@@ -139,6 +141,12 @@ public final class CacheTable implements Cache {
      * its slot lock.
      */
     volatile WriteThrough writeThrough;
+    /**
+     * The replication of this table, while it is replicated ({@link #replicate}); {@code null}
+     * otherwise, so a write of a cache that is not pays one read of this field. A writer reads it
+     * under its slot lock.
+     */
+    volatile Replication replication;
     /** The stripes of writes through a store; made with the first hook, then kept. */
     volatile StoreStripes stripes;
     /**
@@ -344,7 +352,7 @@ public final class CacheTable implements Cache {
                     // deadline: its outcome, not the expiry, is what a read must see.
                     n = null;
                 } else {
-                    expired = takeIfExpired(s, n);
+                    expired = Decided.takeIfExpired(this, s, n);
                     if (expired == null) {
                         return n;
                     }
@@ -473,7 +481,7 @@ public final class CacheTable implements Cache {
                 viaStore = true;
             } else {
                 Node n = s.findLocked(key, h);
-                expired = takeIfExpired(s, n);
+                expired = Decided.takeIfExpired(this, s, n);
                 if (expired != null) {
                     n = null;
                 }
@@ -485,6 +493,10 @@ public final class CacheTable implements Cache {
                     SegmentWrites.update(s, n, v, flags, d, now, st);
                 }
                 s.puts++;
+                Replication rep = replication;
+                if (rep != null) {
+                    rep.offerPut(key, v, d);
+                }
             }
         } finally {
             s.unlock();
@@ -585,11 +597,11 @@ public final class CacheTable implements Cache {
      *
      * @return the decision's result
      */
-    private Object writeKey(String key, Change.Decision decision) {
+    Object writeKey(String key, Change.Decision decision) {
         int h = spread(key.hashCode());
         CacheSettings st = settings;
         long now = time.coarseNow();
-        Decided d = new Decided();
+        Decided d = new Decided(this);
         Node removed = null;
         boolean viaStore;
         Segment s = lockForWrite(h);
@@ -597,7 +609,7 @@ public final class CacheTable implements Cache {
             viaStore = writeThrough != null;
             if (!viaStore) {
                 d.take(s, key, h, decision, now, st);
-                removed = SegmentWrites.apply(s, h, key, d.live, d.change, now, st);
+                removed = SegmentWrites.apply(s, h, key, d.live, d.change, now, st, replication);
             }
         } finally {
             s.unlock();
@@ -613,51 +625,6 @@ public final class CacheTable implements Cache {
         }
         hand.evictIfExceeded();
         return d.change.result;
-    }
-
-    /**
-     * What a single-key write finds and decides under the slot lock: the key's live node, the
-     * node it took out because its deadline had passed (reported once unlocked, even if the
-     * decision throws), and the change.
-     */
-    final class Decided {
-        Node live;
-        Node expired;
-        Change change;
-
-        /** Finds, takes out what is expired, decides; caller holds the slot lock. */
-        void take(Segment s, String key, int h, Change.Decision decision, long now, CacheSettings st) {
-            live = s.findLocked(key, h);
-            expired = takeIfExpired(s, live);
-            if (expired != null) {
-                live = null;
-            }
-            change = decision.decide(live, now, st);
-            if (live == null && change.kind != Change.NOTHING) {
-                Values.checkKey(name, key);
-            }
-        }
-    }
-
-    /**
-     * Takes a node out if its deadline has passed, under its segment's lock; the caller reports
-     * it with {@link #reportExpired(Node)} once unlocked.
-     *
-     * @param n the node found for a key, or {@code null}
-     * @return {@code n} if it was expired and is now out of the table, else {@code null}
-     */
-    private Node takeIfExpired(Segment s, Node n) {
-        if (n == null || !time.passed(n.deadline())) {
-            return null;
-        }
-        // A pinned node belongs to the write that holds its key's stripe; an idle node may have
-        // been read back to life since its deadline was read.
-        if (n.pinned() || (n.idles() && !n.expireIfDue(time.now()))) {
-            return null;
-        }
-        s.unlink(n);
-        s.expirations++;
-        return n;
     }
 
     IllegalStateException refusedInsideCompute(String what) {
@@ -690,7 +657,13 @@ public final class CacheTable implements Cache {
 
     @Override
     public long clear() {
-        return whole.clear();
+        Replication rep = replication;
+        return rep == null || !rep.connected() ? whole.clear(null) : rep.clearLocally(m -> whole.clear(m::leaves));
+    }
+
+    /** A clear the replication log delivered: see {@link Replication#applyRemote}. */
+    long clearFromLog(Predicate<String> leaves) {
+        return whole.clear(leaves);
     }
 
     @Override
@@ -747,7 +720,10 @@ public final class CacheTable implements Cache {
 
     private void reportExpired(Node n, long noticedAt) {
         lag.record(noticedAt - n.deadline());
-        report(EventKind.EXPIRED, n);
+        Replication rep = replication;
+        if (rep == null || rep.raisesExpired(n.key)) {
+            report(EventKind.EXPIRED, n);
+        }
     }
 
     void report(EventKind kind, Node n) {
@@ -818,6 +794,28 @@ public final class CacheTable implements Cache {
         }
         // a lowered limit takes effect at once, with its events, once the layout lock is released
         hand.evictIfExceeded();
+    }
+
+    // -------------------------------------------------------------------------- replication
+
+    /**
+     * Starts or stops replicating the table: see {@link Replication}. Starting again keeps the
+     * replication there, its outbox connected, with the new setting of {@code expiry_events};
+     * stopping disconnects the outbox.
+     *
+     * @param events which nodes raise {@code cache/expired}; {@code null} to stop replicating
+     * @return the replication, or {@code null} when stopped
+     */
+    public synchronized Replication replicate(Replica.ExpiryEvents events) {
+        Replication rep = replication;
+        if (rep != null && events == null) {
+            rep.disconnect();
+        } else if (rep != null) {
+            rep.expiryEvents(events);
+            return rep;
+        }
+        replication = events == null ? null : new Replication(this, events);
+        return replication;
     }
 
     // ------------------------------------------------------------------------------- stores

@@ -34,13 +34,19 @@ final class Change {
     final int flags;
     final long deadline;
     final Object result;
+    /**
+     * Whether the change came from the replication log ({@link Replication#applyRemote}): such a
+     * change is applied, and not offered to the log again.
+     */
+    final boolean fromLog;
 
-    private Change(int kind, Object value, int flags, long deadline, Object result) {
+    private Change(int kind, Object value, int flags, long deadline, Object result, boolean fromLog) {
         this.kind = kind;
         this.value = value;
         this.flags = flags;
         this.deadline = deadline;
         this.result = result;
+        this.fromLog = fromLog;
     }
 
     /**
@@ -49,21 +55,26 @@ final class Change {
      * @param flags the entry's weight flags, from {@link CacheTable}'s admission of the value
      */
     static Change put(Object value, int flags, long deadline, Object result) {
-        return new Change(PUT, value, flags, deadline, result);
+        return new Change(PUT, value, flags, deadline, result, false);
     }
 
     /** Gives the live entry another deadline; {@code value} is its value, for the store. */
     static Change ttl(Object value, long deadline, Object result) {
-        return new Change(TTL, value, 0, deadline, result);
+        return new Change(TTL, value, 0, deadline, result, false);
     }
 
     /** Removes the live entry. */
     static Change remove(Object result) {
-        return new Change(REMOVE, null, 0, 0, result);
+        return new Change(REMOVE, null, 0, 0, result, false);
     }
 
     /** Changes nothing. */
     static Change none(Object result) {
-        return new Change(NOTHING, null, 0, 0, result);
+        return new Change(NOTHING, null, 0, 0, result, false);
+    }
+
+    /** The same change, as one the replication log delivered: applied, not offered again. */
+    Change fromLog() {
+        return new Change(kind, value, flags, deadline, result, true);
     }
 }

@@ -11,12 +11,16 @@ final class SegmentWrites {
     }
 
     /**
-     * Applies a decided change under the slot lock.
+     * Applies a decided change under the slot lock and, unless it came from the replication log,
+     * offers it to the table's replication in the same hold of the lock, so that the log has the
+     * changes of a key in the order they took effect.
      *
      * @param n the live node it was decided on, or {@code null}
+     * @param rep the table's replication, read under this lock; {@code null} if not replicated
      * @return the node removed, to report once unlocked, or {@code null}
      */
-    static Node apply(Segment s, int h, String key, Node n, Change c, long now, CacheSettings st) {
+    static Node apply(Segment s, int h, String key, Node n, Change c, long now, CacheSettings st, Replication rep) {
+        boolean offer = rep != null && !c.fromLog;
         switch (c.kind) {
             case Change.PUT:
                 if (n == null) {
@@ -25,17 +29,26 @@ final class SegmentWrites {
                     update(s, n, c.value, c.flags, c.deadline, now, st);
                 }
                 s.puts++;
+                if (offer) {
+                    rep.offerPut(key, c.value, c.deadline);
+                }
                 return null;
             case Change.TTL:
                 long before = n.deadline();
                 n.setWriteDeadline(c.deadline, now, st.idleMillis);
                 n.referenceLocked();
                 s.deadlineChanged(n, before);
+                if (offer) {
+                    rep.offerPut(key, n.value(), c.deadline);
+                }
                 return null;
             case Change.REMOVE:
                 n.seal();
                 s.unlink(n);
                 s.removals++;
+                if (offer) {
+                    rep.offerRemove(key);
+                }
                 return n;
             default:
                 return null;

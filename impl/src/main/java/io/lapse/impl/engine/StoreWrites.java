@@ -38,7 +38,7 @@ final class StoreWrites {
         try {
             CacheSettings st = table.settings;
             long now = table.time.coarseNow();
-            CacheTable.Decided d = table.new Decided();
+            Decided d = new Decided(table);
             Node removed = null;
             Node n;
             Change c;
@@ -51,7 +51,7 @@ final class StoreWrites {
                 n = d.live;
                 c = d.change;
                 if (w == null) {
-                    removed = SegmentWrites.apply(s, h, key, n, c, now, st);
+                    removed = SegmentWrites.apply(s, h, key, n, c, now, st, table.replication);
                 } else if (n != null && c.kind != Change.NOTHING) {
                     n.pin();
                 }
@@ -66,7 +66,7 @@ final class StoreWrites {
                     if (n != null) {
                         unpin(s, n);
                     }
-                    removed = SegmentWrites.apply(s, h, key, n, c, now, st);
+                    removed = SegmentWrites.apply(s, h, key, n, c, now, st, table.replication);
                 } finally {
                     s.unlock();
                 }

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 import io.lapse.cache.CacheEntry;
@@ -103,6 +104,10 @@ final class WholeTable {
                                 s.unlink(n);
                                 s.removals++;
                                 removed.add(n);
+                                Replication rep = table.replication;
+                                if (rep != null) {
+                                    rep.offerRemove(n.key);
+                                }
                             }
                         }
                     } finally {
@@ -209,9 +214,12 @@ final class WholeTable {
     /**
      * Clears the table: see {@link CacheTable#clear()}.
      *
+     * @param leaves under a slot lock, whether the clear leaves an entry of the key (a replicated
+     *     table's, written after this clear in the log's order: see {@link Replication}); {@code null}
+     *     to leave none
      * @return how many live entries were removed
      */
-    long clear() {
+    long clear(Predicate<String> leaves) {
         if (table.insideCompute()) {
             throw table.refusedInsideCompute("clear it");
         }
@@ -227,6 +235,9 @@ final class WholeTable {
                     nodes.clear();
                     long noticed = table.time.now();
                     boolean more = pass.next((s, n, now) -> {
+                        if (leaves != null && leaves.test(n.key)) {
+                            return true;
+                        }
                         if (w == null) {
                             // no store to tell: out at once
                             if (takeDue(s, n, now)) {
