@@ -283,11 +283,13 @@ class CacheLifecycleIT {
         ObjectClassDefinition cache = info.getObjectClassDefinition(CacheService.FACTORY_PID, null);
         assertDescribed(cache, List.of("name", "size", "autoexpire", "updateexpire", "idleexpire", "initval",
             "statistics", "event_backlog", "event_backlog_bytes", "max_entries", "max_bytes", "max_item_size", "eviction",
-            "dbtable", "db_url", "db_driver", "db_user", "db_password", "db_datasource", "db_wait", "db_timeout",
+            "replicate", "expiry_events", "dbtable", "db_url", "db_driver", "db_user", "db_password", "db_datasource", "db_wait", "db_timeout",
             "dbmode", "db_expires", "key_name_column", "key_type_column", "value_type_column", "key_value_column",
             "expires_column", "cols", "fetch_rows", "array_size_suffix"));
         assertEquals(AttributeDefinition.PASSWORD, attribute(cache, "db_password").getType(), "a password is never shown");
         assertArrayEquals(new String[] {"none", "on-stop", "write-through"}, attribute(cache, "dbmode").getOptionValues());
+        assertArrayEquals(new String[] {"owner", "every-node"}, attribute(cache, "expiry_events").getOptionValues());
+        assertArrayEquals(new String[] {"false"}, attribute(cache, "replicate").getDefaultValue());
         assertArrayEquals(new String[] {"key_name"}, attribute(cache, "key_name_column").getDefaultValue());
         AttributeDefinition size = attribute(cache, "size");
         assertEquals(AttributeDefinition.INTEGER, size.getType());

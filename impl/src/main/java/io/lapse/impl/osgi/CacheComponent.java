@@ -23,6 +23,7 @@ import org.osgi.service.metatype.annotations.Designate;
 
 import io.lapse.cache.Cache;
 import io.lapse.cache.CacheService;
+import io.lapse.cache.replication.Replica;
 import io.lapse.impl.engine.CacheTable;
 
 /**
@@ -91,6 +92,9 @@ public final class CacheComponent {
     private ServiceRegistration<Cache> registration;
     private StoreHandle store;
     private boolean closed;
+    /** Whether the cache is replicated, and how; applied once the cache is registered. */
+    private Replica.ExpiryEvents replication;
+    private ReplicaRegistration replica;
 
     /** For SCR, which sets the references in their fields. */
     public CacheComponent() {
@@ -146,6 +150,12 @@ public final class CacheComponent {
         }
         table.reconfigure(config.settings);
         publisher.limits(config.eventBacklog, config.eventBacklogBytes);
+        synchronized (lock) {
+            replication = config.replication;
+            if (registration != null) {
+                replica.update(replication, name);
+            }
+        }
         StoreHandle old;
         synchronized (lock) {
             old = store;
@@ -187,6 +197,8 @@ public final class CacheComponent {
         table = fresh;
         synchronized (lock) {
             name = config.name;
+            replication = config.replication;
+            replica = new ReplicaRegistration(context, fresh);
         }
         sweeps.add(table);
         if (stored) {
@@ -218,6 +230,7 @@ public final class CacheComponent {
                 directory.show(name, table.cache());
                 registration = context.registerService(Cache.class, table.cache(), serviceProperties(name));
                 registered = true;
+                replica.update(replication, name);
             }
         }
         if (registered) {
@@ -270,6 +283,7 @@ public final class CacheComponent {
             // Last, so that whoever sees the service move also finds the directory updated.
             if (registration != null) {
                 registration.setProperties(serviceProperties(newName));
+                replica.update(replication, newName);
             }
         }
         log.info("Cache '" + old + "' is now named '" + newName + "'");
@@ -302,6 +316,8 @@ public final class CacheComponent {
             // The name goes first, so that whoever sees the service gone also finds the directory
             // without it (the reverse of create).
             directory.release(name, table.cache());
+            // the replica first: a provider stops carrying changes before the cache goes
+            replica.close();
             if (registration != null) {
                 registration.unregister();
                 registration = null;

@@ -113,6 +113,27 @@ import io.lapse.impl.store.TableStore;
             + ".")
     String eviction() default CacheProperties.DEFAULT_EVICTION;
 
+    // ---- the cluster (htable's dmqreplicate)
+
+    @AttributeDefinition(name = "Replicate",
+        description = "Replicate every change of this cache to the other nodes of the cluster (htable's "
+            + "dmqreplicate): puts with their deadlines, removals one by one and by match, increments, TTLs set, "
+            + "compute's results, clears, from Java, JMX or the shell. Needs the io.lapse.cluster bundle; without "
+            + "it the cache stays on its node. Values loaded from a database are not replicated: every node loads "
+            + "its own table. true/false or 1/0. Default " + CacheProperties.DEFAULT_REPLICATE + ".")
+    boolean replicate() default CacheProperties.DEFAULT_REPLICATE;
+
+    @AttributeDefinition(name = "Expiry events",
+        description = "Which nodes raise cache/expired for an entry of a replicated cache: owner (the node owning "
+            + "the key's partition in the cluster: once in the cluster) or every-node (each node raises its own). "
+            + "Every node expires the entry at the same deadline either way. Default "
+            + CacheProperties.DEFAULT_EXPIRY_EVENTS + ".",
+        options = {
+            @Option(label = "owner", value = "owner"),
+            @Option(label = "every-node", value = "every-node")
+        })
+    String expiry__events() default CacheProperties.DEFAULT_EXPIRY_EVENTS;
+
     // ---- the store (htable's dbtable); the method names' "__" is "_" in the property names
 
     @AttributeDefinition(name = "Table", required = false,

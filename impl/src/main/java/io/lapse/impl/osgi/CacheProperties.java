@@ -13,6 +13,7 @@ import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
 
 import io.lapse.cache.Durations;
+import io.lapse.cache.replication.Replica;
 import io.lapse.impl.engine.CacheSettings;
 import io.lapse.impl.engine.Limits;
 import io.lapse.impl.store.StoreSettings;
@@ -69,6 +70,11 @@ final class CacheProperties {
     /** The values {@code eviction} accepts. */
     static final List<String> EVICTION_POLICIES = List.of(DEFAULT_EVICTION);
 
+    /** Default of {@code replicate}: a cache stays on its node. */
+    static final boolean DEFAULT_REPLICATE = false;
+    /** Default of {@code expiry_events}: one node in the cluster raises each expiry. */
+    static final String DEFAULT_EXPIRY_EVENTS = "owner";
+
     /** Limits of {@code event_backlog}. */
     static final int MIN_EVENT_BACKLOG = 1;
     static final int MAX_EVENT_BACKLOG = 100_000_000;
@@ -88,10 +94,16 @@ final class CacheProperties {
     final StoreSettings store;
     /** Notes for the log about values that were adjusted rather than refused. */
     final List<String> warnings;
+    /**
+     * Which nodes raise the cache's expiries, if it is replicated ({@code replicate},
+     * {@code expiry_events}); {@code null} for a cache that stays on its node.
+     */
+    final Replica.ExpiryEvents replication;
 
     private CacheProperties(String name, CacheSettings settings, int eventBacklog, long eventBacklogBytes,
-        DatabaseSettings database, StoreSettings store, List<String> warnings) {
+        DatabaseSettings database, StoreSettings store, List<String> warnings, Replica.ExpiryEvents replication) {
         this.name = name;
+        this.replication = replication;
         this.settings = settings;
         this.eventBacklog = eventBacklog;
         this.eventBacklogBytes = eventBacklogBytes;
@@ -161,6 +173,7 @@ final class CacheProperties {
                 throw new IllegalArgumentException("property 'event_backlog_bytes' = '" + rawBytes + "' is outside 1KiB..64GiB");
             }
         }
+        Replica.ExpiryEvents replication = replication(properties);
         String table = optional(properties, "dbtable");
         String url = optional(properties, "db_url");
         String dataSource = optional(properties, "db_datasource");
@@ -169,7 +182,7 @@ final class CacheProperties {
                 throw new IllegalArgumentException("property '" + (url != null ? "db_url" : "db_datasource")
                     + "' is set but 'dbtable' is not: name the table to load, or remove the database");
             }
-            return new CacheProperties(name, settings, backlog, backlogBytes, null, null, warnings);
+            return new CacheProperties(name, settings, backlog, backlogBytes, null, null, warnings, replication);
         }
         DatabaseSettings database = database(properties, table, url, dataSource);
         StoreSettings store = store(properties, table, warnings);
@@ -181,7 +194,31 @@ final class CacheProperties {
                 + "table's rows with the cache's entries, so it would delete the rows of every entry evicted; use "
                 + "dbmode = write-through (the rows of evicted entries stay in the table) or none, or no limit");
         }
-        return new CacheProperties(name, settings, backlog, backlogBytes, database, store, warnings);
+        return new CacheProperties(name, settings, backlog, backlogBytes, database, store, warnings, replication);
+    }
+
+    /**
+     * Whether the cache is replicated ({@code replicate}) and which nodes raise its expiries
+     * ({@code expiry_events}); {@code expiry_events} is checked even when it does not apply yet, so
+     * that switching {@code replicate} on later never meets a bad value.
+     *
+     * @return the setting of {@code expiry_events} for a replicated cache, {@code null} for one that is not
+     */
+    private static Replica.ExpiryEvents replication(Map<String, ?> properties) {
+        String events = optional(properties, "expiry_events");
+        Replica.ExpiryEvents chosen = null;
+        String wanted = events == null ? DEFAULT_EXPIRY_EVENTS : events.toLowerCase(Locale.ROOT);
+        for (Replica.ExpiryEvents e : Replica.ExpiryEvents.values()) {
+            if (e.configValue().equals(wanted)) {
+                chosen = e;
+            }
+        }
+        if (chosen == null) {
+            throw new IllegalArgumentException("property 'expiry_events' = '" + events + "' is not a choice: use owner "
+                + "(the node owning the key's partition raises cache/expired, once in the cluster) or every-node "
+                + "(each node raises its own)");
+        }
+        return bool(properties, "replicate", DEFAULT_REPLICATE) ? chosen : null;
     }
 
     /**

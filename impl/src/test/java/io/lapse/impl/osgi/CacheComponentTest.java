@@ -31,6 +31,8 @@ import io.lapse.cache.Cache;
 import io.lapse.cache.CacheEvents;
 import io.lapse.cache.CacheService;
 import io.lapse.cache.CacheStore;
+import io.lapse.cache.replication.Replica;
+import io.lapse.cache.replication.ReplicaChange;
 import io.lapse.impl.engine.CacheTable;
 import io.lapse.impl.engine.ManualClock;
 import io.lapse.impl.engine.TimeSource;
@@ -293,6 +295,45 @@ class CacheComponentTest {
         assertEquals(Set.of("users"), directory.names());
         assertTrue(directory.find("sessions").isEmpty());
         assertEquals(List.of("users"), sweeps.names());
+    }
+
+    @Test
+    void aReplicatedCacheHasAReplicaServiceThatFollowsItsConfiguration() {
+        CacheComponent component = activated("name", "sessions", "replicate", "true");
+        List<FakeFramework.Registered> replicas = framework.live(Replica.class);
+        assertEquals(1, replicas.size());
+        Replica replica = (Replica) replicas.get(0).service;
+        assertEquals("sessions", replicas.get(0).property(CacheService.CACHE_NAME));
+        assertEquals("owner", replicas.get(0).property("expiry_events"));
+        assertEquals(Replica.ExpiryEvents.OWNER, replica.expiryEvents());
+
+        List<ReplicaChange> sent = new CopyOnWriteArrayList<>();
+        replica.connect(c -> sent.add(c), (cache, key) -> true);
+        theCache().put("k", "v");
+        assertEquals(List.of(ReplicaChange.put("k", "v", 0)), sent, "the cache's writes reach the outbox");
+
+        component.modified(config(PID, "name", "users", "replicate", "true", "expiry_events", "every-node"));
+        assertEquals(1, framework.live(Replica.class).size());
+        assertEquals("users", replicas.get(0).property(CacheService.CACHE_NAME), "renamed with its cache");
+        assertEquals("every-node", replicas.get(0).property("expiry_events"));
+        theCache().put("k2", "v");
+        assertEquals(2, sent.size(), "still connected after the change");
+
+        component.modified(config(PID, "name", "users"));
+        assertTrue(framework.live(Replica.class).isEmpty(), "replicate off: the service goes");
+        theCache().put("k3", "v");
+        assertEquals(2, sent.size(), "and the outbox hears nothing more");
+
+        component.modified(config(PID, "name", "users", "replicate", "1"));
+        assertEquals(1, framework.live(Replica.class).size());
+        deactivate(component);
+        assertTrue(framework.live(Replica.class).isEmpty(), "gone with the cache");
+    }
+
+    @Test
+    void aCacheThatIsNotReplicatedHasNoReplicaService() {
+        activated("name", "sessions");
+        assertTrue(framework.registered(Replica.class).isEmpty());
     }
 
     @Test

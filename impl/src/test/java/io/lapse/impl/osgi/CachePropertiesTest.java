@@ -13,6 +13,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.lapse.cache.replication.Replica;
 import io.lapse.impl.engine.Limits;
 
 class CachePropertiesTest {
@@ -319,6 +320,29 @@ class CachePropertiesTest {
             + "approximated by a clock)", refused("name", "s", "eviction", "lfu"));
         assertEquals("property 'max_entries' must have one value, not 2",
             refused("name", "s", "max_entries", new String[] {"1", "2"}));
+    }
+
+    @Test
+    void replicationIsOffByDefaultAndRaisesExpiriesAtTheOwnerWhenOn() {
+        assertNull(CacheProperties.parse(config("name", "s")).replication);
+        assertNull(CacheProperties.parse(config("name", "s", "expiry_events", "every-node")).replication,
+            "expiry_events alone replicates nothing");
+        assertEquals(Replica.ExpiryEvents.OWNER, CacheProperties.parse(config("name", "s", "replicate", "true")).replication);
+        assertEquals(Replica.ExpiryEvents.EVERY_NODE, CacheProperties.parse(config("name", "s", "replicate", true,
+            "expiry_events", " Every-Node ".strip())).replication);
+        assertEquals(Replica.ExpiryEvents.OWNER, CacheProperties.parse(config("name", "s", "replicate", 1,
+            "expiry_events", CacheProperties.DEFAULT_EXPIRY_EVENTS)).replication);
+        assertEquals(CacheProperties.DEFAULT_REPLICATE, CacheProperties.parse(config("name", "s")).replication != null);
+    }
+
+    @Test
+    void refusesReplicationMistakesNamingThePropertyAndValue() {
+        assertEquals("property 'replicate' = 'yes' is not a boolean: use true, false, 1 or 0",
+            refused("name", "s", "replicate", "yes"));
+        String events = refused("name", "s", "replicate", "true", "expiry_events", "all");
+        assertTrue(events.startsWith("property 'expiry_events' = 'all' is not a choice: use owner "), events);
+        assertTrue(refused("name", "s", "expiry_events", "leader").startsWith("property 'expiry_events' = 'leader'"),
+            "checked even while replicate is off, so switching it on never meets a bad value");
     }
 
     @Test
