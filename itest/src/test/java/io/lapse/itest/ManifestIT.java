@@ -40,6 +40,7 @@ class ManifestIT {
     private static final String JMX = "io.lapse.jmx";
     private static final String EXAMPLE = "io.lapse.example";
     private static final String API_PACKAGE = "io.lapse.cache";
+    private static final String REPLICATION_PACKAGE = "io.lapse.cache.replication";
 
     /** The built jars by Bundle-SymbolicName. */
     private static final Map<String, Path> JARS = new HashMap<>();
@@ -58,13 +59,15 @@ class ManifestIT {
     // ---- io.lapse.api -------------------------------------------------------------------
 
     @Test
-    void apiExportsExactlyTheCachePackageAtTheVersionOfItsPackageInfo() throws IOException {
+    void apiExportsExactlyTheCacheAndReplicationPackagesAtTheVersionsOfTheirPackageInfo() throws IOException {
         List<ManifestHeaders.Clause> exports = exports(API);
-        assertEquals(List.of(API_PACKAGE), exports.stream().map(ManifestHeaders.Clause::path).collect(Collectors.toList()),
-            "api's Export-Package");
-        Version exported = Version.parseVersion(exports.get(0).attribute(Constants.VERSION_ATTRIBUTE));
-        assertEquals(packageInfoVersion(), exported, "api exports " + API_PACKAGE + " at another version than "
-            + "the @Version of its package-info.java");
+        assertEquals(List.of(API_PACKAGE, REPLICATION_PACKAGE), exports.stream().map(ManifestHeaders.Clause::path)
+            .sorted().collect(Collectors.toList()), "api's Export-Package");
+        for (ManifestHeaders.Clause export : exports) {
+            Version exported = Version.parseVersion(export.attribute(Constants.VERSION_ATTRIBUTE));
+            assertEquals(packageInfoVersion(export.path()), exported, "api exports " + export.path() + " at another "
+                + "version than the @Version of its package-info.java");
+        }
     }
 
     @Test
@@ -170,8 +173,12 @@ class ManifestIT {
      * from source on purpose: the built manifest must follow the source, not the reverse.
      */
     private static Version packageInfoVersion() throws IOException {
+        return packageInfoVersion(API_PACKAGE);
+    }
+
+    private static Version packageInfoVersion(String pkg) throws IOException {
         Path root = Paths.get(System.getProperty("lapse.root", "..")).toAbsolutePath().normalize();
-        Path packageInfo = root.resolve("api/src/main/java/io/lapse/cache/package-info.java");
+        Path packageInfo = root.resolve("api/src/main/java/" + pkg.replace('.', '/') + "/package-info.java");
         String source = Files.readString(packageInfo);
         Matcher version = Pattern.compile("@Version\\(\\s*\"([^\"]+)\"\\s*\\)").matcher(source);
         assertTrue(version.find(), packageInfo + " has no @Version(\"...\")");
