@@ -22,4 +22,20 @@ public interface ExpiryOwnership {
      * @return {@code true} if this node raises {@code cache/expired} for it
      */
     boolean raisesExpired(String cache, String key);
+
+    /**
+     * Tells that this node expired an entry whose expiry it did not raise, because another node
+     * owns the key: if that node leaves the cluster before it raised it, the provider may raise it
+     * here with {@link Replica#raiseExpired}. Called with no lock held, on the thread that expired
+     * the entry, right after {@link #raisesExpired} answered {@code false}; must be quick, must not
+     * call into the cache. Does nothing unless implemented.
+     *
+     * @param cache the cache's name
+     * @param key the key
+     * @param value the value, a {@code String}, a {@code Long} or a {@code byte[]} that must not be
+     *     modified (copy it to keep it)
+     * @param expiresAtMillis the entry's deadline in epoch milliseconds
+     */
+    default void passed(String cache, String key, Object value, long expiresAtMillis) {
+    }
 }

@@ -120,4 +120,17 @@ public interface Replica {
 
     /** @return how many keys wait to be sent again because the outbox refused their change */
     long unsent();
+
+    /**
+     * Raises {@code cache/expired} on this node for an entry it expired without raising
+     * ({@link ExpiryOwnership#passed}), because the node that owned the key left the cluster and
+     * may not have raised it: the owner's successor raises it instead. The expiry is not counted
+     * again in the cache's statistics; the event goes to the cache's subscribers like any other.
+     *
+     * @param key the key
+     * @param value the value, as {@link ExpiryOwnership#passed} was given it
+     * @param expiresAtMillis the deadline in epoch milliseconds
+     * @throws NullPointerException if the key or the value is {@code null}
+     */
+    void raiseExpired(String key, Object value, long expiresAtMillis);
 }

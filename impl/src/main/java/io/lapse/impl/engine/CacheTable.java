@@ -721,20 +721,25 @@ public final class CacheTable implements Cache {
     private void reportExpired(Node n, long noticedAt) {
         lag.record(noticedAt - n.deadline());
         Replication rep = replication;
-        if (rep == null || rep.raisesExpired(n.key)) {
+        if (rep == null || rep.raisesExpired(n)) {
             report(EventKind.EXPIRED, n);
         }
     }
 
     void report(EventKind kind, Node n) {
         if (listener.wants(kind)) {
-            try {
-                listener.entry(kind, name, n.key, n.value(), time.toEpochMillis(n.deadline()));
-            } catch (RuntimeException e) {
-                // The listener broke its contract; the change is made, so count what was lost
-                // rather than fail the operation or the rest of a sweep.
-                reportsFailed.increment();
-            }
+            report(kind, n.key, n.value(), time.toEpochMillis(n.deadline()));
+        }
+    }
+
+    /** Reports an entry; also one another node expired and may not have reported: see {@link Replication#raiseExpired}. */
+    void report(EventKind kind, String key, Object value, long expiresAtMillis) {
+        try {
+            listener.entry(kind, name, key, value, expiresAtMillis);
+        } catch (RuntimeException e) {
+            // The listener broke its contract; the change is made, so count what was lost
+            // rather than fail the operation or the rest of a sweep.
+            reportsFailed.increment();
         }
     }
 
@@ -799,9 +804,8 @@ public final class CacheTable implements Cache {
     // -------------------------------------------------------------------------- replication
 
     /**
-     * Starts or stops replicating the table: see {@link Replication}. Starting again keeps the
-     * replication there, its outbox connected, with the new setting of {@code expiry_events};
-     * stopping disconnects the outbox.
+     * Starts or stops replicating the table ({@link Replication}). Starting again keeps the outbox
+     * connected, with the new {@code expiry_events}; stopping disconnects it.
      *
      * @param events which nodes raise {@code cache/expired}; {@code null} to stop replicating
      * @return the replication, or {@code null} when stopped

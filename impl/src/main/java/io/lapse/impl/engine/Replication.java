@@ -320,19 +320,34 @@ public final class Replication implements Replica {
     // ------------------------------------------------------------------------------- expiry
 
     /**
-     * Whether this node raises the expiry of a key: always with {@code every-node} or when no
-     * provider is connected; with {@code owner}, when the provider's ownership says so.
+     * Whether this node raises the expiry of an entry: always with {@code every-node} or when no
+     * provider is connected; with {@code owner}, when the provider's ownership says so. When it
+     * does not, the provider is told, so that it can raise it later if the owner leaves first.
+     * Called with no lock held.
      */
-    boolean raisesExpired(String key) {
+    boolean raisesExpired(Node n) {
         ExpiryOwnership owner = ownership;
         if (events == ExpiryEvents.EVERY_NODE || owner == null) {
             return true;
         }
         try {
-            return owner.raisesExpired(table.name(), key);
+            if (owner.raisesExpired(table.name(), n.key)) {
+                return true;
+            }
+            owner.passed(table.name(), n.key, n.value(), table.time.toEpochMillis(n.deadline()));
+            return false;
         } catch (RuntimeException e) {
             // an ownership that fails cannot name the owner: raising it here loses no event
             return true;
+        }
+    }
+
+    @Override
+    public void raiseExpired(String key, Object value, long expiresAtMillis) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        if (table.listener.wants(EventKind.EXPIRED)) {
+            table.report(EventKind.EXPIRED, key, value, expiresAtMillis);
         }
     }
 }

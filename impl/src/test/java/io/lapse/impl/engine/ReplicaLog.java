@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntPredicate;
 
 import io.lapse.cache.CacheEntry;
+import io.lapse.cache.replication.ExpiryOwnership;
 import io.lapse.cache.replication.Replica;
 import io.lapse.cache.replication.ReplicaChange;
 
@@ -41,6 +43,8 @@ final class ReplicaLog {
         volatile boolean cutOff;
         /** Names this node the raiser of every expiry, or of none. */
         volatile boolean owner = true;
+        /** The expiries this node did not raise, as the ownership heard of them. */
+        final List<String> passed = new CopyOnWriteArrayList<>();
 
         Node(int id, CacheSettings settings, TimeSource time, Replica.ExpiryEvents events) {
             this.id = id;
@@ -59,7 +63,17 @@ final class ReplicaLog {
                     records.add(new Record(id, change));
                 }
                 return true;
-            }, (cache, key) -> owner);
+            }, new ExpiryOwnership() {
+                @Override
+                public boolean raisesExpired(String cache, String key) {
+                    return owner;
+                }
+
+                @Override
+                public void passed(String cache, String key, Object value, long expiresAtMillis) {
+                    passed.add(key + "=" + value + " @" + expiresAtMillis);
+                }
+            });
         }
 
         /** Delivers the log up to its end. */

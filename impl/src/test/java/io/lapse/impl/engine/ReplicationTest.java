@@ -326,6 +326,17 @@ class ReplicationTest {
         }
         assertEquals(List.of("k"), log.node(0).heard.keys(EventKind.EXPIRED));
         assertTrue(log.node(1).heard.of(EventKind.EXPIRED).isEmpty(), "not the owner");
+        long deadline = ManualClock.EPOCH_OFFSET + 1_000_000 + 1_000;
+        assertEquals(List.of("k=v @" + deadline), log.node(1).passed, "the provider hears what it did not raise");
+
+        // the owner left before raising it: its successor raises it on its behalf
+        log.node(1).replica.raiseExpired("k", "v", deadline);
+        RecordingListener.Event raised = log.node(1).heard.of(EventKind.EXPIRED).get(0);
+        assertEquals("k", raised.key);
+        assertEquals("v", raised.value);
+        assertEquals(deadline, raised.expiresAt);
+        assertEquals(1, log.node(1).table.stats().expirations(), "counted once, when it expired");
+        log.node(1).heard.events.clear();
 
         log.node(1).table.replicate(Replica.ExpiryEvents.EVERY_NODE);
         log.node(0).table.put("k", "v", Duration.ofSeconds(1));
