@@ -36,7 +36,8 @@ class ComponentDescriptionsTest {
         Map<String, String> expected = new TreeMap<>();
         expected.put("io.lapse.jmx.JmxExporter", "class io.lapse.jmx.osgi.JmxExporterComponent; immediate;"
             + " services []; properties {}; references [Cache io.lapse.cache.Cache 0..n dynamic,"
-            + " Server javax.management.MBeanServer 0..n dynamic, reloader io.lapse.jmx.admin.Reloader 1..1 static]");
+            + " Server javax.management.MBeanServer 0..n dynamic, reloader io.lapse.jmx.admin.Reloader 1..1 static,"
+            + " replication io.lapse.jmx.admin.ReplicationStatuses 1..1 static]");
         expected.put("io.lapse.jmx.admin.ReplicationDirectory", "class io.lapse.jmx.osgi.ReplicationDirectoryComponent;"
             + " delayed; services [io.lapse.jmx.admin.ReplicationStatuses]; properties {};"
             + " references [Status io.lapse.cache.replication.ReplicationStatus 0..n dynamic]");
