@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,12 +34,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 
 import io.lapse.cache.Cache;
+import io.lapse.cache.CacheService;
 import io.lapse.cache.Match;
+import io.lapse.cache.replication.ReplicationStatus;
 import io.lapse.testing.Await;
 
 /**
@@ -69,6 +73,10 @@ class CacheMBeanIT {
     private static final ObjectName MANAGER = name("io.lapse:type=CacheManager");
     private static final ObjectName BEAN = name("io.lapse:type=Cache,name=ops");
     private static final String S = String.class.getName();
+
+    /** The replication attributes of a cache that is not replicated. */
+    private static final Map<String, Object> NOT_REPLICATED = Map.of("ClusterMembers", 0, "ReplicationLagP99Millis",
+        0.0, "ChangesSent", 0L, "ChangesReceived", 0L, "ChangesDropped", 0L, "ReplicationState", "none");
     private static RemoteJmx jmx;
 
     private MBeanServerConnection server;
@@ -105,7 +113,8 @@ class CacheMBeanIT {
         assertEquals(Set.of("Name", "StatisticsEnabled", "CacheHits", "CacheMisses", "CacheHitPercentage", "CacheGets", "CachePuts",
             "CacheRemovals", "CacheEvictions", "CacheExpirations", "Size", "Slots", "MaxSlotItems", "MinSlotItems",
             "EventsPosted", "EventsDropped", "ExpiryLagP50Millis", "ExpiryLagP99Millis", "ExpiryLagMaxMillis",
-            "MaxEntries", "MaxBytes", "WeightedBytes"),
+            "MaxEntries", "MaxBytes", "WeightedBytes", "ClusterMembers", "ReplicationLagP99Millis", "ChangesSent",
+            "ChangesReceived", "ChangesDropped", "ReplicationState"),
             Arrays.stream(info.getAttributes()).map(MBeanAttributeInfo::getName).collect(Collectors.toSet()));
         for (MBeanAttributeInfo a : info.getAttributes()) {
             assertTrue(a.isReadable() && !a.isWritable(), a.getName() + " is read-only");
@@ -178,6 +187,36 @@ class CacheMBeanIT {
         assertEquals(0L, attribute("CachePuts"));
         assertEquals(0L, attribute("CacheExpirations"));
         assertEquals(1L, attribute("Size"), "resetStats keeps the entries");
+    }
+
+    @Test
+    void theReplicationAttributesReadTheProvidersStatusWhileItIsRegistered() throws Exception {
+        assertEquals(NOT_REPLICATED, replicationAttributes(), "no provider replicates ops");
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(CacheService.CACHE_NAME, "ops");
+        ServiceRegistration<ReplicationStatus> registration = context.registerService(ReplicationStatus.class,
+            new FixedReplicationStatus(ReplicationStatus.State.READY, List.of("127.0.0.1:7401", "127.0.0.1:7402"),
+                11, 13, 1, 0.5, 4.75), properties);
+        try {
+            Map<String, Object> replicated = Map.of("ClusterMembers", 2, "ReplicationLagP99Millis", 4.75,
+                "ChangesSent", 11L, "ChangesReceived", 13L, "ChangesDropped", 1L, "ReplicationState", "ready");
+            Await.answer("ops's replication attributes from the registered status", Await.TIMEOUT,
+                this::replicationAttributes, replicated::equals);
+            assertEquals("ready", attribute("ReplicationState"), "one attribute read alone too");
+
+            properties.put(CacheService.CACHE_NAME, "ops-elsewhere");
+            registration.setProperties(properties);
+            Await.answer("ops unreplicated once the status names another cache", Await.TIMEOUT,
+                this::replicationAttributes, NOT_REPLICATED::equals);
+            properties.put(CacheService.CACHE_NAME, "ops");
+            registration.setProperties(properties);
+            Await.answer("ops replicated again once the status names it", Await.TIMEOUT,
+                this::replicationAttributes, replicated::equals);
+        } finally {
+            registration.unregister();
+        }
+        Await.answer("ops unreplicated once the status is gone", Await.TIMEOUT, this::replicationAttributes,
+            NOT_REPLICATED::equals);
     }
 
     @Test
@@ -335,6 +374,14 @@ class CacheMBeanIT {
 
     private Object attribute(String attribute) throws Exception {
         return server.getAttribute(BEAN, attribute);
+    }
+
+    /** The replication attributes of the ops MBean, read in one call as jconsole reads them. */
+    private Map<String, Object> replicationAttributes() throws Exception {
+        Map<String, Object> byName = new HashMap<>();
+        server.getAttributes(BEAN, NOT_REPLICATED.keySet().toArray(new String[0])).asList()
+            .forEach(a -> byName.put(a.getName(), a.getValue()));
+        return byName;
     }
 
     private Map<String, Object> contents() {

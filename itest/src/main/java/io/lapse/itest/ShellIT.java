@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.Hashtable;
 import java.util.List;
 
 import org.apache.felix.service.command.CommandProcessor;
@@ -16,11 +17,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 
 import io.lapse.cache.Cache;
+import io.lapse.cache.CacheService;
+import io.lapse.cache.replication.ReplicationStatus;
 import io.lapse.testing.Await;
 
 /**
@@ -52,7 +56,7 @@ class ShellIT {
     }
 
     private static final List<String> FUNCTIONS = List.of("list", "get", "set", "seti", "delete", "dump", "stats",
-        "reload", "reset", "rm");
+        "reload", "reset", "rm", "cluster");
 
     private GogoSession session;
     private Cache cache;
@@ -143,6 +147,34 @@ class ShellIT {
         assertEquals("me", cache.get("keep"));
         assertEquals(1, cache.size());
         assertEquals("", session.errors(), "nothing printed besides the exception");
+    }
+
+    @Test
+    void clusterShowsTheStatusAReplicationProviderRegistersForACache() throws Exception {
+        assertEquals("no replicated cache\n", session.run("cache:cluster"));
+        assertOneLine("cache:cluster: cache 'shell' is not replicated; no cache is", "cache:cluster shell");
+        assertOneLine("cache:cluster: no cache named 'nope'", "cache:cluster nope");
+
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(CacheService.CACHE_NAME, "shell");
+        ServiceRegistration<ReplicationStatus> registration = context.registerService(ReplicationStatus.class,
+            new FixedReplicationStatus(ReplicationStatus.State.READY, List.of("127.0.0.1:7401", "127.0.0.1:7402"),
+                11, 13, 1, 0.5, 4.75), properties);
+        try {
+            String all = Await.answer("shell in cache:cluster", Await.TIMEOUT, () -> session.run("cache:cluster"),
+                out -> out.contains("\nshell "));
+            assertEquals("members: 127.0.0.1:7401 (this node), 127.0.0.1:7402\n"
+                + "NAME   STATE  MEMBERS  SENT  RECEIVED  DROPPED  LAG P50 MS  LAG P99 MS\n"
+                + "shell  ready  2        11    13        1        0.5         4.8\n", all);
+            String one = session.run("cache:cluster shell");
+            assertTrue(one.startsWith("name        shell\nstate       ready\nmembers     2\n"), one);
+            assertTrue(one.endsWith("member      127.0.0.1:7401 (this node)\nmember      127.0.0.1:7402\n"), one);
+        } finally {
+            registration.unregister();
+        }
+        Await.answer("no replicated cache once the status is gone", Await.TIMEOUT, () -> session.run("cache:cluster"),
+            "no replicated cache\n"::equals);
+        assertEquals("", session.errors(), "nothing printed besides the exceptions");
     }
 
     private void assertOneLine(String start, String line) {

@@ -146,6 +146,15 @@ class ManifestIT {
     }
 
     @Test
+    void jmxImportsTheReplicationPackageWithARangeThatAcceptsItsVersion() throws IOException {
+        ManifestHeaders.Clause imported = ManifestHeaders.find(header(JMX, Constants.IMPORT_PACKAGE), REPLICATION_PACKAGE);
+        assertNotNull(imported, "jmx does not import " + REPLICATION_PACKAGE + ", whose ReplicationStatus it reads");
+        assertTrue(new VersionRange(imported.attribute(Constants.VERSION_ATTRIBUTE))
+            .includes(packageInfoVersion(REPLICATION_PACKAGE)),
+            "jmx's import of " + REPLICATION_PACKAGE + " does not accept the api's version");
+    }
+
+    @Test
     void jmxNeedsNoShellToResolve() throws IOException {
         ManifestHeaders.Clause gogo = ManifestHeaders.find(header(JMX, Constants.IMPORT_PACKAGE),
             "org.apache.felix.service.command");

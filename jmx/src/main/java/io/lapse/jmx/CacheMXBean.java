@@ -15,12 +15,19 @@ import io.lapse.jmx.admin.StatFigure;
  * Karaf's default JMX ACL grants to viewers. {@link #get} reads as any client read does (it counts
  * a hit or a miss, and restarts an idle timer when {@code idleexpire} is set) and changes no value.
  *
- * <p>Every attribute but {@code Name} and {@code StatisticsEnabled} is a figure of the cache's
- * statistics, one per {@link StatFigure}, which holds its name, its meaning (what JMX clients
- * show) and how it is read; a snapshot of the statistics costs a pass over the cache. Reading
- * several in one {@code getAttributes} call, as jconsole does on each refresh, answers them all
- * from one snapshot: one pass, and figures that agree with one another. Reading one attribute
- * takes a fresh snapshot.
+ * <p>Every attribute but {@code Name}, {@code StatisticsEnabled} and the replication attributes is
+ * a figure of the cache's statistics, one per {@link StatFigure}, which holds its name, its
+ * meaning (what JMX clients show) and how it is read; a snapshot of the statistics costs a pass
+ * over the cache. Reading several in one {@code getAttributes} call, as jconsole does on each
+ * refresh, answers them all from one snapshot: one pass, and figures that agree with one another.
+ * Reading one attribute takes a fresh snapshot.
+ *
+ * <p>The replication attributes ({@code ClusterMembers}, {@code ReplicationLagP99Millis},
+ * {@code ChangesSent}, {@code ChangesReceived}, {@code ChangesDropped}, {@code ReplicationState})
+ * are read from the {@link io.lapse.cache.replication.ReplicationStatus} a replication provider
+ * (the {@code io.lapse.cluster} bundle) registers for the cache, at each read and without a
+ * snapshot of the statistics. A cache that is not replicated reads 0, and {@code none} for its
+ * state, never an error.
  *
  * <p>Errors reach the client as {@link IllegalArgumentException} (bad input: a null, an empty or
  * over-long key, an invalid or over-complex regex, a negative offset...) or
@@ -97,6 +104,42 @@ public interface CacheMXBean {
 
     /** @return the figure {@link StatFigure#EXPIRY_LAG_MAX} */
     long getExpiryLagMaxMillis();
+
+    /**
+     * @return how many members the cluster has, as this node sees it (itself included), while the
+     *     cache is replicated; 0 otherwise
+     */
+    @Description("Members of the cluster, this node included, as it sees them while the io.lapse.cluster bundle"
+        + " replicates the cache; 0 when the cache is not replicated")
+    int getClusterMembers();
+
+    /** @return the 99th percentile of the replication lag in ms; 0 before any, or when not replicated */
+    @Description("99th percentile of the time from another node's sending of a change of the cache to this node's"
+        + " receiving it, ms, by the two nodes' clocks; 0 before the first, or when the cache is not replicated")
+    double getReplicationLagP99Millis();
+
+    /** @return how many of this node's changes of the cache reached the cluster's log; 0 when not replicated */
+    @Description("Changes of the cache made on this node that reached the cluster's log; 0 when the cache is not"
+        + " replicated")
+    long getChangesSent();
+
+    /** @return how many changes of other nodes this node received; 0 when not replicated */
+    @Description("Changes of the cache made on other nodes that this node received from the cluster's log; 0 when"
+        + " the cache is not replicated")
+    long getChangesReceived();
+
+    /** @return how many of this node's changes could not be sent; 0 when not replicated */
+    @Description("Changes of the cache made on this node that could not be sent (the outbox full, or the node cut"
+        + " off); their keys are sent again later with their state then. 0 when the cache is not replicated")
+    long getChangesDropped();
+
+    /**
+     * @return {@code none} when the cache is not replicated, else {@code joining}, {@code ready}
+     *     or {@code closed}
+     */
+    @Description("none when the cache is not replicated; else joining (filling from another node before it reads"
+        + " the cluster's log), ready (caught up) or closed (no longer replicated)")
+    String getReplicationState();
 
     /**
      * Reads a live value, as htable's {@code htable.get}; {@code initval} is not consulted.

@@ -1,20 +1,28 @@
 package io.lapse.jmx;
 
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.lapse.cache.CacheStats;
+import io.lapse.cache.replication.ReplicationStatus;
 import io.lapse.jmx.admin.CacheAdmin;
 import io.lapse.jmx.admin.CleanErrors;
 import io.lapse.jmx.admin.DumpPage;
+import io.lapse.jmx.admin.ReplicationStatuses;
 import io.lapse.jmx.admin.StatFigure;
 
 /**
  * The {@link CacheMXBean} of one cache: each operation goes through {@link CacheAdmin} and
- * {@link CleanErrors}; every attribute but the name comes from a {@link CacheStats} (a figure,
- * read as {@link StatFigure} says, or the statistics setting), and a snapshot costs a pass over
- * the cache. A read of one attribute takes a fresh snapshot, so it is never stale; the reads of
+ * {@link CleanErrors}; every attribute but the name and the replication attributes comes from a
+ * {@link CacheStats} (a figure, read as {@link StatFigure} says, or the statistics setting), and a
+ * snapshot costs a pass over the cache. A read of one attribute takes a fresh snapshot, so it is never stale; the reads of
  * one batch ({@link BatchedReads}: a {@code getAttributes} call, as jconsole sends on each
  * refresh) share one, taken at the batch's first read.
+ *
+ * <p>The replication attributes read the cache's {@link ReplicationStatus}, found by the cache's
+ * name now (so they follow a rename) at each read: they need no snapshot, inside a batch or out,
+ * and a cache without a status reads 0 and {@code none}.
  *
  * <p>Safe for use by any number of threads, as the cache is: a batch belongs to the thread that
  * runs it (a thread-local, cleared when the batch ends).
@@ -30,8 +38,15 @@ final class CacheView implements CacheMXBean, BatchedReads {
      */
     private final ThreadLocal<Object[]> batch = new ThreadLocal<>();
 
-    CacheView(CacheAdmin admin) {
+    private final ReplicationStatuses replication;
+
+    /**
+     * @param admin the cache's operations
+     * @param replication where the cache's replication status is found, if it is replicated
+     */
+    CacheView(CacheAdmin admin, ReplicationStatuses replication) {
         this.admin = admin;
+        this.replication = replication;
     }
 
     @Override
@@ -68,6 +83,27 @@ final class CacheView implements CacheMXBean, BatchedReads {
     /** A figure, from the batch's snapshot or a fresh one, as {@link StatFigure} reads it. */
     private Number figure(StatFigure figure) {
         return figure.read(stats());
+    }
+
+    /**
+     * A figure of the cache's replication status, or {@code otherwise} when it is not replicated.
+     * A provider's status never throws: if one does all the same, that is a bug of the provider,
+     * logged with its stack trace, and the read fails on one line naming the attribute and the
+     * cache ({@link CleanErrors#unexpected}).
+     */
+    private <T> T replicated(String attribute, Function<ReplicationStatus, T> read, T otherwise) {
+        String name = admin.name();
+        Optional<ReplicationStatus> status = replication.find(name);
+        if (status.isEmpty()) {
+            return otherwise;
+        }
+        return CleanErrors.call(name, attribute, () -> {
+            try {
+                return read.apply(status.get());
+            } catch (RuntimeException e) {
+                throw CleanErrors.unexpected(name, attribute, e);
+            }
+        });
     }
 
     private CacheStats freshStats() {
@@ -182,6 +218,36 @@ final class CacheView implements CacheMXBean, BatchedReads {
     @Override
     public long getExpiryLagMaxMillis() {
         return figure(StatFigure.EXPIRY_LAG_MAX).longValue();
+    }
+
+    @Override
+    public int getClusterMembers() {
+        return replicated("ClusterMembers", s -> s.members().size(), 0);
+    }
+
+    @Override
+    public double getReplicationLagP99Millis() {
+        return replicated("ReplicationLagP99Millis", ReplicationStatus::replicationLagP99Millis, 0.0);
+    }
+
+    @Override
+    public long getChangesSent() {
+        return replicated("ChangesSent", ReplicationStatus::changesSent, 0L);
+    }
+
+    @Override
+    public long getChangesReceived() {
+        return replicated("ChangesReceived", ReplicationStatus::changesReceived, 0L);
+    }
+
+    @Override
+    public long getChangesDropped() {
+        return replicated("ChangesDropped", ReplicationStatus::changesDropped, 0L);
+    }
+
+    @Override
+    public String getReplicationState() {
+        return replicated("ReplicationState", ReplicationStatuses::stateName, ReplicationStatuses.NOT_REPLICATED);
     }
 
     @Override

@@ -24,6 +24,7 @@ import io.lapse.cache.Cache;
 import io.lapse.cache.CacheService;
 import io.lapse.jmx.admin.CacheAdmin;
 import io.lapse.jmx.admin.Reloader;
+import io.lapse.jmx.admin.ReplicationStatuses;
 
 /**
  * Exposes {@code io.lapse:type=CacheManager} while active (from {@link #activate} to
@@ -75,6 +76,9 @@ public final class JmxExporter {
 
     /** How reload() finds a cache's store. */
     private final Reloader reloader;
+
+    /** Where the replication attributes find a cache's status. */
+    private final ReplicationStatuses replication;
     private final Object lock = new Object();
 
     /** The caches by name, for the manager MBean; read without {@link #lock}. */
@@ -91,15 +95,22 @@ public final class JmxExporter {
      * An exporter that publishes into the platform MBeanServer while no MBeanServer service exists.
      *
      * @param reloader how the MBeans' {@code reload()} finds a cache's store
+     * @param replication where the MBeans' replication attributes find a cache's status
      */
-    public JmxExporter(Reloader reloader) {
-        this(ManagementFactory.getPlatformMBeanServer(), reloader);
+    public JmxExporter(Reloader reloader, ReplicationStatuses replication) {
+        this(ManagementFactory.getPlatformMBeanServer(), reloader, replication);
+    }
+
+    /** For tests: publishes into {@code server} instead of the platform MBeanServer; no cache is replicated. */
+    JmxExporter(MBeanServer server, Reloader reloader) {
+        this(server, reloader, ReplicationStatuses.NONE);
     }
 
     /** For tests: publishes into {@code server} instead of the platform MBeanServer. */
-    JmxExporter(MBeanServer server, Reloader reloader) {
+    JmxExporter(MBeanServer server, Reloader reloader, ReplicationStatuses replication) {
         this.platform = Objects.requireNonNull(server, "server");
         this.reloader = Objects.requireNonNull(reloader, "reloader");
+        this.replication = Objects.requireNonNull(replication, "replication");
     }
 
     /**
@@ -272,8 +283,9 @@ public final class JmxExporter {
     }
 
     private DynamicMBean cacheBean(Cache cache) {
-        return new DescribedMXBean<>(new CacheView(new CacheAdmin(cache, reloader)), CacheMXBean.class,
-            "A Lapse cache: counters, slot figures and htable's operations", "cache '" + cache.name() + "'");
+        return new DescribedMXBean<>(new CacheView(new CacheAdmin(cache, reloader), replication), CacheMXBean.class,
+            "A Lapse cache: counters, slot figures, replication figures and htable's operations",
+            "cache '" + cache.name() + "'");
     }
 
     private static String nameOf(Map<String, Object> properties) {

@@ -31,15 +31,21 @@ import io.lapse.cache.Cache;
 import io.lapse.cache.CacheStats;
 import io.lapse.jmx.admin.CacheAdmin;
 import io.lapse.jmx.admin.Reloader;
+import io.lapse.jmx.admin.ReplicationStatuses;
 import io.lapse.jmx.admin.StatFigure;
 
 /**
  * The figures of a cache's statistics are listed once, in {@link StatFigure}: the members that
  * the MXBean mapping needs spelled out ({@link CacheStatsRow}'s properties, {@link CacheMXBean}'s
  * attributes) and README's lists must name exactly those figures, in that order, so that a figure
- * added in one place and not the others fails the build.
+ * added in one place and not the others fails the build. Beside them, the cache MBean has the
+ * replication attributes ({@link #REPLICATION}), which README lists apart.
  */
 class StatFiguresTest {
+
+    /** The cache MBean's attributes read from a replication provider's status, not from the statistics. */
+    static final List<String> REPLICATION = List.of("ClusterMembers", "ReplicationLagP99Millis", "ChangesSent",
+        "ChangesReceived", "ChangesDropped", "ReplicationState");
 
     /** A snapshot whose every figure differs from every other, so a figure read for another shows. */
     private static final CacheStats DISTINCT = CacheStats.builder().statisticsEnabled(true).hits(3).misses(1)
@@ -75,24 +81,32 @@ class StatFiguresTest {
     void theCacheMBeansAttributesAreTheFiguresDescribedAndReadAsTheFigureSays() throws Exception {
         List<String> expected = new ArrayList<>(List.of("Name", "StatisticsEnabled"));
         expected.addAll(attributes());
+        expected.addAll(REPLICATION);
         List<String> declared = Arrays.stream(CacheMXBean.class.getMethods())
             .filter(m -> m.getParameterCount() == 0 && (m.getName().startsWith("get") || m.getName().startsWith("is")))
             .map(m -> m.getName().substring(m.getName().startsWith("is") ? 2 : 3)).sorted().collect(Collectors.toList());
         assertEquals(expected.stream().sorted().collect(Collectors.toList()), declared, "the attributes of CacheMXBean");
 
         Map<String, String> descriptions = new TreeMap<>();
-        MBeanInfo info = new DescribedMXBean<>(new CacheView(null), CacheMXBean.class, "test", "cache 'x'").getMBeanInfo();
+        MBeanInfo info = new DescribedMXBean<>(new CacheView(null, ReplicationStatuses.NONE), CacheMXBean.class, "test", "cache 'x'").getMBeanInfo();
         for (MBeanAttributeInfo attribute : info.getAttributes()) {
             descriptions.put(attribute.getName(), attribute.getDescription());
         }
         for (StatFigure figure : StatFigure.values()) {
             assertEquals(figure.description(), descriptions.get(figure.attribute()), figure.name());
         }
+        Set<String> distinct = new HashSet<>();
+        for (String attribute : REPLICATION) {
+            Method getter = CacheMXBean.class.getMethod("get" + attribute);
+            assertEquals(getter.getAnnotation(Description.class).value(), descriptions.get(attribute), attribute);
+            assertTrue(distinct.add(descriptions.get(attribute)), attribute + " shares its description");
+        }
     }
 
     @Test
     void eachAttributeOfTheCacheMBeanReadsItsFigure() throws Exception {
-        CacheView view = new CacheView(new CacheAdmin(showing(DISTINCT), Reloader.NO_STORES));
+        CacheView view = new CacheView(new CacheAdmin(showing(DISTINCT), Reloader.NO_STORES),
+            ReplicationStatuses.NONE);
         Set<Long> shown = new HashSet<>();
         for (StatFigure figure : StatFigure.values()) {
             Method getter = CacheMXBean.class.getMethod("get" + figure.attribute());
@@ -123,6 +137,8 @@ class StatFiguresTest {
         String paragraphs = text.replaceAll("\\s+", " ");
         assertEquals(attributes, codeWords(between(paragraphs, "Attributes, all read-only:", ". ")),
             "README's attributes of io.lapse:type=Cache");
+        assertEquals(REPLICATION, codeWords(between(paragraphs, "also has the replication attributes", ". ")),
+            "README's replication attributes of io.lapse:type=Cache");
     }
 
     /** A cache named {@code x} whose statistics are {@code stats}; it answers nothing else. */

@@ -75,8 +75,18 @@ public final class CleanErrors {
         });
     }
 
-    /** Logs an unexpected failure once and returns the clean exception the caller gets. */
-    private static IllegalStateException unexpected(String cache, String operation, Throwable thrown) {
+    /**
+     * Logs an unexpected failure once, with its stack trace, and returns the clean exception the
+     * caller gets: for a failure of any type that a callee promised never to throw (a bug there),
+     * which {@link #call} would otherwise pass on as an expected refusal.
+     *
+     * @param cache the cache the operation works on, {@code null} for every cache
+     * @param operation the operation's name
+     * @param thrown what was thrown
+     * @return an {@code IllegalStateException} of one line naming the operation, the cache and
+     *     what was thrown, with no cause and an empty stack trace
+     */
+    public static IllegalStateException unexpected(String cache, String operation, Throwable thrown) {
         String what = operation + (cache == null ? "" : " on cache '" + cache + "'");
         try {
             LOG.log(System.Logger.Level.ERROR, "Lapse management operation " + oneLine(what) + " failed", thrown);

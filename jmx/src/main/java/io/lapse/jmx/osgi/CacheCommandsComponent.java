@@ -6,6 +6,7 @@ import org.osgi.service.component.annotations.Reference;
 
 import io.lapse.cache.CacheService;
 import io.lapse.jmx.admin.Reloader;
+import io.lapse.jmx.admin.ReplicationStatuses;
 import io.lapse.jmx.shell.CacheCommands;
 
 /**
@@ -20,17 +21,20 @@ import io.lapse.jmx.shell.CacheCommands;
     "osgi.command.function=list", "osgi.command.function=get", "osgi.command.function=set",
     "osgi.command.function=seti", "osgi.command.function=delete", "osgi.command.function=dump",
     "osgi.command.function=stats", "osgi.command.function=reload", "osgi.command.function=reset",
-    "osgi.command.function=rm"})
+    "osgi.command.function=rm", "osgi.command.function=cluster"})
 public final class CacheCommandsComponent extends CacheCommands {
 
     /**
      * @param caches the caches the commands name
      * @param reloader how {@code cache:reload} finds a cache's store: the bundle's
      *     {@link StoreDirectoryComponent}
+     * @param replication where {@code cache:cluster} finds the replicated caches' status: the
+     *     bundle's {@link ReplicationDirectoryComponent}
      */
     @Activate
     public CacheCommandsComponent(@Reference(name = "caches") CacheService caches,
-        @Reference(name = "reloader") Reloader reloader) {
-        super(caches, reloader);
+        @Reference(name = "reloader") Reloader reloader,
+        @Reference(name = "replication") ReplicationStatuses replication) {
+        super(caches, reloader, replication);
     }
 }

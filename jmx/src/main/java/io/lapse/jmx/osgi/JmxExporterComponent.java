@@ -17,6 +17,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import io.lapse.cache.Cache;
 import io.lapse.jmx.JmxExporter;
 import io.lapse.jmx.admin.Reloader;
+import io.lapse.jmx.admin.ReplicationStatuses;
 
 /**
  * Runs a {@link JmxExporter} while the bundle is active: it tracks every {@link Cache} service
@@ -31,10 +32,13 @@ public final class JmxExporterComponent {
     /**
      * @param reloader how {@code reload()} finds a cache's store: the bundle's
      *     {@link StoreDirectoryComponent}
+     * @param replication where the replication attributes find a cache's status: the bundle's
+     *     {@link ReplicationDirectoryComponent}
      */
     @Activate
-    public JmxExporterComponent(@Reference(name = "reloader") Reloader reloader) {
-        this.exporter = new JmxExporter(reloader);
+    public JmxExporterComponent(@Reference(name = "reloader") Reloader reloader,
+        @Reference(name = "replication") ReplicationStatuses replication) {
+        this.exporter = new JmxExporter(reloader, replication);
     }
 
     @Activate

@@ -7,8 +7,11 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -20,11 +23,13 @@ import io.lapse.cache.Cache;
 import io.lapse.cache.CacheService;
 import io.lapse.cache.CacheStats;
 import io.lapse.cache.Durations;
+import io.lapse.cache.replication.ReplicationStatus;
 import io.lapse.jmx.admin.CacheAdmin;
 import io.lapse.jmx.admin.CleanErrors;
 import io.lapse.jmx.admin.DumpPage;
 import io.lapse.jmx.admin.DumpRow;
 import io.lapse.jmx.admin.Reloader;
+import io.lapse.jmx.admin.ReplicationStatuses;
 import io.lapse.jmx.admin.StatFigure;
 
 /**
@@ -73,9 +78,13 @@ public class CacheCommands {
     private static final String RELOAD = "cache:reload <cache>";
     private static final String RESET = "cache:reset <cache>";
     private static final String RM = "cache:rm <cache> (--key <regex> | --value <regex> | --prefix <prefix>)";
+    private static final String CLUSTER = "cache:cluster [<cache>]";
 
     /** How cache:reload finds a cache's store. */
     private final Reloader reloader;
+
+    /** Where cache:cluster finds the replicated caches' status. */
+    private final ReplicationStatuses replication;
 
     private final CacheService caches;
 
@@ -87,19 +96,27 @@ public class CacheCommands {
      *
      * @param caches the caches the commands name
      * @param reloader how {@code cache:reload} finds a cache's store
+     * @param replication where {@code cache:cluster} finds the replicated caches' status
      */
-    protected CacheCommands(CacheService caches, Reloader reloader) {
-        this(caches, reloader, () -> System.out);
+    protected CacheCommands(CacheService caches, Reloader reloader, ReplicationStatuses replication) {
+        this(caches, reloader, replication, () -> System.out);
+    }
+
+    /** For tests: commands over the given caches, none with a store or replicated, that print to {@code out}. */
+    CacheCommands(CacheService caches, PrintStream out) {
+        this(caches, ReplicationStatuses.NONE, out);
     }
 
     /** For tests: commands over the given caches, none with a store, that print to {@code out}. */
-    CacheCommands(CacheService caches, PrintStream out) {
-        this(caches, Reloader.NO_STORES, () -> out);
+    CacheCommands(CacheService caches, ReplicationStatuses replication, PrintStream out) {
+        this(caches, Reloader.NO_STORES, replication, () -> out);
     }
 
-    private CacheCommands(CacheService caches, Reloader reloader, Supplier<PrintStream> out) {
+    private CacheCommands(CacheService caches, Reloader reloader, ReplicationStatuses replication,
+        Supplier<PrintStream> out) {
         this.caches = Objects.requireNonNull(caches, "caches");
         this.reloader = Objects.requireNonNull(reloader, "reloader");
+        this.replication = Objects.requireNonNull(replication, "replication");
         this.out = out;
     }
 
@@ -229,6 +246,12 @@ public class CacheCommands {
         });
     }
 
+    @Descriptor("Prints the cluster's members and a row per replicated cache, or one replicated cache's figures and"
+        + " members; caches are replicated by the io.lapse.cluster bundle. Usage: " + CLUSTER)
+    public void cluster(@Descriptor("[<cache>]") String... args) {
+        print(CLUSTER, args, 0, 1, a -> a.length == 1 ? oneReplicated(a[0]) : everyReplicated());
+    }
+
     /** Runs a command and prints what it has to say, if anything, ending with a line break. */
     private void print(String usage, String[] args, int min, int max, Function<String[], String> body) {
         String text = run(usage, args, min, max, body);
@@ -264,9 +287,13 @@ public class CacheCommands {
     }
 
     private CacheAdmin admin(String name) {
-        Cache cache = caches.find(name).orElseThrow(() -> new IllegalArgumentException("no cache named "
-            + Typed.quote(name) + "; the caches are " + someOf(caches.names())));
+        Cache cache = caches.find(name).orElseThrow(() -> new IllegalArgumentException(noCache(name)));
         return new CacheAdmin(cache, reloader);
+    }
+
+    /** What a command says of a cache name that names no cache. */
+    private String noCache(String name) {
+        return "no cache named " + Typed.quote(name) + "; the caches are " + someOf(caches.names());
     }
 
     /** The first {@value #NAMES_SHOWN} names, and how many more there are. */
@@ -352,6 +379,78 @@ public class CacheCommands {
             return "none";
         }
         return value instanceof Float ? String.format(Locale.ROOT, "%.1f", value.floatValue()) : value;
+    }
+
+    /**
+     * The members of the cluster, as a replicated cache's status lists them (this node first),
+     * then a row per replicated cache. The members come from the first cache, by name, that is
+     * ready (caught up), or else the first of all: a cache still joining may not see every
+     * member yet.
+     */
+    private String everyReplicated() {
+        SortedMap<String, ReplicationStatus> all = replication.byCache();
+        if (all.isEmpty()) {
+            return "no replicated cache";
+        }
+        ReplicationStatus seen = all.values().stream().filter(s -> s.state() == ReplicationStatus.State.READY)
+            .findFirst().orElse(all.values().iterator().next());
+        TextTable table = new TextTable().row("NAME", "STATE", "MEMBERS", "SENT", "RECEIVED", "DROPPED",
+            "LAG P50 MS", "LAG P99 MS");
+        for (Map.Entry<String, ReplicationStatus> e : all.entrySet()) {
+            ReplicationStatus s = e.getValue();
+            table.row(e.getKey(), ReplicationStatuses.stateName(s), s.members().size(), s.changesSent(),
+                s.changesReceived(), s.changesDropped(), millis(s.replicationLagP50Millis()),
+                millis(s.replicationLagP99Millis()));
+        }
+        return "members: " + members(seen.members()) + "\n" + table;
+    }
+
+    /** One replicated cache's figures, then its members, one per line. */
+    private String oneReplicated(String name) {
+        Optional<ReplicationStatus> status = replication.find(name);
+        if (status.isEmpty()) {
+            if (caches.find(name).isEmpty()) {
+                throw new IllegalArgumentException(noCache(name));
+            }
+            Set<String> replicated = replication.byCache().keySet();
+            throw new IllegalStateException("cache " + Typed.quote(name) + " is not replicated; "
+                + (replicated.isEmpty() ? "no cache is" : "the replicated caches are " + someOf(replicated)));
+        }
+        ReplicationStatus s = status.get();
+        List<String> members = s.members();
+        TextTable table = new TextTable().row("name", name)
+            .row("state", ReplicationStatuses.stateName(s))
+            .row("members", members.size())
+            .row("sent", s.changesSent())
+            .row("received", s.changesReceived())
+            .row("dropped", s.changesDropped())
+            .row("lag p50 ms", millis(s.replicationLagP50Millis()))
+            .row("lag p99 ms", millis(s.replicationLagP99Millis()));
+        for (int i = 0; i < members.size(); i++) {
+            table.row("member", member(members, i));
+        }
+        return table.toString();
+    }
+
+    /** The members on one line, this node (the first) marked; {@code none} for none. */
+    private static String members(List<String> members) {
+        if (members.isEmpty()) {
+            return "none";
+        }
+        List<String> shown = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) {
+            shown.add(member(members, i));
+        }
+        return TextTable.printable(String.join(", ", shown));
+    }
+
+    private static String member(List<String> members, int i) {
+        return members.get(i) + (i == 0 ? " (this node)" : "");
+    }
+
+    /** A lag in milliseconds, with one decimal. */
+    private static String millis(double value) {
+        return String.format(Locale.ROOT, "%.1f", value);
     }
 
     private static String oneCache(Cache cache) {

@@ -36,15 +36,20 @@ class ComponentDescriptionsTest {
         Map<String, String> expected = new TreeMap<>();
         expected.put("io.lapse.jmx.JmxExporter", "class io.lapse.jmx.osgi.JmxExporterComponent; immediate;"
             + " services []; properties {}; references [Cache io.lapse.cache.Cache 0..n dynamic,"
-            + " Server javax.management.MBeanServer 0..n dynamic, reloader io.lapse.jmx.admin.Reloader 1..1 static]");
+            + " Server javax.management.MBeanServer 0..n dynamic, reloader io.lapse.jmx.admin.Reloader 1..1 static,"
+            + " replication io.lapse.jmx.admin.ReplicationStatuses 1..1 static]");
+        expected.put("io.lapse.jmx.admin.ReplicationDirectory", "class io.lapse.jmx.osgi.ReplicationDirectoryComponent;"
+            + " delayed; services [io.lapse.jmx.admin.ReplicationStatuses]; properties {};"
+            + " references [Status io.lapse.cache.replication.ReplicationStatus 0..n dynamic]");
         expected.put("io.lapse.jmx.admin.StoreDirectory", "class io.lapse.jmx.osgi.StoreDirectoryComponent;"
             + " delayed; services [io.lapse.jmx.admin.Reloader]; properties {};"
             + " references [Store io.lapse.cache.CacheStore 0..n dynamic]");
         expected.put("io.lapse.jmx.shell.CacheCommands", "class io.lapse.jmx.osgi.CacheCommandsComponent;"
             + " delayed; services [io.lapse.jmx.shell.CacheCommands];"
-            + " properties {osgi.command.function=[list, get, set, seti, delete, dump, stats, reload, reset, rm],"
-            + " osgi.command.scope=[cache]};"
-            + " references [caches io.lapse.cache.CacheService 1..1 static, reloader io.lapse.jmx.admin.Reloader 1..1 static]");
+            + " properties {osgi.command.function=[list, get, set, seti, delete, dump, stats, reload, reset, rm,"
+            + " cluster], osgi.command.scope=[cache]};"
+            + " references [caches io.lapse.cache.CacheService 1..1 static, reloader io.lapse.jmx.admin.Reloader 1..1 static,"
+            + " replication io.lapse.jmx.admin.ReplicationStatuses 1..1 static]");
         assertEquals(expected, described);
     }
 

@@ -29,13 +29,16 @@ import org.junit.jupiter.api.function.Executable;
 import io.lapse.cache.Cache;
 import io.lapse.cache.CacheService;
 import io.lapse.cache.CacheStats;
+import io.lapse.cache.replication.ReplicationStatus.State;
 import io.lapse.impl.engine.CacheSettings;
 import io.lapse.impl.engine.CacheTable;
 import io.lapse.impl.engine.Clock;
 import io.lapse.impl.engine.Limits;
 import io.lapse.impl.engine.TableListener;
 import io.lapse.impl.engine.TimeSource;
+import io.lapse.jmx.admin.FixedReplicationStatus;
 import io.lapse.jmx.admin.InterceptedCache;
+import io.lapse.jmx.admin.ReplicationDirectory;
 import io.lapse.jmx.admin.StatFigure;
 
 class CacheCommandsTest {
@@ -280,6 +283,57 @@ class CacheCommandsTest {
     }
 
     @Test
+    void clusterPrintsTheMembersAndARowPerReplicatedCache() {
+        ReplicationDirectory replication = new ReplicationDirectory();
+        CacheCommands clustered = new CacheCommands(new Directory(sessions, counters), replication,
+            new PrintStream(printed, true, StandardCharsets.UTF_8));
+        assertEquals("no replicated cache\n", output(() -> clustered.cluster()));
+
+        replication.addStatus(new FixedReplicationStatus(State.JOINING, List.of("10.0.0.1:7400"), 0, 3, 0, 0, 0),
+            Map.of(CacheService.CACHE_NAME, "counters"));
+        replication.addStatus(new FixedReplicationStatus(State.READY, List.of("10.0.0.1:7400", "10.0.0.2:7400"),
+            5, 7, 2, 1.5, 12.25), Map.of(CacheService.CACHE_NAME, "sessions"));
+        assertEquals("members: 10.0.0.1:7400 (this node), 10.0.0.2:7400\n"
+            + "NAME      STATE    MEMBERS  SENT  RECEIVED  DROPPED  LAG P50 MS  LAG P99 MS\n"
+            + "counters  joining  1        0     3         0        0.0         0.0\n"
+            + "sessions  ready    2        5     7         2        1.5         12.3\n",
+            output(() -> clustered.cluster()), "the members of a cache that is caught up, not of one still joining");
+
+        assertEquals("name        sessions\n"
+            + "state       ready\n"
+            + "members     2\n"
+            + "sent        5\n"
+            + "received    7\n"
+            + "dropped     2\n"
+            + "lag p50 ms  1.5\n"
+            + "lag p99 ms  12.3\n"
+            + "member      10.0.0.1:7400 (this node)\n"
+            + "member      10.0.0.2:7400\n", output(() -> clustered.cluster("sessions")));
+        assertEquals("usage: cache:cluster [<cache>]\n", output(() -> clustered.cluster("--help")));
+    }
+
+    @Test
+    void clusterOfACacheNobodyReplicatesOrOfNoCacheIsOneLineNamingIt() {
+        ReplicationDirectory replication = new ReplicationDirectory();
+        CacheCommands clustered = new CacheCommands(new Directory(sessions, counters), replication,
+            new PrintStream(printed, true, StandardCharsets.UTF_8));
+        assertFails("cache:cluster: no cache named 'nope'; the caches are counters, sessions",
+            () -> clustered.cluster("nope"));
+        assertStateFails("cache:cluster: cache 'sessions' is not replicated; no cache is",
+            () -> clustered.cluster("sessions"));
+        replication.addStatus(new FixedReplicationStatus(State.READY, List.of("10.0.0.1:7400"), 0, 0, 0, 0, 0),
+            Map.of(CacheService.CACHE_NAME, "counters"));
+        assertStateFails("cache:cluster: cache 'sessions' is not replicated; the replicated caches are counters",
+            () -> clustered.cluster("sessions"));
+        assertFails("cache:cluster: usage: cache:cluster [<cache>]", () -> clustered.cluster("sessions", "extra"));
+        assertFails("cache:cluster: usage: cache:cluster [<cache>]", () -> clustered.cluster((String) null));
+        assertFails("cache:cluster: no cache named 'a\\nb'; the caches are counters, sessions",
+            () -> clustered.cluster("a\nb"));
+        assertStateFails("cache:cluster: cache 'sessions' is not replicated; no cache is",
+            () -> commands.cluster("sessions"));
+    }
+
+    @Test
     void helpPrintsTheUsage() {
         assertEquals("usage: cache:rm <cache> (--key <regex> | --value <regex> | --prefix <prefix>)\n",
             output(() -> commands.rm("--help")));
@@ -344,6 +398,16 @@ class CacheCommandsTest {
         assertTrue(e.getMessage().startsWith(start) && e.getMessage().contains("'sessions'")
             && e.getMessage().contains(detail), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
+        assertNull(e.getCause());
+        assertEquals(0, e.getStackTrace().length);
+        assertEquals("", printed.toString(StandardCharsets.UTF_8));
+    }
+
+    /** The call fails with exactly this IllegalStateException, on one line with no cause or stack trace, and prints nothing. */
+    private void assertStateFails(String message, Executable call) {
+        printed.reset();
+        IllegalStateException e = assertThrows(IllegalStateException.class, call);
+        assertEquals(message, e.getMessage());
         assertNull(e.getCause());
         assertEquals(0, e.getStackTrace().length);
         assertEquals("", printed.toString(StandardCharsets.UTF_8));
