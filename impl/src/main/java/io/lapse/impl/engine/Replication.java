@@ -39,6 +39,10 @@ import io.lapse.cache.replication.ReplicaOutbox;
  * {@link #offering} is never held while waiting for a slot. Local clears of the table are one at a
  * time ({@link #clearing}).
  *
+ * <p>A change is counted as on its way before the outbox takes it, and the count undone if the
+ * outbox refuses it: a provider may carry it through the log and back to {@link #acknowledge}, on
+ * its own thread, before {@code offer} has returned to the writer.
+ *
  * <h2>Refused changes</h2>
  * A change the outbox refuses (full, or cut off) is not counted as on its way; its key is kept as
  * unsent, and {@link #resend()} offers the key's state again once the provider can take it. A
@@ -156,13 +160,16 @@ public final class Replication implements Replica {
             if (box == null) {
                 return;
             }
+            // counted before the outbox has it: the log may hand it back, to acknowledge(), on
+            // another thread before take() returns here
+            pending.merge(key, 1, Integer::sum);
             if (take(box, change)) {
-                pending.merge(key, 1, Integer::sum);
                 ClearMark m = mark;
                 if (m != null) {
                     m.since.add(key);
                 }
             } else {
+                pending.computeIfPresent(key, (k, c) -> c == 1 ? null : c - 1);
                 unsent.add(key);
             }
         }
@@ -190,10 +197,13 @@ public final class Replication implements Replica {
             ClearMark m;
             synchronized (offering) {
                 ReplicaOutbox box = outbox;
-                boolean offered = box != null && take(box, ReplicaChange.clear());
-                if (offered) {
+                // counted first, as a key's change is (see offer)
+                if (box != null) {
                     clearsPending.incrementAndGet();
-                } else if (box != null) {
+                }
+                boolean offered = box != null && take(box, ReplicaChange.clear());
+                if (box != null && !offered) {
+                    clearsPending.decrementAndGet();
                     clearUnsent = true;
                 }
                 m = new ClearMark(offered);

@@ -369,4 +369,28 @@ class ReplicationTest {
         log.node(0).table.put("other", "v");
         assertEquals(1, log.records.size(), "nothing is offered once disconnected");
     }
+
+    @Test
+    void aChangeTheLogHandsBackBeforeTheOutboxReturnsIsNotLeftOnItsWay() {
+        CacheTable t = new CacheTable("replicated", settings, time, TableListener.NONE);
+        Replication r = t.replicate(Replica.ExpiryEvents.OWNER);
+        // a provider whose log brings a change back while its writer is still in offer (as when
+        // the writer is descheduled right after the outbox took it)
+        r.connect(change -> {
+            Thread reader = new Thread(() -> r.acknowledge(change));
+            reader.start();
+            try {
+                reader.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return true;
+        }, (cache, key) -> true);
+        t.put("k", "own");
+        assertTrue(r.applyRemote(ReplicaChange.put("k", "remote", 0)), "nothing of this node's on its way");
+        assertEquals("remote", t.get("k"));
+        t.clear();
+        assertTrue(r.applyRemote(ReplicaChange.put("k", "after the clear", 0)), "nor a clear");
+        assertEquals("after the clear", t.get("k"));
+    }
 }
