@@ -39,9 +39,10 @@ import io.lapse.cache.replication.ReplicaChange;
  *     once, with its own contents. A joining node's own contents are replaced by the snapshot,
  *     but for the keys it changes meanwhile.</li>
  * <li>{@link MemberBoard}: where members say they are ready, or joining.</li>
- * <li>An {@code ExpiryOwnership}: this member raises the expiry of a key whose partition it owns
+ * <li>{@link ExpiryHandover}: this member raises the expiry of a key whose partition it owns
  *     (and, while a partition has no owner, during a migration, of its keys too: an event twice
- *     rather than none).</li>
+ *     rather than none), and the expiries a member that left may not have raised, for the keys
+ *     whose partitions it takes over.</li>
  * </ul>
  *
  * <h2>Losing its place</h2>
@@ -71,6 +72,7 @@ public final class CacheReplicator implements AutoCloseable {
     private final LogDelivery delivery;
     private final ChangeSender sender;
     private final Joiner joiner;
+    private final ExpiryHandover expiry;
     private final LongAdder rejoins = new LongAdder();
     /** Orders a close against a rejoin's reconnection of the replica. */
     private final Object lifecycle = new Object();
@@ -103,6 +105,7 @@ public final class CacheReplicator implements AutoCloseable {
             });
         this.sender = new ChangeSender(cache, id, log, replica, settings.outboxCapacity());
         this.joiner = new Joiner(hz, cache, id, log, board, delivery, settings.syncTimeout(), () -> closed);
+        this.expiry = new ExpiryHandover(hz, cache, replica, System::currentTimeMillis);
     }
 
     /**
@@ -131,7 +134,7 @@ public final class CacheReplicator implements AutoCloseable {
             board.claim();
             claimed = true;
             subscription = log.addMessageListener(new LogListener(cache, 0, delivery, this::lost));
-            replica.connect(sender, this::raisesExpired);
+            replica.connect(sender, expiry);
         } catch (RuntimeException e) {
             closed = true;
             delivery.close();
@@ -142,6 +145,7 @@ public final class CacheReplicator implements AutoCloseable {
             if (claimed) {
                 quietly("withdrawing from the board", board::withdraw);
             }
+            quietly("stopping the expiry handover", expiry::close);
             sync.shutdownNow();
             throw e;
         }
@@ -175,7 +179,7 @@ public final class CacheReplicator implements AutoCloseable {
         LagHistogram lag = delivery.lag();
         return new ReplicatorFigures(cache, state(), members(), sender.sent(), delivery.received(), sender.dropped(),
             delivery.rejected(), rejoins.sum(), joiner.lastJoinMillis(), lag.percentileMillis(0.5),
-            lag.percentileMillis(0.99), lag.maxMillis());
+            lag.percentileMillis(0.99), lag.maxMillis(), expiry.raisedForGone(), expiry.duplicated());
     }
 
     private int members() {
@@ -194,6 +198,11 @@ public final class CacheReplicator implements AutoCloseable {
     /** @return the ringbuffer sequence of the last message of the log read, -1 for none */
     long position() {
         return delivery.position();
+    }
+
+    /** @return who raises this cache's expiries, and raises those of members that left */
+    ExpiryHandover expiryHandover() {
+        return expiry;
     }
 
     /** @return how many changes were skipped as duplicates */
@@ -228,14 +237,10 @@ public final class CacheReplicator implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         quietly("withdrawing from the board", board::withdraw);
+        quietly("stopping the expiry handover", expiry::close);
     }
 
     // ---------------------------------------------------------------------------- internals
-
-    private boolean raisesExpired(String cacheName, String key) {
-        Member owner = hz.getPartitionService().getPartition(key).getOwner();
-        return owner == null || owner.localMember();
-    }
 
     /** Hazelcast ended the subscription of a generation: joins again, unless that is old news. */
     private void lost(int gen) {
@@ -266,7 +271,7 @@ public final class CacheReplicator implements AutoCloseable {
             }
             replica.disconnect();
             delivery.ackFloor(sender.offered() + 1);
-            replica.connect(sender, this::raisesExpired);
+            replica.connect(sender, expiry);
         }
         joiner.join(next);
     }

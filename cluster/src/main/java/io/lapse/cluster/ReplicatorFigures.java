@@ -18,8 +18,11 @@ package io.lapse.cluster;
  * @param lagP50Millis the median time from a remote change's sending to its receipt here
  * @param lagP99Millis its 99th percentile
  * @param lagMaxMillis its largest
+ * @param expiriesHandedOver expiries raised here because the member that owned their keys left
+ *     the cluster around their deadlines ({@link ExpiryHandover})
+ * @param eventsDuplicated of those, the ones that member may have raised too
  */
 public record ReplicatorFigures(String cache, ReplicatorState state, int members, long changesSent,
     long changesReceived, long changesDropped, long rejected, long rejoins, long lastJoinMillis,
-    double lagP50Millis, double lagP99Millis, double lagMaxMillis) {
+    double lagP50Millis, double lagP99Millis, double lagMaxMillis, long expiriesHandedOver, long eventsDuplicated) {
 }

@@ -78,6 +78,11 @@ final class ReplicatorStatus implements ReplicationStatus {
     }
 
     @Override
+    public long eventsDuplicated() {
+        return replicator.figures().eventsDuplicated();
+    }
+
+    @Override
     public String toString() {
         return "replication of cache '" + replicator.cacheName() + "'";
     }

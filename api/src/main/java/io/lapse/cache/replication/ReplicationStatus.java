@@ -10,7 +10,7 @@ import org.osgi.annotation.versioning.ConsumerType;
  * {@value io.lapse.cache.CacheService#CACHE_NAME} of the cache, for as long as it replicates it;
  * read by the management bundle for the cache's MBean ({@code ClusterMembers},
  * {@code ReplicationLagP99Millis}, {@code ChangesSent}, {@code ChangesReceived},
- * {@code ChangesDropped}) and the shell's {@code cache:cluster}.
+ * {@code ChangesDropped}, {@code EventsDuplicated}) and the shell's {@code cache:cluster}.
  *
  * <p>Implementations are safe for use by any number of threads, answer from what they already
  * hold (no network call), and never throw. Counts start at zero when the provider starts
@@ -58,4 +58,11 @@ public interface ReplicationStatus {
 
     /** @return the 99th percentile of the same, in milliseconds; 0 before any */
     double replicationLagP99Millis();
+
+    /**
+     * @return how many {@code cache/expired} events this node raised for keys whose owner left
+     *     the cluster around their deadlines and may have raised them too: the events that may
+     *     have come twice (never more), counted here rather than lost
+     */
+    long eventsDuplicated();
 }
