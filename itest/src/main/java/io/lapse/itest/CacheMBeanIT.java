@@ -76,7 +76,8 @@ class CacheMBeanIT {
 
     /** The replication attributes of a cache that is not replicated. */
     private static final Map<String, Object> NOT_REPLICATED = Map.of("ClusterMembers", 0, "ReplicationLagP99Millis",
-        0.0, "ChangesSent", 0L, "ChangesReceived", 0L, "ChangesDropped", 0L, "ReplicationState", "none");
+        0.0, "ChangesSent", 0L, "ChangesReceived", 0L, "ChangesDropped", 0L, "ReplicationState", "none",
+        "EventsDuplicated", 0L);
     private static RemoteJmx jmx;
 
     private MBeanServerConnection server;
@@ -114,7 +115,7 @@ class CacheMBeanIT {
             "CacheRemovals", "CacheEvictions", "CacheExpirations", "Size", "Slots", "MaxSlotItems", "MinSlotItems",
             "EventsPosted", "EventsDropped", "ExpiryLagP50Millis", "ExpiryLagP99Millis", "ExpiryLagMaxMillis",
             "MaxEntries", "MaxBytes", "WeightedBytes", "ClusterMembers", "ReplicationLagP99Millis", "ChangesSent",
-            "ChangesReceived", "ChangesDropped", "ReplicationState"),
+            "ChangesReceived", "ChangesDropped", "ReplicationState", "EventsDuplicated"),
             Arrays.stream(info.getAttributes()).map(MBeanAttributeInfo::getName).collect(Collectors.toSet()));
         for (MBeanAttributeInfo a : info.getAttributes()) {
             assertTrue(a.isReadable() && !a.isWritable(), a.getName() + " is read-only");
@@ -196,10 +197,11 @@ class CacheMBeanIT {
         properties.put(CacheService.CACHE_NAME, "ops");
         ServiceRegistration<ReplicationStatus> registration = context.registerService(ReplicationStatus.class,
             new FixedReplicationStatus(ReplicationStatus.State.READY, List.of("127.0.0.1:7401", "127.0.0.1:7402"),
-                11, 13, 1, 0.5, 4.75), properties);
+                11, 13, 1, 0.5, 4.75, 3), properties);
         try {
             Map<String, Object> replicated = Map.of("ClusterMembers", 2, "ReplicationLagP99Millis", 4.75,
-                "ChangesSent", 11L, "ChangesReceived", 13L, "ChangesDropped", 1L, "ReplicationState", "ready");
+                "ChangesSent", 11L, "ChangesReceived", 13L, "ChangesDropped", 1L, "ReplicationState", "ready",
+                "EventsDuplicated", 3L);
             Await.answer("ops's replication attributes from the registered status", Await.TIMEOUT,
                 this::replicationAttributes, replicated::equals);
             assertEquals("ready", attribute("ReplicationState"), "one attribute read alone too");

@@ -18,9 +18,16 @@ final class FixedReplicationStatus implements ReplicationStatus {
     private final long dropped;
     private final double lagP50;
     private final double lagP99;
+    private final long duplicated;
 
     FixedReplicationStatus(State state, List<String> members, long sent, long received, long dropped, double lagP50,
         double lagP99) {
+        this(state, members, sent, received, dropped, lagP50, lagP99, 0);
+    }
+
+    FixedReplicationStatus(State state, List<String> members, long sent, long received, long dropped, double lagP50,
+        double lagP99, long duplicated) {
+        this.duplicated = duplicated;
         this.state = state;
         this.members = List.copyOf(members);
         this.sent = sent;
@@ -63,5 +70,10 @@ final class FixedReplicationStatus implements ReplicationStatus {
     @Override
     public double replicationLagP99Millis() {
         return lagP99;
+    }
+
+    @Override
+    public long eventsDuplicated() {
+        return duplicated;
     }
 }

@@ -23,7 +23,8 @@ import io.lapse.jmx.admin.StatFigure;
  * Reading one attribute takes a fresh snapshot.
  *
  * <p>The replication attributes ({@code ClusterMembers}, {@code ReplicationLagP99Millis},
- * {@code ChangesSent}, {@code ChangesReceived}, {@code ChangesDropped}, {@code ReplicationState})
+ * {@code ChangesSent}, {@code ChangesReceived}, {@code ChangesDropped}, {@code ReplicationState},
+ * {@code EventsDuplicated})
  * are read from the {@link io.lapse.cache.replication.ReplicationStatus} a replication provider
  * (the {@code io.lapse.cluster} bundle) registers for the cache, at each read and without a
  * snapshot of the statistics. A cache that is not replicated reads 0, and {@code none} for its
@@ -140,6 +141,15 @@ public interface CacheMXBean {
     @Description("none when the cache is not replicated; else joining (filling from another node before it reads"
         + " the cluster's log), ready (caught up) or closed (no longer replicated)")
     String getReplicationState();
+
+    /**
+     * @return how many expiry events this node raised for keys whose owner left the cluster around
+     *     their deadlines and may have raised them too; 0 when not replicated
+     */
+    @Description("Expiry events this node raised for keys whose owner left the cluster around their deadlines, and"
+        + " which that owner may have raised as well: each such event may have come twice, never more. 0 when the"
+        + " cache is not replicated")
+    long getEventsDuplicated();
 
     /**
      * Reads a live value, as htable's {@code htable.get}; {@code initval} is not consulted.

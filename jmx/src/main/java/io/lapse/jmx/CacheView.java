@@ -246,6 +246,11 @@ final class CacheView implements CacheMXBean, BatchedReads {
     }
 
     @Override
+    public long getEventsDuplicated() {
+        return replicated("EventsDuplicated", ReplicationStatus::eventsDuplicated, 0L);
+    }
+
+    @Override
     public String getReplicationState() {
         return replicated("ReplicationState", ReplicationStatuses::stateName, ReplicationStatuses.NOT_REPLICATED);
     }

@@ -45,7 +45,7 @@ class StatFiguresTest {
 
     /** The cache MBean's attributes read from a replication provider's status, not from the statistics. */
     static final List<String> REPLICATION = List.of("ClusterMembers", "ReplicationLagP99Millis", "ChangesSent",
-        "ChangesReceived", "ChangesDropped", "ReplicationState");
+        "ChangesReceived", "ChangesDropped", "ReplicationState", "EventsDuplicated");
 
     /** A snapshot whose every figure differs from every other, so a figure read for another shows. */
     private static final CacheStats DISTINCT = CacheStats.builder().statisticsEnabled(true).hits(3).misses(1)

@@ -17,6 +17,7 @@ public class FixedReplicationStatus implements ReplicationStatus {
     private final long dropped;
     private final double lagP50;
     private final double lagP99;
+    private final long duplicated;
 
     /**
      * A status with these figures.
@@ -31,6 +32,13 @@ public class FixedReplicationStatus implements ReplicationStatus {
      */
     public FixedReplicationStatus(State state, List<String> members, long sent, long received, long dropped,
         double lagP50, double lagP99) {
+        this(state, members, sent, received, dropped, lagP50, lagP99, 0);
+    }
+
+    /** The same, with {@code eventsDuplicated} as given. */
+    public FixedReplicationStatus(State state, List<String> members, long sent, long received, long dropped,
+        double lagP50, double lagP99, long duplicated) {
+        this.duplicated = duplicated;
         this.state = state;
         this.members = List.copyOf(members);
         this.sent = sent;
@@ -73,5 +81,10 @@ public class FixedReplicationStatus implements ReplicationStatus {
     @Override
     public double replicationLagP99Millis() {
         return lagP99;
+    }
+
+    @Override
+    public long eventsDuplicated() {
+        return duplicated;
     }
 }
