@@ -106,9 +106,9 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        UUID self = hz.getCluster().getLocalMember().getUuid();
-        beat.scheduleWithFixedDelay(() -> alive.setAsync(self, wallClock.getAsLong()), 0, BEAT_MILLIS,
-            TimeUnit.MILLISECONDS);
+        // the member's id read at each beat: a member merged into a healed cluster has a new one
+        beat.scheduleWithFixedDelay(() -> alive.setAsync(hz.getCluster().getLocalMember().getUuid(),
+            wallClock.getAsLong()), 0, BEAT_MILLIS, TimeUnit.MILLISECONDS);
         this.listener = hz.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -78,7 +79,8 @@ final class LogDelivery {
     private final String cache;
     private final Replica replica;
     private final UUID self;
-    private final UUID localMember;
+    /** This node's Hazelcast member, read at each use: a member merged into a healed cluster has a new one. */
+    private final Supplier<UUID> localMember;
     private final Requests requests;
     private final LagHistogram lag = new LagHistogram();
     private final LongAdder received = new LongAdder();
@@ -107,7 +109,7 @@ final class LogDelivery {
      * @param localMember this node's Hazelcast member
      * @param requests what a live node does with requests that name it
      */
-    LogDelivery(String cache, Replica replica, UUID self, UUID localMember, Requests requests) {
+    LogDelivery(String cache, Replica replica, UUID self, Supplier<UUID> localMember, Requests requests) {
         this.cache = cache;
         this.replica = Objects.requireNonNull(replica);
         this.self = Objects.requireNonNull(self);
@@ -153,7 +155,7 @@ final class LogDelivery {
             }
             return;
         }
-        if (!r.responderMember().equals(localMember) || !remember(r.request())) {
+        if (!r.responderMember().equals(localMember.get()) || !remember(r.request())) {
             return;
         }
         if (phase == Phase.LIVE) {
@@ -161,7 +163,7 @@ final class LogDelivery {
             replica.snapshot(snapshot::add);
             requests.serve(r, snapshot, Map.copyOf(marks));
         } else {
-            requests.refuse(r, "member " + localMember + " is joining cache '" + cache + "' itself");
+            requests.refuse(r, "member " + localMember.get() + " is joining cache '" + cache + "' itself");
         }
     }
 

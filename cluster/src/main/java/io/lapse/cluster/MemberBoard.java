@@ -40,7 +40,7 @@ final class MemberBoard {
     private final HazelcastInstance hz;
     private final String cache;
     private final IMap<String, String> map;
-    private final String self;
+    private final HazelcastInstance member;
     private final UUID replicator;
 
     /**
@@ -54,7 +54,7 @@ final class MemberBoard {
         this.hz = hz;
         this.cache = cache;
         this.map = hz.getMap(HazelcastConfigs.MEMBERS_MAP_PREFIX + cache);
-        this.self = hz.getCluster().getLocalMember().getUuid().toString();
+        this.member = hz;
         this.replicator = replicator;
     }
 
@@ -64,9 +64,9 @@ final class MemberBoard {
      * @throws IllegalStateException if another replicator of this member replicates the cache
      */
     void claim() {
-        String other = map.putIfAbsent(self, joining(null));
+        String other = map.putIfAbsent(self(), joining(null));
         if (other != null && !other.contains(" " + replicator)) {
-            throw new IllegalStateException("cache '" + cache + "' is replicated through member " + self
+            throw new IllegalStateException("cache '" + cache + "' is replicated through member " + self()
                 + " already (" + other + ")");
         }
     }
@@ -78,7 +78,7 @@ final class MemberBoard {
      * @throws ReplicationException if Hazelcast does not answer in time
      */
     void announceReady(int generation) {
-        wait(map.setAsync(self, "READY " + replicator + " " + generation));
+        wait(map.setAsync(self(), "READY " + replicator + " " + generation));
     }
 
     /**
@@ -88,12 +88,12 @@ final class MemberBoard {
      * @throws ReplicationException if Hazelcast does not answer in time
      */
     void announceJoining(UUID request) {
-        wait(map.setAsync(self, joining(request)));
+        wait(map.setAsync(self(), joining(request)));
     }
 
     /** Removes this member's entry, as its replicator closes. */
     void withdraw() {
-        wait(map.deleteAsync(self));
+        wait(map.deleteAsync(self()));
     }
 
     /**
@@ -136,7 +136,7 @@ final class MemberBoard {
         for (Member m : members) {
             String id = m.getUuid().toString();
             present.add(id);
-            if (!id.equals(self) && standing(wait(map.getAsync(id))) == Standing.READY) {
+            if (!id.equals(self()) && standing(wait(map.getAsync(id))) == Standing.READY) {
                 ready.add(m);
             }
         }
@@ -204,5 +204,13 @@ final class MemberBoard {
             throw new ReplicationException("cache '" + cache + "': Hazelcast did not answer in " + WAIT_MILLIS
                 + " ms", e);
         }
+    }
+
+    /**
+     * This member's entry: read at each use, for a member that merges into a healed cluster comes
+     * back with a new identity.
+     */
+    private String self() {
+        return member.getCluster().getLocalMember().getUuid().toString();
     }
 }
