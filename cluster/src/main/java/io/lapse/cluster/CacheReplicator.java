@@ -2,10 +2,13 @@ package io.lapse.cluster;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -13,11 +16,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.topic.ITopic;
 
 import io.lapse.cache.replication.Replica;
 import io.lapse.cache.replication.ReplicaChange;
+import io.lapse.cache.replication.ReplicaOutbox;
 
 /**
  * Replicates one cache through one Hazelcast member: carries the changes its {@link Replica}
@@ -73,7 +80,15 @@ public final class CacheReplicator implements AutoCloseable {
     private final ChangeSender sender;
     private final Joiner joiner;
     private final ExpiryHandover expiry;
+    private final SplitChanges split = new SplitChanges();
+    /** Offers to the sender, noting what this member changes while it sees fewer members. */
+    private final ReplicaOutbox outbox;
+    private final UUID membership;
+    private final UUID lifecycleListener;
+    /** What a merge into a healed cluster puts back once the member has joined; sync thread only. */
+    private List<ReplicaChange> mergeBack = List.of();
     private final LongAdder rejoins = new LongAdder();
+    private final LongAdder mergesPutBack = new LongAdder();
     /** Orders a close against a rejoin's reconnection of the replica. */
     private final Object lifecycle = new Object();
     private volatile UUID subscription;
@@ -91,7 +106,7 @@ public final class CacheReplicator implements AutoCloseable {
         });
         this.board = new MemberBoard(hz, cache, id);
         this.snapshots = new SnapshotSender(hz, cache, board, () -> closed);
-        this.delivery = new LogDelivery(cache, replica, id, hz.getCluster().getLocalMember().getUuid(),
+        this.delivery = new LogDelivery(cache, replica, id, () -> hz.getCluster().getLocalMember().getUuid(),
             new LogDelivery.Requests() {
                 @Override
                 public void serve(LogMessage.SyncRequest r, List<ReplicaChange> snapshot, Map<UUID, Long> marks) {
@@ -106,6 +121,29 @@ public final class CacheReplicator implements AutoCloseable {
         this.sender = new ChangeSender(cache, id, log, replica, settings.outboxCapacity());
         this.joiner = new Joiner(hz, cache, id, log, board, delivery, settings.syncTimeout(), () -> closed);
         this.expiry = new ExpiryHandover(hz, cache, replica, System::currentTimeMillis);
+        this.outbox = change -> {
+            split.note(change);
+            return sender.offer(change);
+        };
+        split.members(hz.getCluster().getMembers().size());
+        this.membership = hz.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent event) {
+                split.members(event.getMembers().size());
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                split.members(event.getMembers().size());
+            }
+        });
+        this.lifecycleListener = hz.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleEvent.LifecycleState.MERGING) {
+                submit(this::captureForMerge);
+            } else if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                submit(this::mergeBack);
+            }
+        });
     }
 
     /**
@@ -134,7 +172,7 @@ public final class CacheReplicator implements AutoCloseable {
             board.claim();
             claimed = true;
             subscription = log.addMessageListener(new LogListener(cache, 0, delivery, this::lost));
-            replica.connect(sender, expiry);
+            replica.connect(outbox, expiry);
         } catch (RuntimeException e) {
             closed = true;
             delivery.close();
@@ -146,6 +184,8 @@ public final class CacheReplicator implements AutoCloseable {
                 quietly("withdrawing from the board", board::withdraw);
             }
             quietly("stopping the expiry handover", expiry::close);
+            quietly("removing the membership listener", () -> hz.getCluster().removeMembershipListener(membership));
+            quietly("removing the lifecycle listener", () -> hz.getLifecycleService().removeLifecycleListener(lifecycleListener));
             sync.shutdownNow();
             throw e;
         }
@@ -205,6 +245,11 @@ public final class CacheReplicator implements AutoCloseable {
         return expiry;
     }
 
+    /** @return how many changes merges into a healed cluster put back into the log */
+    long mergedBack() {
+        return mergesPutBack.sum();
+    }
+
     /** @return how many changes were skipped as duplicates */
     long duplicates() {
         return delivery.duplicates();
@@ -238,9 +283,80 @@ public final class CacheReplicator implements AutoCloseable {
         }
         quietly("withdrawing from the board", board::withdraw);
         quietly("stopping the expiry handover", expiry::close);
+        quietly("removing the membership listener", () -> hz.getCluster().removeMembershipListener(membership));
+        quietly("removing the lifecycle listener", () -> hz.getLifecycleService().removeLifecycleListener(lifecycleListener));
     }
 
     // ---------------------------------------------------------------------------- internals
+
+    /**
+     * As a healed split merges this member into the larger side: notes the state of what it changed
+     * on its own side, before the larger side's contents replace it (sync thread).
+     */
+    private void captureForMerge() {
+        Set<String> keys = split.takeForMerge();
+        List<ReplicaChange> live = new ArrayList<>();
+        replica.snapshot(live::add);
+        mergeBack = SplitChanges.restoring(keys, live);
+    }
+
+    /**
+     * Once merged: joins the larger side's log from a snapshot, then puts this side's changes back
+     * into it, under a sender id of their own, so that every member, this one included, applies
+     * them after the larger side's (sync thread).
+     */
+    private void mergeBack() {
+        List<ReplicaChange> changes = mergeBack;
+        mergeBack = List.of();
+        LOG.log(Level.WARNING, "cache '" + cache + "': this member merged into a healed cluster; it joins again and "
+            + "puts back " + changes.size() + " changes made on its side of the split");
+        rejoin(delivery.generation());
+        if (closed) {
+            return;
+        }
+        UUID merger = UUID.randomUUID();
+        long seq = 0;
+        for (int from = 0; from < changes.size(); from += ChangeSender.BATCH) {
+            List<byte[]> batch = new ArrayList<>();
+            for (ReplicaChange c : changes.subList(from, Math.min(changes.size(), from + ChangeSender.BATCH))) {
+                batch.add(ChangeCodec.encode(new LogMessage.Change(merger, ++seq, WallClock.epochMicros(), c)));
+            }
+            if (!publishUntilClosed(batch)) {
+                return;
+            }
+            mergesPutBack.add(batch.size());
+        }
+    }
+
+    /**
+     * Publishes a batch, again after a pause that doubles up to a second while it fails, until
+     * it goes or the replicator closes (sync thread).
+     *
+     * @return whether it went
+     */
+    private boolean publishUntilClosed(List<byte[]> batch) {
+        for (long pause = 5;; pause = Math.min(2 * pause, 1_000)) {
+            try {
+                log.publishAll(batch);
+                return true;
+            } catch (ExecutionException | RuntimeException e) {
+                LOG.log(Level.INFO, "cache '" + cache + "': putting back changes of this side of the split failed; "
+                    + "trying again: " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            if (closed) {
+                return false;
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
 
     /** Hazelcast ended the subscription of a generation: joins again, unless that is old news. */
     private void lost(int gen) {
@@ -271,7 +387,7 @@ public final class CacheReplicator implements AutoCloseable {
             }
             replica.disconnect();
             delivery.ackFloor(sender.offered() + 1);
-            replica.connect(sender, expiry);
+            replica.connect(outbox, expiry);
         }
         joiner.join(next);
     }
