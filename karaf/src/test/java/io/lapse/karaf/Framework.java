@@ -3,6 +3,7 @@ package io.lapse.karaf;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,19 @@ final class Framework {
             bundles.put((Long) row.get("Identifier"), (String) row.get("SymbolicName"));
         }
         return bundles;
+    }
+
+    /**
+     * @return the state ({@code ACTIVE}, {@code RESOLVED}...) of every installed bundle of this
+     *     symbolic name, in the order of their ids: empty if there is none
+     */
+    List<String> statesOf(String symbolicName) throws Exception {
+        ObjectName state = one("osgi.core:type=bundleState,*");
+        TabularData table = (TabularData) jmx.server().invoke(state, "listBundles",
+            new Object[] {new String[] {"Identifier", "SymbolicName", "State"}}, new String[] {String[].class.getName()});
+        return rows(table.values()).stream().filter(row -> symbolicName.equals(row.get("SymbolicName")))
+            .sorted(Comparator.comparing(row -> (Long) row.get("Identifier")))
+            .map(row -> (String) row.get("State")).collect(Collectors.toList());
     }
 
     /** @return the ids of the installed bundles whose symbolic name starts with {@code prefix} */

@@ -1,12 +1,14 @@
 package io.lapse.karaf;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * An unpacked Apache Karaf, configured for a test before its first start:
@@ -14,7 +16,8 @@ import java.util.List;
  * <li>users: {@value #ADMIN} (Karaf's {@code admingroup}: admin, manager, viewer, ssh...), which
  * the distribution ships commented out, and {@value #VIEWER} with the roles viewer and ssh only;</li>
  * <li>the JMX connector (RMI registry and server) and the SSH shell on free ports of the loopback
- * address, so that nothing else on the machine collides with it or reaches it;</li>
+ * address ({@link FreePorts}), so that nothing else on the machine, another Karaf of the same test
+ * included, collides with it or reaches it;</li>
  * <li>Maven resolution ({@code mvn:} URLs) from Karaf's own {@code system/} folder, then the
  * folder the build staged our bundles and features file in ({@code karaf-repo}; Karaf reads these
  * "default repositories" first, so a Lapse installed in the local repository by an earlier
@@ -43,6 +46,37 @@ final class KarafHome {
     }
 
     /**
+     * Copies an unpacked distribution, file by file with its permissions (the scripts in
+     * {@code bin/} stay executable), so that several Karafs run side by side from one download.
+     *
+     * @param from the unpacked distribution, never started
+     * @param to where the copy goes: a folder that does not exist yet
+     * @return {@code to}
+     * @throws IOException if a file cannot be copied, or {@code to} exists
+     */
+    static Path copyDistribution(Path from, Path to) throws IOException {
+        if (!Files.isExecutable(from.resolve("bin/karaf"))) {
+            throw new AssertionError("no Karaf distribution at " + from + ": run 'mvn verify', which unpacks it");
+        }
+        if (Files.exists(to)) {
+            throw new IOException("cannot copy Karaf to " + to + ": it exists (the build removes it before a run)");
+        }
+        List<Path> all;
+        try (Stream<Path> walk = Files.walk(from)) {
+            all = walk.collect(Collectors.toList());
+        }
+        for (Path source : all) {
+            Path target = to.resolve(from.relativize(source).toString());
+            if (Files.isDirectory(source)) {
+                Files.createDirectories(target);
+            } else {
+                Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        return to;
+    }
+
+    /**
      * Configures the Karaf at {@code home}.
      *
      * @param home the unpacked distribution, never started
@@ -59,7 +93,7 @@ final class KarafHome {
             throw new AssertionError("Karaf at " + home + " has run before (data/cache exists): run 'mvn verify',"
                 + " which unpacks a fresh one");
         }
-        int[] ports = freePorts(3);
+        int[] ports = FreePorts.take(3);
         KarafHome karaf = new KarafHome(home, ports[0], ports[2]);
 
         new CfgFile(karaf.etc("users.properties")).append(
@@ -84,6 +118,51 @@ final class KarafHome {
         return karaf;
     }
 
+    /**
+     * Adds JVM options for Karaf, as a user does: {@code EXTRA_JAVA_OPTS} in {@code bin/setenv},
+     * which {@code bin/karaf} reads (and {@code bin/client}, harmlessly). Call it before the start.
+     *
+     * @param options the options, none holding a quote or a space
+     * @throws IOException if {@code bin/setenv} cannot be written
+     */
+    void addJavaOptions(String... options) throws IOException {
+        for (String option : options) {
+            if (option.isEmpty() || option.contains(" ") || option.contains("\"") || option.contains("'")) {
+                throw new IllegalArgumentException("not one JVM option without quotes: '" + option + "'");
+            }
+        }
+        // after a line break of its own, should the file not end with one
+        String line = "\nexport EXTRA_JAVA_OPTS=\"${EXTRA_JAVA_OPTS} " + String.join(" ", options) + "\"\n";
+        Files.writeString(home.resolve("bin/setenv"), line, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    }
+
+    /**
+     * Adds packages to the ones every bundle's class loader takes from the JVM's
+     * ({@code org.osgi.framework.bootdelegation} in {@code etc/config.properties}), as a user
+     * does for a bundle that looks JDK classes up by name without importing their package. Call
+     * it before the start.
+     *
+     * @param packages the packages, each a name or a {@code name.*} pattern
+     * @throws IOException if the file cannot be read or written
+     * @throws IllegalStateException if the file has no {@code bootdelegation} entry as Karaf 4.4 writes it
+     */
+    void addBootDelegation(String... packages) throws IOException {
+        Path file = etc("config.properties");
+        String entry = "org.osgi.framework.bootdelegation = \\\n";
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        int at = text.indexOf(entry);
+        if (at < 0) {
+            throw new IllegalStateException(file + " has no line 'org.osgi.framework.bootdelegation = \\' to add "
+                + String.join(", ", packages) + " to");
+        }
+        StringBuilder added = new StringBuilder();
+        for (String p : packages) {
+            added.append("    ").append(p).append(", \\\n");
+        }
+        int end = at + entry.length();
+        Files.writeString(file, text.substring(0, end) + added + text.substring(end), StandardCharsets.UTF_8);
+    }
+
     Path home() {
         return home;
     }
@@ -104,23 +183,5 @@ final class KarafHome {
     /** @return the JMX service URL of this Karaf, as the README gives it but for the port */
     String jmxUrl() {
         return "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + rmiRegistryPort + "/karaf-root";
-    }
-
-    /** Ports free now on loopback, all different; Karaf binds them a few seconds later. */
-    private static int[] freePorts(int count) throws IOException {
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                held.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket socket : held) {
-                socket.close();
-            }
-        }
     }
 }

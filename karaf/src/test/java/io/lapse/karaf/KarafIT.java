@@ -17,8 +17,6 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -86,10 +84,9 @@ class KarafIT {
 
     @BeforeAll
     static void startKarafAndInstallLapse() throws Exception {
-        Path home = Paths.get(property("lapse.karaf.home")).toAbsolutePath();
-        Path repo = Paths.get(property("lapse.karaf.repo")).toAbsolutePath();
-        stage(Paths.get(property("lapse.features.file")), repo, property("lapse.features.url"));
-        karaf = KarafHome.prepare(home, repo, Paths.get(property("lapse.maven.repo")).toAbsolutePath());
+        Path home = BuildOutput.path("lapse.karaf.home");
+        BuildOutput.stageFeatures();
+        karaf = BuildOutput.prepare(home);
         process = KarafProcess.start(karaf, home.resolveSibling("karaf-console.log"));
         try {
             process.assertIsKaraf(home.resolve("karaf.pid"));
@@ -442,7 +439,7 @@ class KarafIT {
 
     /** The lines of the fenced block after {@link #README_MARKER} in the README. */
     private static List<String> readmeKarafSession() throws IOException {
-        List<String> lines = Files.readAllLines(Paths.get(property("lapse.root"), "README.md"), StandardCharsets.UTF_8);
+        List<String> lines = Files.readAllLines(BuildOutput.path("lapse.root").resolve("README.md"), StandardCharsets.UTF_8);
         int marker = lines.indexOf(README_MARKER);
         assertTrue(marker >= 0, "README.md has no line " + README_MARKER);
         assertTrue(lines.get(marker + 1).startsWith("```"), "a fenced block follows the marker");
@@ -450,31 +447,8 @@ class KarafIT {
         for (int i = marker + 2; !lines.get(i).startsWith("```"); i++) {
             session.add(lines.get(i));
         }
-        assertEquals("feature:repo-add " + property("lapse.features.url"), session.get(0),
+        assertEquals("feature:repo-add " + BuildOutput.featuresUrl(), session.get(0),
             "the README adds the features repository this build makes");
         return session;
-    }
-
-    /**
-     * Puts the built features file where a {@code mvn:} URL finds it in a Maven repository folder:
-     * {@code mvn:g/a/v/xml/features} is {@code g-as-path/a/v/a-v-features.xml}.
-     */
-    private static void stage(Path file, Path repo, String url) throws IOException {
-        String[] parts = url.substring("mvn:".length()).split("/");
-        if (!url.startsWith("mvn:") || parts.length != 5) {
-            throw new IllegalArgumentException("not a mvn:group/artifact/version/type/classifier URL: " + url);
-        }
-        Path target = repo.resolve(parts[0].replace('.', '/')).resolve(parts[1]).resolve(parts[2])
-            .resolve(parts[1] + "-" + parts[2] + "-" + parts[4] + "." + parts[3]);
-        Files.createDirectories(target.getParent());
-        Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static String property(String name) {
-        String value = System.getProperty(name);
-        if (value == null) {
-            throw new AssertionError("system property " + name + " is not set: run the test with 'mvn verify'");
-        }
-        return value;
     }
 }
