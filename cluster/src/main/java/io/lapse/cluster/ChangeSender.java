@@ -176,16 +176,25 @@ final class ChangeSender implements ReplicaOutbox {
             }
             if (closing && System.nanoTime() >= flushDeadline) {
                 LOG.log(Level.WARNING, "cache '" + cache + "': closing with " + (changes.size() + queue.size())
-                    + " changes unpublished: " + failure);
+                    + " changes unpublished: " + brief(failure));
                 return;
             }
             if (attempt == 1) {
                 LOG.log(Level.INFO, "cache '" + cache + "': publishing " + changes.size()
-                    + " changes failed; trying again: " + failure);
+                    + " changes failed; trying again: " + brief(failure));
             }
             pause(pause);
             pause = Math.min(2 * pause, MAX_PAUSE_MILLIS);
         }
+    }
+
+    /**
+     * A failure in one line of reasonable length: Hazelcast's overload message lists every item of
+     * the batch, several kilobytes of byte arrays.
+     */
+    static String brief(Exception failure) {
+        String text = failure.toString();
+        return text.length() <= 200 ? text : text.substring(0, 200) + "... (" + text.length() + " characters)";
     }
 
     /** Pauses between attempts; an interrupt (from close) cuts it short. */
