@@ -16,7 +16,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import io.lapse.impl.engine.SweepBenchmark;
 
 /**
- * Sections A and B, and section F's throughput, run through JMH's API: each benchmark in forked
+ * Sections A and B, section F's throughput and section G's reads, run through JMH's API: each benchmark in forked
  * JVMs, the scores kept by name for the report.
  */
 final class JmhSections {
@@ -76,6 +76,20 @@ final class JmhSections {
         String single = CapacityBenchmark.class.getName() + "\\.(get|put)$";
         for (int threads : new int[] {1, 2}) {
             collect(new Runner(options(single).threads(threads).build()).run(), scores);
+        }
+        return scores;
+    }
+
+    /**
+     * Section G's read path: get at 1 and 2 threads, Lapse replicated beside Lapse unreplicated.
+     *
+     * @return ops/s keyed {@code "get|<threads>|<subject>"}
+     */
+    Map<String, Score> replicatedReads() throws RunnerException {
+        Map<String, Score> scores = new LinkedHashMap<>();
+        for (int threads : new int[] {1, 2}) {
+            collect(new Runner(options(ReplicatedReadBenchmark.class.getName() + "\\.get$").threads(threads).build())
+                .run(), scores);
         }
         return scores;
     }

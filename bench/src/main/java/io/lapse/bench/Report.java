@@ -5,11 +5,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.lapse.cluster.HazelcastConfigs;
 import io.lapse.impl.engine.MemoryFootprint;
 
 /**
  * The benchmark report, {@code docs/benchmarks.md}: how and where it was measured, each target
- * of the design with the figure that decides it, and the six sections, every figure beside its
+ * of the design with the figure that decides it, and the seven sections, every figure beside its
  * ratio to ConcurrentHashMap and Caffeine of the same run. A section that was not run is left
  * out.
  */
@@ -26,6 +27,8 @@ final class Report {
     private static final String[] CAPPED_NAMES = {"Lapse, max_entries", "Caffeine maximumSize",
         "Caffeine maximumSize + expireAfterWrite", "Lapse, no limit"};
     private static final long[] SWEEP_SIZES = {10_000, 100_000, 1_000_000, 4_000_000};
+    /** The replication issue's bound on the lag's 99th percentile at {@link ReplicationLag#RATE} changes/s. */
+    private static final double REPLICATION_P99_TARGET_MILLIS = 10;
 
     private final String command;
     private final boolean smoke;
@@ -42,6 +45,9 @@ final class Report {
     List<HitRatio.Figure> hitRatios;
     List<MemoryFootprint.Figure> limitedMemory;
     int limitedMemoryEntries;
+    List<ReplicationFigures> replication;
+    String replicationScale;
+    Map<String, JmhSections.Score> replicatedReads;
     double minutes;
 
     Report(String command, boolean smoke, String machine, String date) {
@@ -77,6 +83,9 @@ final class Report {
         }
         if (capacity != null) {
             renderCapacity(md);
+        }
+        if (replication != null) {
+            renderReplication(md);
         }
         return md.toString();
     }
@@ -179,12 +188,46 @@ final class Report {
                 }
             }
         }
+        if (replication != null) {
+            for (ReplicationFigures f : replication) {
+                if (f.model == ReplicationModel.LOG && f.offeredPerSecond == ReplicationLag.RATE) {
+                    row(t, "replication lag p99 ≤ " + fmt(REPLICATION_P99_TARGET_MILLIS, 0) + " ms at "
+                        + String.format(Locale.ROOT, "%,d", ReplicationLag.RATE) + " changes/s on loopback: " + f.nodes
+                        + " nodes, writers on " + f.writersTitle(), "p99 " + fmt(f.lagP99Millis, 2) + " ms (p50 "
+                        + fmt(f.lagP50Millis, 2) + ", max " + fmt(f.lagMaxMillis, 1) + ")",
+                        f.lagP99Millis <= REPLICATION_P99_TARGET_MILLIS);
+                }
+            }
+        }
+        if (replicatedReads != null) {
+            for (int threads : new int[] {1, 2}) {
+                JmhSections.Score plain = replicatedReads.get("get|" + threads + "|LAPSE");
+                JmhSections.Score replicated = replicatedReads.get("get|" + threads + "|LAPSE_REPLICATED");
+                String target = "get on a replicated cache within noise of the same unreplicated, " + threads
+                    + " thread" + (threads > 1 ? "s" : "");
+                String measured = fmt(replicated.value / plain.value, 2) + "×";
+                if (Double.isFinite(plain.error) && Double.isFinite(replicated.error)) {
+                    boolean overlap = overlap(plain, replicated);
+                    row(t, target, measured + ", error bars " + (overlap ? "overlap" : "apart"), overlap);
+                } else {
+                    row(t, target, measured + ", no error bars (too few samples)", "not judged");
+                }
+            }
+        }
         return t.toString();
     }
 
     private static void row(StringBuilder t, String target, String measured, boolean met) {
-        t.append("| ").append(target).append(" | ").append(measured).append(" | ").append(met ? "met" : "**missed**")
-            .append(" |\n");
+        row(t, target, measured, met ? "met" : "**missed**");
+    }
+
+    private static void row(StringBuilder t, String target, String measured, String verdict) {
+        t.append("| ").append(target).append(" | ").append(measured).append(" | ").append(verdict).append(" |\n");
+    }
+
+    /** @return whether the 99.9% intervals of two scores meet */
+    private static boolean overlap(JmhSections.Score a, JmhSections.Score b) {
+        return Math.abs(a.value - b.value) <= a.error + b.error;
     }
 
     private double ratio(String op, int threads, String a, String b) {
@@ -534,6 +577,111 @@ final class Report {
         for (MemoryFootprint.Figure f : limitedMemory) {
             md.append("| ").append(f.subject).append(" | ").append(fmt(f.bytesPerEntry, 1)).append(" | ")
                 .append(fmt(f.bytesPerEntry - unlimited, 1)).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    private void renderReplication(StringBuilder md) {
+        md.append("## G. Replication\n\n");
+        md.append("Caches replicated between nodes (`replicate=true`, the `io.lapse.cluster` bundle): how fast and how "
+            + "soon a change made on one node is readable on the others, and what replication costs reads. The nodes "
+            + "are Hazelcast members in this one JVM, each configured as the cluster bundle configures its member "
+            + "(TCP/IP on 127.0.0.1, ports ").append(BenchCluster.FIRST_PORT).append("–")
+            .append(BenchCluster.FIRST_PORT + BenchCluster.MAX_MEMBERS - 1).append(", the cluster `")
+            .append(BenchCluster.NAME).append("`), and each holds a node of the cache: a Lapse table with section A's "
+                + "settings. The writers, every member's threads and the receivers share the machine's cores. ")
+            .append(replicationScale).append(". Every run has a cache of its own and starts with a full collection."
+                + "\n\n");
+        md.append("Two models carry the changes. **Lapse, ordered log** is the cluster bundle's replication with its "
+            + "defaults: a put applies the change and offers it to the cache's outbox; the cache's sender thread "
+            + "publishes what it finds there in batches of up to 500 to the cache's log (a reliable topic over a "
+            + "ringbuffer with a synchronous backup), which every node reads and applies in the same order. "
+            + "**dmq-style broadcast** is the model of Kamailio's htable over dmq, for comparison: after its local put, "
+            + "the writer's thread publishes the change on its own on a plain Hazelcast `ITopic` of its node, and every "
+            + "other node puts what arrives as it arrives: no batching, no order between nodes, nothing sent again, "
+            + "and a message Hazelcast drops (a receiver's event queue full) is lost.\n\n");
+        md.append("**Lag** is measured end to end, from a put returning on one node to the change being readable on "
+            + "another: the writer puts `System.nanoTime()`, taken just before its put, as the value, and the receiving "
+            + "node records the time since once it has applied the change (for Lapse when the replica's `applyRemote` "
+            + "returns, for the broadcast when the receiver's put returns); one JVM, so one clock. It is over every "
+            + "change every receiving node applied. Each writer puts keys of its own, ")
+            .append(String.format(Locale.ROOT, "%,d", ReplicationLag.KEYS))
+            .append(" of them round and round; with writers on every node the offered rate is split evenly among them, "
+                + "paced by the clock (a writer held up catches up, and each change is timed from its own put). "
+                + "**Applied/s** is for each receiving node in turn (nodes 2 and 3; with writers on every node, every "
+                + "node): the remote changes it applied, divided by the time from the first write to its last receipt, "
+                + "with the share of the changes written on the other nodes in brackets. **Converged** is the time from "
+                + "the end of the writes until every node held the last value of every key, or how many values still "
+                + "differed when the wait ended (nothing had arrived for ").append(ReplicationLag.QUIET_MILLIS / 1000)
+            .append(" s, or the time was up). **Refused** counts the changes Lapse's outboxes refused (their "
+                + "keys' last state is sent again once the outbox drains, so a receiver applies fewer changes than were "
+                + "written but ends with every last value). **Replicator p99** is the lag the replicator reports itself "
+                + "(`ReplicationLagP99Millis`, the highest among the receivers): from its sender's batch to the receiving "
+                + "replicator, without the time in the outbox or the apply.\n\n");
+        md.append("### At ").append(String.format(Locale.ROOT, "%,d", ReplicationLag.RATE)).append(" changes/s\n\n");
+        replicationTable(md, ReplicationLag.RATE);
+        md.append("### As fast as the writers can\n\n");
+        md.append("The most each model sustains: the writers put without pause, and applied/s counts the time until "
+            + "the last change arrived, so it is the rate sustained from the first write to the last receipt. Lapse's "
+            + "log keeps each change at least ").append(HazelcastConfigs.LOG_TTL_SECONDS).append(" s and holds ")
+            .append(String.format(Locale.ROOT, "%,d", HazelcastConfigs.LOG_CAPACITY)).append(", a ceiling of ")
+            .append(String.format(Locale.ROOT, "%,d", HazelcastConfigs.LOG_CAPACITY / HazelcastConfigs.LOG_TTL_SECONDS))
+            .append(" changes/s for a cache once the first ").append(String.format(Locale.ROOT, "%,d",
+                HazelcastConfigs.LOG_CAPACITY))
+            .append(" have gone through at once; beyond what its outboxes hold, changes are refused and their keys' "
+                + "last state sent again later, coalesced. The broadcast sends every change from the writer's thread, "
+                + "which paces the writer, and loses what Hazelcast drops.\n\n");
+        replicationTable(md, 0);
+        if (replicatedReads != null) {
+            renderReplicatedReads(md);
+        }
+    }
+
+    private void replicationTable(StringBuilder md, int offered) {
+        md.append("| model | nodes | writers on | written/s | applied/s on each receiving node | lag p50, ms | p99, ms "
+            + "| max, ms | converged | refused | replicator p99, ms | GC pauses, ms in all |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (ReplicationFigures f : replication) {
+            if (f.offeredPerSecond != offered) {
+                continue;
+            }
+            StringBuilder applied = new StringBuilder();
+            for (int i = 0; i < f.appliedPerSecond.length; i++) {
+                applied.append(i > 0 ? "; " : "").append(fmt(f.appliedPerSecond[i], 0)).append(" (")
+                    .append(fmt(f.appliedShare[i] * 100, 0)).append("%)");
+            }
+            boolean log = f.model == ReplicationModel.LOG;
+            md.append("| ").append(f.model.title()).append(" | ").append(f.nodes).append(" | ").append(f.writersTitle())
+                .append(" | ").append(fmt(f.writtenPerSecond, 0)).append(" | ").append(applied).append(" | ")
+                .append(fmt(f.lagP50Millis, 2)).append(" | ").append(fmt(f.lagP99Millis, 2)).append(" | ")
+                .append(fmt(f.lagMaxMillis, 1)).append(" | ")
+                .append(f.convergedMillis >= 0 ? "in " + String.format(Locale.ROOT, "%,d", f.convergedMillis) + " ms"
+                    : String.format(Locale.ROOT, "**%,d values differ**", f.differing))
+                .append(" | ").append(log ? String.format(Locale.ROOT, "%,d", f.outboxRefused) : "–").append(" | ")
+                .append(log ? fmt(f.replicatorP99Millis, 2) : "–").append(" | ").append(f.gcPauses).append(" (")
+                .append(f.gcPauseMillis).append(") |\n");
+        }
+        md.append('\n');
+    }
+
+    private void renderReplicatedReads(StringBuilder md) {
+        md.append("### Reads\n\n");
+        md.append("JMH, millions of gets per second (± the 99.9% error): section A's gets (65,536 string keys, "
+            + "Zipfian) on section A's Lapse cache replicated to a second node, on a cluster of two members started in "
+            + "the benchmark's fork (the prefill carried through the log to the second node before measurement), "
+            + "beside the same cache unreplicated. Both forks run with the options Hazelcast asks for. Reads are local "
+            + "on every node; the target is that they stay within noise, judged by whether the error bars overlap."
+            + "\n\n");
+        md.append("| threads | Lapse | Lapse, replicated | replicated ÷ unreplicated | error bars |\n");
+        md.append("|---|---|---|---|---|\n");
+        for (int threads : new int[] {1, 2}) {
+            JmhSections.Score plain = replicatedReads.get("get|" + threads + "|LAPSE");
+            JmhSections.Score replicated = replicatedReads.get("get|" + threads + "|LAPSE_REPLICATED");
+            md.append("| ").append(threads).append(" | ").append(fmt(plain.value / 1e6, 1))
+                .append(error(plain.error / 1e6, 1)).append(" | ").append(fmt(replicated.value / 1e6, 1))
+                .append(error(replicated.error / 1e6, 1)).append(" | ").append(fmt(replicated.value / plain.value, 2))
+                .append("× | ").append(!Double.isFinite(plain.error) || !Double.isFinite(replicated.error) ? "–"
+                    : overlap(plain, replicated) ? "overlap" : "apart").append(" |\n");
         }
         md.append('\n');
     }

@@ -81,6 +81,17 @@ public enum Subject {
         }
     },
 
+    /**
+     * {@link #LAPSE} replicated (section G): a node of a cache on a Hazelcast cluster of two
+     * members in this JVM, the other member holding the cache's second node ({@link ReplicatedLapse}).
+     */
+    LAPSE_REPLICATED {
+        @Override
+        Store create() {
+            return ReplicatedLapse.start();
+        }
+    },
+
     /** Caffeine with maximumSize at {@link #CAPACITY}, no expiry: W-TinyLFU evicts. */
     CAFFEINE_SIZE {
         @Override
@@ -110,8 +121,8 @@ public enum Subject {
     private static Store lapse(boolean statistics, Limits limits) {
         TimeSource time = new TimeSource(Clock.system());
         Sweeper sweeper = new Sweeper(time, "bench-sweeper-", (t, e) -> { });
-        CacheTable table = new CacheTable("bench", new CacheSettings(10, TTL.toMillis(), true, 0, null)
-            .withStatistics(statistics).withLimits(limits), time, TableListener.NONE);
+        CacheTable table = new CacheTable("bench", lapseSettings().withStatistics(statistics).withLimits(limits), time,
+            TableListener.NONE);
         sweeper.add(table);
         sweeper.start();
         // measured through the view consumers receive as the Cache service, not the table itself
@@ -120,6 +131,11 @@ public enum Subject {
             sweeper.close();
             table.close();
         });
+    }
+
+    /** @return Lapse's settings in every section: the default 1,024 slots and {@link #TTL} */
+    static CacheSettings lapseSettings() {
+        return new CacheSettings(10, TTL.toMillis(), true, 0, null);
     }
 
     /** The two operations over a Caffeine cache. */
@@ -156,6 +172,13 @@ public enum Subject {
         Object get(String key);
 
         void put(String key, Object value);
+
+        /**
+         * Waits until the work the writes so far started elsewhere is done: for a replicated
+         * cache, until its other node holds every entry. Nothing to wait for by default.
+         */
+        default void settle() {
+        }
 
         @Override
         void close();
