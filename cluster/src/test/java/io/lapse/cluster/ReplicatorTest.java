@@ -33,6 +33,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.lapse.cache.Match;
 import io.lapse.cache.replication.Replica;
 import io.lapse.impl.engine.CacheTable;
+import io.lapse.impl.engine.RandomChanges;
 import io.lapse.impl.engine.EventKind;
 import io.lapse.impl.engine.Limits;
 import io.lapse.impl.engine.TableListener;
@@ -183,7 +184,7 @@ class ReplicatorTest {
                 writers.add(new Thread(() -> {
                     Random random = new Random(seed);
                     for (int i = 0; i < 3_000; i++) {
-                        randomChange(t, random);
+                        CHANGES.apply(t, random);
                     }
                 }, "writer-" + n + "-" + w));
             }
@@ -201,39 +202,7 @@ class ReplicatorTest {
         }
     }
 
-    /** One change of any kind to a few keys; TTLs of minutes, so nothing expires while nodes are compared. */
-    private static void randomChange(CacheTable t, Random random) {
-        String key = "k" + random.nextInt(40);
-        switch (random.nextInt(10)) {
-            case 0:
-                t.remove(key);
-                break;
-            case 1:
-                t.increment("n" + random.nextInt(3), 1);
-                break;
-            case 2:
-                t.setTtl(key, Duration.ofMinutes(1 + random.nextInt(30)));
-                break;
-            case 3:
-                t.putIfAbsent(key, "pia" + random.nextInt(100));
-                break;
-            case 4:
-                t.compute(key, (k, v) -> random.nextBoolean() ? null : "c" + random.nextInt(100));
-                break;
-            case 5:
-                if (random.nextInt(50) == 0) {
-                    t.clear();
-                } else {
-                    t.removeKeys(Match.prefix("k" + random.nextInt(40)));
-                }
-                break;
-            case 6:
-                t.put(key, new byte[] {(byte) random.nextInt(), (byte) random.nextInt()});
-                break;
-            default:
-                t.put(key, "v" + random.nextInt(1000), Duration.ofMinutes(1 + random.nextInt(30)));
-        }
-    }
+    private static final RandomChanges CHANGES = new RandomChanges(40, Duration.ofMinutes(1), 50);
 
     @Test
     void aJoiningNodeGetsTheContentsAndTheChangesMadeMeanwhile(TestInfo test) throws InterruptedException {

@@ -193,7 +193,7 @@ class ReplicationTest {
                 if (random.nextInt(3) == 0) {
                     n.deliver(1 + random.nextInt(4));
                 } else {
-                    randomChange(n.table, random);
+                    CHANGES.apply(n.table, random);
                 }
                 if (random.nextInt(50) == 0) {
                     clock.advance(random.nextInt(20_000));
@@ -207,35 +207,7 @@ class ReplicationTest {
         }
     }
 
-    private static void randomChange(CacheTable t, Random random) {
-        String key = "k" + random.nextInt(6);
-        switch (random.nextInt(10)) {
-            case 0:
-                t.remove(key);
-                break;
-            case 1:
-                t.increment("n" + random.nextInt(2), 1);
-                break;
-            case 2:
-                t.setTtl(key, Duration.ofSeconds(1 + random.nextInt(30)));
-                break;
-            case 3:
-                t.putIfAbsent(key, "pia" + random.nextInt(100));
-                break;
-            case 4:
-                t.compute(key, (k, v) -> random.nextBoolean() ? null : "c" + random.nextInt(100));
-                break;
-            case 5:
-                if (random.nextInt(8) == 0) {
-                    t.clear();
-                } else {
-                    t.removeKeys(Match.prefix("k" + random.nextInt(6)));
-                }
-                break;
-            default:
-                t.put(key, "v" + random.nextInt(1000), Duration.ofSeconds(1 + random.nextInt(30)));
-        }
-    }
+    private static final RandomChanges CHANGES = new RandomChanges(6, Duration.ofSeconds(1), 8);
 
     @Test
     void concurrentWritersOnEveryNodeConverge() throws InterruptedException {
@@ -247,7 +219,7 @@ class ReplicationTest {
                 threads.add(new Thread(() -> {
                     Random random = new Random(seed);
                     for (int i = 0; i < 20_000; i++) {
-                        randomChange(n.table, random);
+                        CHANGES.apply(n.table, random);
                     }
                 }));
             }
