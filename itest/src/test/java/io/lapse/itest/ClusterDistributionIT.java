@@ -43,9 +43,10 @@ import io.lapse.testing.Await;
  * Three copies of the runnable distribution as one cluster, each in a JVM of its own, as a user
  * runs them: each in its own folder with its own {@code data/}, its own JMX port and its own
  * Hazelcast port on 127.0.0.1, and an {@code etc/io.lapse.cluster.cfg} listing the same three
- * members (a cluster name of this run's own, so that no other run's member joins). They replicate two caches configured in {@code etc/}: {@code shared} (entries live an
- * hour) and {@code expiring} (four seconds, {@code expiry_events=owner}). The tests drive the
- * nodes over remote JMX only, and judge by what every node's MBean dumps and by the expiry lines
+ * members (a cluster name of this run's own, so that no other run's member joins). They
+ * replicate two caches configured in {@code etc/}: {@code shared} (entries live an hour) and
+ * {@code expiring} (four seconds, {@code expiry_events=owner}). The tests drive the nodes over
+ * remote JMX only, and judge by what every node's MBean dumps and by the expiry lines
  * the example bundle logs on each node's console.
  *
  * <p>The three JVMs start once for the class; a test that stops or kills a node leaves it to the
@@ -309,8 +310,9 @@ class ClusterDistributionIT {
             + statesSeen + ")");
 
         long t1 = System.nanoTime();
-        CacheContents agreed = awaitConverged(SHARED, CONVERGE);
+        Agreement agreement = awaitAgreement(SHARED, CONVERGE);
         long converged = millisSince(t1);
+        CacheContents agreed = agreement.contents();
         assertEquals(entries, agreed.size());
         List<String> wrong = new ArrayList<>();
         lastWritten.forEach((key, value) -> {
@@ -330,8 +332,8 @@ class ClusterDistributionIT {
         figure("join of " + joined.group(1) + " entries: " + joined.group(2) + " ms from the sync request to ready (the"
             + " joiner's log); " + millisBetween(startedAt, readyAt) + " ms from the JVM's launch to ready; states "
             + statesSeen + "; " + duringJoin.get() + " changes made on the other nodes before it read ready, "
-            + lastWritten.size() + " keys touched in all; dumps agreed " + converged + " ms after the writes stopped ("
-            + agreed.size() + " entries); " + replicationFigures(SHARED));
+            + lastWritten.size() + " keys touched in all; the dumps agreed " + converged
+            + " ms after the writes stopped (" + agreement + "); " + replicationFigures(SHARED));
     }
 
     @Test
@@ -559,13 +561,33 @@ class ClusterDistributionIT {
     }
 
     /**
+     * What the three nodes agreed on, and how it was found: how many comparisons were made, and
+     * how long the last one took (reading three dumps is itself slow for a large cache).
+     */
+    private record Agreement(CacheContents contents, int comparisons, long lastComparisonMillis) {
+        @Override
+        public String toString() {
+            return contents + " after " + comparisons + " comparison(s), the last taking " + lastComparisonMillis
+                + " ms";
+        }
+    }
+
+    /**
      * Waits until the three nodes hold the same entries of a cache (sizes first, then the dumps).
      *
      * @return what they hold
      */
     private static CacheContents awaitConverged(String cache, Duration timeout) {
-        AtomicReference<CacheContents> agreed = new AtomicReference<>();
+        return awaitAgreement(cache, timeout).contents();
+    }
+
+    /** {@link #awaitConverged}, telling how it went. */
+    private static Agreement awaitAgreement(String cache, Duration timeout) {
+        AtomicReference<Agreement> agreed = new AtomicReference<>();
+        int[] comparisons = {0};
         Await.answer("the three nodes to hold the same entries of '" + cache + "'", timeout, () -> {
+            long start = System.nanoTime();
+            comparisons[0]++;
             List<Long> sizes = new ArrayList<>();
             for (DistributionNode n : nodes) {
                 sizes.add(((Number) n.attribute(cache, "Size")).longValue());
@@ -580,7 +602,7 @@ class ClusterDistributionIT {
                     return nodes.get(0) + " vs " + n + ": " + differences;
                 }
             }
-            agreed.set(first);
+            agreed.set(new Agreement(first, comparisons[0], millisSince(start)));
             return "same";
         }, "same"::equals);
         return agreed.get();
@@ -621,7 +643,10 @@ class ClusterDistributionIT {
         return keys;
     }
 
-    /** @return the node's {@code EventsDuplicated} of the {@code expiring} cache, {@code null} if it has no such attribute */
+    /**
+     * @return the node's {@code EventsDuplicated} of the {@code expiring} cache, {@code null} if
+     *     its MBean has no such attribute
+     */
     private static Long eventsDuplicated(DistributionNode n) throws Exception {
         try {
             return ((Number) n.attribute(EXPIRING, "EventsDuplicated")).longValue();
