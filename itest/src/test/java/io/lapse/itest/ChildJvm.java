@@ -113,6 +113,20 @@ final class ChildJvm implements AutoCloseable {
         });
     }
 
+    /**
+     * Kills the process at once (SIGKILL on Unix, as {@code kill -9}: no shutdown hook runs, nothing
+     * is flushed), and waits for it to be gone.
+     *
+     * @throws AssertionError if it is still alive after the grace time
+     */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("process " + process.pid() + " (" + output.getFileName()
+                + ") still runs " + STOP_GRACE.toSeconds() + " s after SIGKILL");
+        }
+    }
+
     /** Asks the process to stop (SIGTERM: the JVM runs its shutdown hooks), then kills it. */
     @Override
     public void close() throws InterruptedException {
