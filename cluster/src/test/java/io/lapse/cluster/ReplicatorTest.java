@@ -30,9 +30,9 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.core.HazelcastInstance;
 
-import io.lapse.cache.Match;
 import io.lapse.cache.replication.Replica;
 import io.lapse.impl.engine.CacheTable;
+import io.lapse.impl.engine.ChangeKinds;
 import io.lapse.impl.engine.RandomChanges;
 import io.lapse.impl.engine.EventKind;
 import io.lapse.impl.engine.Limits;
@@ -99,26 +99,7 @@ class ReplicatorTest {
         nameCache(test);
         threeReadyNodes();
         CacheTable a = nodes.get(0).table;
-        a.put("plain", "v");
-        a.put("short", "s", Duration.ofMinutes(5));
-        a.put("bytes", new byte[] {1, 2, 3});
-        a.put("number", 42L);
-        a.putIfAbsent("absent", "first");
-        a.putIfAbsent("absent", "second");
-        a.increment("counter", 5);
-        a.increment("counter", 2);
-        a.put("ttl", "t");
-        a.setTtl("ttl", Duration.ofMinutes(10));
-        a.compute("computed", (k, v) -> "made");
-        a.put("computed-away", "x");
-        a.compute("computed-away", (k, v) -> null);
-        a.put("gone", "g");
-        a.remove("gone");
-        a.put("match-1", "m");
-        a.put("match-2", "m");
-        a.removeKeys(Match.prefix("match-"));
-        a.put("v1", "drop-me");
-        a.removeValues(Match.regex("drop-.*"));
+        ChangeKinds.makeEach(a, Duration.ofMinutes(5));
         Map<String, String> agreed = Convergence.await(nodes, SETTLE);
 
         assertEquals(8, agreed.size(), agreed.toString());

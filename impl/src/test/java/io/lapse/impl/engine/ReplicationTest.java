@@ -15,7 +15,6 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
-import io.lapse.cache.Match;
 import io.lapse.cache.replication.Replica;
 import io.lapse.cache.replication.ReplicaChange;
 
@@ -47,25 +46,7 @@ class ReplicationTest {
     void everyKindOfChangeReachesTheOtherNodes() {
         ReplicaLog log = log(3);
         CacheTable a = log.node(0).table;
-        a.put("plain", "v");
-        a.put("short", "s", Duration.ofSeconds(5));
-        a.put("bytes", new byte[] {1, 2, 3});
-        a.putIfAbsent("absent", "first");
-        a.putIfAbsent("absent", "second");
-        a.increment("counter", 5);
-        a.increment("counter", 2);
-        a.put("ttl", "t");
-        a.setTtl("ttl", Duration.ofMinutes(10));
-        a.compute("computed", (k, v) -> "made");
-        a.put("computed-away", "x");
-        a.compute("computed-away", (k, v) -> null);
-        a.put("gone", "g");
-        a.remove("gone");
-        a.put("match-1", "m");
-        a.put("match-2", "m");
-        a.removeKeys(Match.prefix("match-"));
-        a.put("v1", "drop-me");
-        a.removeValues(Match.regex("drop-.*"));
+        ChangeKinds.makeEach(a, Duration.ofSeconds(5));
         assertConverged(log);
 
         CacheTable c = log.node(2).table;
