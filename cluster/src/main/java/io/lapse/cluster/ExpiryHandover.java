@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
@@ -88,6 +90,9 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
             this.at = at;
         }
     }
+
+    /** How long a close waits for the beat thread to stop, and then for its last beat to land. */
+    static final long LAST_BEAT_MILLIS = 1_000;
 
     private final HazelcastInstance hz;
     private final String cache;
@@ -289,9 +294,18 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
         }
         beat.shutdownNow();
         try {
-            // the last beat, negative: stopped cleanly, having raised what it owned until now
-            alive.setAsync(hz.getCluster().getLocalMember().getUuid(), -wallClock.getAsLong());
-        } catch (RuntimeException e) {
+            // a beat in flight would write a positive time after the last one, which would read as
+            // a crash and have the successor raise again what this member raised
+            if (!beat.awaitTermination(LAST_BEAT_MILLIS, TimeUnit.MILLISECONDS)) {
+                LOG.log(Level.DEBUG, "cache '" + cache + "': its beat did not stop within " + LAST_BEAT_MILLIS + " ms");
+            }
+            // the last beat, negative: stopped cleanly, having raised what it owned until now;
+            // waited for, within a bound, so that it lands before the member leaves
+            alive.setAsync(hz.getCluster().getLocalMember().getUuid(), -wallClock.getAsLong()).toCompletableFuture()
+                .get(LAST_BEAT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | ExecutionException | TimeoutException e) {
             LOG.log(Level.DEBUG, "cache '" + cache + "': its last beat could not be written: " + e);
         }
     }
