@@ -2,6 +2,7 @@ package io.lapse.cache;
 
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
 import java.util.function.BiFunction;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -45,6 +46,18 @@ import org.osgi.annotation.versioning.ProviderType;
  * than {@code max_item_size}, or an entry that alone would weigh more than {@code max_bytes}, is
  * refused with {@link IllegalArgumentException}.
  *
+ * <h2>Keygroups</h2>
+ * A cache configured with {@code keygroups=true} links entries into named groups, after Enduro/X's
+ * keygroups (say, every entry of one user): {@link #put(String, Object, Duration, String)} stores
+ * an entry in a group, {@link #invalidateGroup} removes every entry of a group, and
+ * {@link #groupKeys} lists them. An entry belongs to at most one group. A write that names no
+ * group (put, putIfAbsent, increment, setTtl, compute) leaves the entry in its group; one that
+ * names another group moves it. An entry that leaves the cache, by any path (removed, matched,
+ * cleared, expired, evicted), leaves its group in the same step, and its event carries
+ * {@link CacheEvents#CACHE_GROUP}. A group holds at most {@code max_group_items} entries: a write
+ * that would put one more into it is refused with {@link IllegalStateException} and changes
+ * nothing.
+ *
  * <h2>Concurrency</h2>
  * Implementations are safe for use by any number of threads. Reads take no lock. Writes lock the
  * key's slot (one of 2<sup>{@code size}</sup> lock stripes), so writes to keys in different slots
@@ -55,6 +68,9 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface Cache extends Iterable<CacheEntry> {
+
+    /** The most keys one call of {@link #keys(Match, long, int)} returns. */
+    int MAX_KEYS_PAGE = 10_000;
 
     /** The longest key accepted, in characters. */
     int MAX_KEY_LENGTH = 4096;
@@ -138,6 +154,26 @@ public interface Cache extends Iterable<CacheEntry> {
      *     TTL is negative
      */
     void put(String key, Object value, Duration ttl);
+
+    /**
+     * Stores a value in a keygroup: as {@link #put(String, Object, Duration)}, or as
+     * {@link #put(String, Object)} when {@code ttl} is {@code null}, and links the entry to the
+     * group, moving it out of any other. The entry and its place in the group are written in one
+     * step: an {@link #invalidateGroup} that starts after this returns removes the entry.
+     *
+     * @param key the key
+     * @param value a {@code String}, an integral number or a {@code byte[]}
+     * @param ttl how long the entry lives, as for {@link #put(String, Object, Duration)}; or
+     *     {@code null} for the cache's defaults ({@code autoexpire}, {@code updateexpire})
+     * @param group the group, a non-empty string of at most {@value #MAX_KEY_LENGTH} characters
+     * @throws NullPointerException if {@code key}, {@code value} or {@code group} is null
+     * @throws IllegalArgumentException if the key, value, TTL or group breaks the rules above
+     * @throws IllegalStateException if the cache has no keygroups ({@code keygroups=false}), or
+     *     the group holds {@code max_group_items} entries already and this key is not one of
+     *     them; nothing changed
+     * @since 1.3
+     */
+    void put(String key, Object value, Duration ttl, String group);
 
     /**
      * Stores a value under the default TTL unless the key has a live entry.
@@ -279,6 +315,60 @@ public interface Cache extends Iterable<CacheEntry> {
      *     saying how far it got
      */
     long countValues(Match match);
+
+    /**
+     * Returns a page of the live keys that match, after lws_cache's wildcard lookup: the
+     * {@code offset} first matching keys are skipped and at most {@code limit} are returned.
+     *
+     * <p>Keys come in the cache's iteration order, as {@link #iterator()} visits them; pages are
+     * positions in that order at the time of each call, so keys written or removed between two
+     * calls may shift others to a neighbouring page. A page shorter than {@code limit} means no
+     * further key matched when the call ended. The walk copies keys a bounded chunk at a time
+     * under each slot's lock and matches them with no lock held, so a lookup never holds up writes
+     * for long, whatever the cache's size.
+     *
+     * @param match a regex (found anywhere in the key), prefix or glob
+     * @param offset how many matching keys to skip, at least 0
+     * @param limit how many keys to return, from 1 to {@value #MAX_KEYS_PAGE}
+     * @return the keys, a list of its own that the caller may change; empty if none matched
+     * @throws NullPointerException if {@code match} is null
+     * @throws IllegalArgumentException if the pattern is invalid or too complex (see {@link Match}),
+     *     the offset negative or the limit outside its range
+     * @throws IllegalStateException if the match ran out of its budget ({@link Match#budget()}),
+     *     saying how far it got, or if called from inside a compute function of this cache
+     * @since 1.3
+     */
+    List<String> keys(Match match, long offset, int limit);
+
+    /**
+     * Removes every live entry of a keygroup, after Enduro/X's group invalidation; posts one
+     * {@link CacheEvents#TOPIC_REMOVED} per removed entry, carrying {@link CacheEvents#CACHE_GROUP}.
+     * Every entry put into the group before this call started is removed, unless it left the
+     * group meanwhile; an entry put into it while this runs may stay. Entries found past their
+     * deadline raise their {@link CacheEvents#TOPIC_EXPIRED} events instead.
+     *
+     * @param group the group
+     * @return how many live entries were removed; 0 for a group with none
+     * @throws NullPointerException if {@code group} is null
+     * @throws IllegalArgumentException if the group is empty or longer than {@value #MAX_KEY_LENGTH}
+     * @throws IllegalStateException if the cache has no keygroups, or if called from inside a
+     *     compute function of this cache
+     * @since 1.3
+     */
+    long invalidateGroup(String group);
+
+    /**
+     * Returns the keys of the live entries of a keygroup.
+     *
+     * @param group the group
+     * @return the keys, at most {@code max_group_items}, in no particular order, a list of its own
+     *     that the caller may change; empty for a group with none
+     * @throws NullPointerException if {@code group} is null
+     * @throws IllegalArgumentException if the group is empty or longer than {@value #MAX_KEY_LENGTH}
+     * @throws IllegalStateException if the cache has no keygroups
+     * @since 1.3
+     */
+    List<String> groupKeys(String group);
 
     /**
      * Removes every entry, after htable's {@code sht_reset}; posts one

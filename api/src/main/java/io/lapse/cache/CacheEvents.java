@@ -48,6 +48,15 @@ public final class CacheEvents {
     /** How many entries were cleared or loaded, a {@code Long}. */
     public static final String CACHE_COUNT = "cache.count";
 
+    /**
+     * The keygroup the entry belonged to, a {@code String}, on the events of an entry of a group
+     * (expired, evicted, removed, by {@link Cache#invalidateGroup} or otherwise); absent when the
+     * entry belonged to none.
+     *
+     * @since 1.3
+     */
+    public static final String CACHE_GROUP = "cache.group";
+
     private CacheEvents() {
     }
 }

@@ -80,7 +80,7 @@ final class TimedReplica implements Replica {
     }
 
     @Override
-    public void raiseExpired(String key, Object value, long expiresAtMillis) {
-        replica.raiseExpired(key, value, expiresAtMillis);
+    public void raiseExpired(String key, Object value, long expiresAtMillis, String group) {
+        replica.raiseExpired(key, value, expiresAtMillis, group);
     }
 }

@@ -25,7 +25,8 @@ import io.lapse.cache.replication.ReplicaChange;
  * Big-endian, as {@code DataOutputStream} writes: a format version byte ({@value #VERSION}) and a
  * type byte, then the type's fields. A change is its kind byte, then for a put or a removal the key,
  * and for a put a value tag ({@code String}, {@code Long} or {@code byte[]}), the value and the
- * deadline in epoch ms (0 for none). A string is a form byte (UTF-8, or UTF-16 for a string that
+ * deadline in epoch ms (0 for none); a put of an entry of a keygroup has a kind of its own and
+ * the group's name last. A string is a form byte (UTF-8, or UTF-16 for a string that
  * UTF-8 cannot carry unchanged: one with an unpaired surrogate), a length and the code units; a
  * {@code byte[]} a length and the bytes; an id two longs.
  *
@@ -45,6 +46,7 @@ final class ChangeCodec {
     private static final byte PUT = 1;
     private static final byte REMOVE = 2;
     private static final byte CLEAR = 3;
+    private static final byte PUT_IN_GROUP = 4;
 
     private static final byte STRING = 1;
     private static final byte LONG = 2;
@@ -151,17 +153,21 @@ final class ChangeCodec {
     static long estimate(ReplicaChange change) {
         Object v = change.value();
         long key = change.key() == null ? 0 : 5 + 3L * change.key().length();
+        long group = change.group() == null ? 0 : 5 + 3L * change.group().length();
         long value = v instanceof byte[] ? ((byte[]) v).length : v instanceof String ? 3L * ((String) v).length() : 8;
-        return 2 + key + 5 + value + 8;
+        return 2 + key + 5 + value + 8 + group;
     }
 
     private static void change(Out out, ReplicaChange c) {
         switch (c.kind()) {
             case PUT:
-                out.i8(PUT);
+                out.i8(c.group() == null ? PUT : PUT_IN_GROUP);
                 out.string(c.key());
                 value(out, c.value());
                 out.i64(c.expiresAtMillis());
+                if (c.group() != null) {
+                    out.string(c.group());
+                }
                 break;
             case REMOVE:
                 out.i8(REMOVE);
@@ -264,6 +270,7 @@ final class ChangeCodec {
         byte kind = in.i8("change kind");
         switch (kind) {
             case PUT:
+            case PUT_IN_GROUP:
                 String key = in.string("key");
                 Object value = value(in);
                 long deadline = in.i64("deadline");
@@ -271,7 +278,11 @@ final class ChangeCodec {
                     throw new IllegalArgumentException("the deadline of key '" + key + "' is epoch ms or 0, not "
                         + deadline);
                 }
-                return ReplicaChange.put(key, value, deadline);
+                String group = kind == PUT_IN_GROUP ? in.string("group") : null;
+                if (group != null && group.isEmpty()) {
+                    throw new IllegalArgumentException("the group of key '" + key + "' is empty");
+                }
+                return ReplicaChange.put(key, value, deadline, group);
             case REMOVE:
                 return ReplicaChange.remove(in.string("key"));
             case CLEAR:

@@ -81,13 +81,15 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
         final long expiresAt;
         final UUID owner;
         final long at;
+        final String group;
 
-        Passed(String key, Object value, long expiresAt, UUID owner, long at) {
+        Passed(String key, Object value, long expiresAt, UUID owner, long at, String group) {
             this.key = key;
             this.value = value;
             this.expiresAt = expiresAt;
             this.owner = owner;
             this.at = at;
+            this.group = group;
         }
     }
 
@@ -144,10 +146,15 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
 
     @Override
     public void passed(String cacheName, String key, Object value, long expiresAtMillis) {
+        passed(cacheName, key, value, expiresAtMillis, null);
+    }
+
+    @Override
+    public void passed(String cacheName, String key, Object value, long expiresAtMillis, String group) {
         Member owner = hz.getPartitionService().getPartition(key).getOwner();
         if (owner != null && owner.localMember()) {
             // the partition moved here since: raise it now, as its owner
-            replica.raiseExpired(key, value, expiresAtMillis);
+            replica.raiseExpired(key, value, expiresAtMillis, group);
             return;
         }
         Object copy = value instanceof byte[] ? ((byte[]) value).clone() : value;
@@ -155,7 +162,7 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
             // (an owner already gone from the member list is a partition about to move)
             // no owner while the partition migrates: the member it lands on raises it, once
             long since = System.nanoTime();
-            beat.execute(() -> raiseOnceOwned(new Passed(key, copy, expiresAtMillis, null, wallClock.getAsLong()), since));
+            beat.execute(() -> raiseOnceOwned(new Passed(key, copy, expiresAtMillis, null, wallClock.getAsLong(), group), since));
             return;
         }
         long now = wallClock.getAsLong();
@@ -165,7 +172,7 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
                 kept.pollFirst();
                 overflowed.increment();
             }
-            kept.addLast(new Passed(key, copy, expiresAtMillis, owner.getUuid(), now));
+            kept.addLast(new Passed(key, copy, expiresAtMillis, owner.getUuid(), now, group));
         }
     }
 
@@ -209,7 +216,7 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
             if (owner == null || !owner.localMember()) {
                 continue;
             }
-            replica.raiseExpired(p.key, p.value, p.expiresAt);
+            replica.raiseExpired(p.key, p.value, p.expiresAt, p.group);
             raised++;
             raisedForGone.increment();
             if (p.expiresAt <= mayHaveRaisedUpTo) {
@@ -238,7 +245,7 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
             return;
         }
         if (owner == null || owner.localMember()) {
-            replica.raiseExpired(p.key, p.value, p.expiresAt);
+            replica.raiseExpired(p.key, p.value, p.expiresAt, p.group);
             raisedForGone.increment();
             if (owner == null || p.expiresAt <= lastDeparture) {
                 duplicated.increment();

@@ -34,6 +34,8 @@ class ChangeCodecTest {
             ReplicaChange.put("no bytes", new byte[0], 0),
             ReplicaChange.put("ünïcødé ✓ 𝄞", "värde 𝄞", 5),
             ReplicaChange.put("lone \ud800 surrogate", "also \udc00 here", 7),
+            ReplicaChange.put("grouped", "v", 9, "user:1"),
+            ReplicaChange.put("grouped bytes", new byte[] {1}, 0, "gröup 𝄞"),
             ReplicaChange.remove("gone"),
             ReplicaChange.remove(""),
             ReplicaChange.clear());
@@ -88,8 +90,8 @@ class ChangeCodecTest {
 
         int kindAt = 2 + 16 + 8 + 8;
         byte[] kind = good.clone();
-        kind[kindAt] = 4;
-        assertRefused("change kind 4", kind, true);
+        kind[kindAt] = 9;
+        assertRefused("change kind 9", kind, true);
         byte[] form = good.clone();
         form[kindAt + 1] = 5;
         assertRefused("form 5", form, true);
@@ -111,6 +113,12 @@ class ChangeCodecTest {
         byte[] utf8 = good.clone();
         utf8[kindAt + 2 + 4] = (byte) 0xC3;
         assertRefused("UTF-8", utf8, true);
+
+        byte[] grouped = ChangeCodec.encode(new LogMessage.Change(SENDER, 3, 0, ReplicaChange.put("k", "v", 9, "g")));
+        assertRefused("group's length 1 does not fit", Arrays.copyOf(grouped, grouped.length - 1), true);
+        byte[] emptyGroup = Arrays.copyOf(grouped, grouped.length - 1);
+        ByteBuffer.wrap(emptyGroup).putInt(emptyGroup.length - 4, 0);
+        assertRefused("group of key 'k' is empty", emptyGroup, true);
 
         byte[] chunk = ChangeCodec.encodeChunk(List.of(ReplicaChange.remove("k")));
         ByteBuffer.wrap(chunk).putInt(2, 1_000_000);

@@ -64,22 +64,22 @@ final class Node implements AutoCloseable {
         this.replicator = CacheReplicator.start(hz, table.replicate(expiry), replication);
     }
 
-    /** A node with default settings: no default TTL, the owner raises expiries. */
+    /** A node with default settings: no default TTL, keygroups, the owner raises expiries. */
     Node(HazelcastInstance hz, Time time, String cache) {
         this(hz, time, cache, settings(), Replica.ExpiryEvents.OWNER, ReplicatorSettings.defaults());
     }
 
     static CacheSettings settings() {
-        return new CacheSettings(10, 0, true, 0, null);
+        return new CacheSettings(10, 0, true, 0, null).withKeygroups(10_000);
     }
 
-    /** The live entries: key to value and deadline, in key order. */
+    /** The live entries: key to value, deadline and keygroup, in key order. */
     Map<String, String> dump() {
         Map<String, String> m = new TreeMap<>();
         for (CacheEntry e : table) {
             Object v = e.value();
             m.put(e.key(), (v instanceof byte[] ? Arrays.toString((byte[]) v) : String.valueOf(v)) + " @"
-                + e.expiresAtMillis());
+                + e.expiresAtMillis() + (e.group() == null ? "" : " in " + e.group()));
         }
         return m;
     }

@@ -137,6 +137,32 @@ class ReplicatorTest {
     }
 
     @Test
+    void aKeygroupTravelsWithItsEntriesAndItsInvalidationRemovesThemEverywhere(TestInfo test) throws InterruptedException {
+        nameCache(test);
+        threeReadyNodes();
+        CacheTable a = nodes.get(0).table;
+        for (int i = 0; i < 50; i++) {
+            a.put("cart:" + i, "item" + i, Duration.ofMinutes(5), "user:1");
+            a.put("pref:" + i, "p" + i, null, "user:2");
+        }
+        a.put("cart:0", "changed");
+        Map<String, String> agreed = Convergence.await(nodes, SETTLE);
+        assertEquals(100, agreed.size());
+        CacheTable c = nodes.get(2).table;
+        assertEquals(50, c.groupKeys("user:1").size(), "the other node knows the group");
+        assertEquals("user:1", c.getEntry("cart:0").group(), "a write that named no group kept it in its group");
+
+        assertEquals(50, c.invalidateGroup("user:1"));
+        agreed = Convergence.await(nodes, SETTLE);
+        assertEquals(50, agreed.size());
+        for (Node n : nodes) {
+            assertTrue(n.table.groupKeys("user:1").isEmpty(), "node " + nodes.indexOf(n));
+            assertEquals(50, n.table.groupKeys("user:2").size());
+        }
+        Await.until("node 0 to hear of the 50 removals", () -> nodes.get(0).events.of(EventKind.REMOVED).size() >= 50);
+    }
+
+    @Test
     void closingStopsTheReplicator(TestInfo test) throws InterruptedException {
         nameCache(test);
         threeReadyNodes();

@@ -121,8 +121,8 @@ class CacheMBeanIT {
             assertTrue(a.isReadable() && !a.isWritable(), a.getName() + " is read-only");
             assertFalse(a.getDescription().isBlank(), a.getName());
         }
-        assertEquals(Set.of("get", "delete", "sets", "seti", "setex", "dump", "reload", "reset", "removeKeysMatching",
-            "removeValuesMatching", "countKeysMatching", "resetStats"),
+        assertEquals(Set.of("get", "delete", "sets", "seti", "setex", "dump", "keys", "reload", "reset", "removeKeysMatching",
+            "removeValuesMatching", "countKeysMatching", "resetStats", "invalidateGroup", "groupKeys"),
             Arrays.stream(info.getOperations()).map(MBeanOperationInfo::getName).collect(Collectors.toSet()));
         MBeanOperationInfo setex = operation(info, "setex");
         assertEquals("key", setex.getSignature()[0].getName());
@@ -324,6 +324,18 @@ class CacheMBeanIT {
         assertEquals(1L, invoke("removeValuesMatching", "^4[0-9]$"));
         assertEquals(2L, invoke("removeKeysMatching", "user:[0-2]$"));
         assertEquals(1L, cache.countKeys(Match.prefix("user:")));
+        assertEquals(List.of("user:4"), keys("regex", "^user:", 0, 10));
+        assertEquals(List.of("user:4"), keys("glob", "u*4", 0, 10));
+        assertEquals(List.of(), keys("prefix", "user:", 1, 10));
+        cache.put("other", "v");
+        CompositeData page = (CompositeData) server.invoke(BEAN, "keys", new Object[] {"prefix", "", 0L, 1},
+            new String[] {"java.lang.String", "java.lang.String", "long", "int"});
+        assertEquals(1L, page.get("nextOffset"), "two keys, a page of one: the next page starts at 1");
+        assertEquals(1, ((String[]) page.get("keys")).length);
+        cache.remove("other");
+        RuntimeMBeanException badKind = assertThrows(RuntimeMBeanException.class, () -> keys("like", "u%", 0, 10));
+        assertEquals(IllegalArgumentException.class, badKind.getCause().getClass());
+        assertEquals("cache 'ops': match kind 'like' is none of regex, prefix, glob", badKind.getCause().getMessage());
 
         RuntimeMBeanException reload = assertThrows(RuntimeMBeanException.class,
             () -> server.invoke(BEAN, "reload", null, null));
@@ -372,6 +384,12 @@ class CacheMBeanIT {
 
     private CompositeData dump(long offset, int limit) throws Exception {
         return (CompositeData) server.invoke(BEAN, "dump", new Object[] {offset, limit}, new String[] {"long", "int"});
+    }
+
+    private List<String> keys(String kind, String pattern, long offset, int limit) throws Exception {
+        CompositeData page = (CompositeData) server.invoke(BEAN, "keys", new Object[] {kind, pattern, offset, limit},
+            new String[] {"java.lang.String", "java.lang.String", "long", "int"});
+        return Arrays.asList((String[]) page.get("keys"));
     }
 
     private Object attribute(String attribute) throws Exception {

@@ -204,7 +204,7 @@ final class MalformedInputs {
 
     private Input jmxNull() {
         Kind k = Kind.NULL_ARGUMENT;
-        switch (random.nextInt(14)) {
+        switch (random.nextInt(15)) {
             case 0: return invoke(k, "get", args((Object) null), S);
             case 1: return invoke(k, "delete", args((Object) null), S);
             case 2: return invoke(k, "sets", args(null, "v"), S, S);
@@ -221,6 +221,8 @@ final class MalformedInputs {
                 s -> s.invoke(bean, "get", new Object[] {"key:000001"}, null));
             case 11: return call(k, "a null operation name", Expect.REFUSED, s -> s.invoke(bean, null, null, null));
             case 12: return call(k, "getAttribute of a null name", Expect.REFUSED, s -> s.getAttribute(bean, null));
+            case 13: return random.nextBoolean() ? invoke(k, "keys", args(null, "a", 0L, 10), S, S, L, I)
+                : invoke(k, "keys", args(pick(List.of("regex", "prefix", "glob")), null, 0L, 10), S, S, L, I);
             default: return call(k, "invoke on a null ObjectName", Expect.REFUSED,
                 s -> s.invoke(null, "get", new Object[] {"k"}, new String[] {S}));
         }
@@ -252,7 +254,7 @@ final class MalformedInputs {
     private Input jmxHuge() {
         Kind k = Kind.HUGE;
         String huge = pick(List.of(MEGABYTE, MEGABYTE_DIGITS, MEGABYTE_UNICODE));
-        switch (random.nextInt(14)) {
+        switch (random.nextInt(15)) {
             case 0: return invoke(k, "sets", args(huge, "v"), S, S);
             case 1: return invoke(k, "sets", args(huge, huge), S, S);
             case 2: return invoke(k, "get", args(huge), S);
@@ -267,6 +269,8 @@ final class MalformedInputs {
             case 10: return call(k, "getAttribute of a 1 MB name", Expect.REFUSED, s -> s.getAttribute(bean, huge));
             case 11: return call(k, "an operation of a 1 MB name", Expect.REFUSED,
                 s -> s.invoke(bean, huge, new Object[] {"k"}, new String[] {S}));
+            case 13: return invoke(k, "keys", args(random.nextBoolean() ? huge : pick(List.of("regex", "prefix", "glob")),
+                huge, 0L, 10), S, S, L, I);
             case 12: return random.nextInt(20) == 0 ? invoke(k, "sets", args("", OVER_VALUE_LIMIT), S, S)
                 : invoke(k, "sets", args(huge, ""), S, S);
             default:
@@ -575,7 +579,7 @@ final class MalformedInputs {
     private Input shellUnknownOperation() {
         String args = pick(List.of("", " " + cache, " " + cache + " k"));
         return line(Kind.UNKNOWN_OPERATION, pick(List.of("cache:nosuch", "cache:gets", "cache:list2", "cache:",
-            "cachex:get", "cache::get", "nosuchscope:get", "cache:put", "cache:clear", "cache:remove", "cache:keys",
+            "cachex:get", "cache::get", "nosuchscope:get", "cache:put", "cache:clear", "cache:remove", "cache:groups",
             "cache:ttl", "cache:\u0000", "cache:ключ")) + args, Expect.REFUSED);
     }
 

@@ -47,6 +47,10 @@ final class Recorder implements EventHandler, AutoCloseable {
             return (Long) event.getProperty(CacheEvents.CACHE_EXPIRES);
         }
 
+        String group() {
+            return (String) event.getProperty(CacheEvents.CACHE_GROUP);
+        }
+
         Long count() {
             return (Long) event.getProperty(CacheEvents.CACHE_COUNT);
         }

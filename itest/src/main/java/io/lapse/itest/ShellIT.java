@@ -56,7 +56,7 @@ class ShellIT {
     }
 
     private static final List<String> FUNCTIONS = List.of("list", "get", "set", "seti", "delete", "dump", "stats",
-        "reload", "reset", "rm", "cluster");
+        "reload", "reset", "rm", "cluster", "keys", "group");
 
     private GogoSession session;
     private Cache cache;

@@ -1,6 +1,7 @@
 package io.lapse.jmx;
 
 import io.lapse.jmx.admin.DumpPage;
+import io.lapse.jmx.admin.KeyPage;
 import io.lapse.jmx.admin.StatFigure;
 
 /**
@@ -209,6 +210,44 @@ public interface CacheMXBean {
     @Description("A page of live entries: rows of key, type, value (byte[] as base64:...), deadline;"
         + " at most 1000 rows and 1 MiB; nextOffset is -1 after the last entry")
     DumpPage dump(long offset, int limit);
+
+    /**
+     * One page of the live keys that match, as lws_cache's wildcard lookup: at most 1000 keys and
+     * 1 MiB; changes nothing.
+     *
+     * @param kind {@code regex}, {@code prefix} or {@code glob}
+     * @param pattern the pattern, at most 1024 characters
+     * @param offset how many matching keys to skip, at least 0
+     * @param limit how many keys, at least 1 (more than 1000 are served as 1000)
+     * @return the page, with {@code nextOffset} -1 after the last matching key
+     */
+    @Description("A page of the live keys that match: kind regex (RE2, found anywhere), prefix or glob (* and ?);"
+        + " at most 1000 keys and 1 MiB; nextOffset is -1 after the last one")
+    KeyPage keys(String kind, String pattern, long offset, int limit);
+
+    /**
+     * Removes every live entry of a keygroup, as Enduro/X's group invalidation; fails for a cache
+     * without keygroups.
+     *
+     * @param group the group
+     * @return how many live entries were removed
+     */
+    @Description("Removes every live entry of a keygroup (one cache/removed event each, with cache.group); returns"
+        + " the count; fails if the cache has no keygroups")
+    long invalidateGroup(String group);
+
+    /**
+     * One page of the keys of a keygroup's live entries, in key order: at most 1000 keys and
+     * 1 MiB; changes nothing.
+     *
+     * @param group the group
+     * @param offset how many keys to skip, at least 0
+     * @param limit how many keys, at least 1 (more than 1000 are served as 1000)
+     * @return the page, with {@code nextOffset} -1 after the last key
+     */
+    @Description("A page of the keys of a keygroup's live entries, in key order: at most 1000 keys and 1 MiB;"
+        + " nextOffset is -1 after the last one; fails if the cache has no keygroups")
+    KeyPage groupKeys(String group, long offset, int limit);
 
     /**
      * Replaces the contents with what the cache's store holds, as htable's {@code htable.reload}.

@@ -9,6 +9,7 @@ import io.lapse.cache.replication.ReplicationStatus;
 import io.lapse.jmx.admin.CacheAdmin;
 import io.lapse.jmx.admin.CleanErrors;
 import io.lapse.jmx.admin.DumpPage;
+import io.lapse.jmx.admin.KeyPage;
 import io.lapse.jmx.admin.ReplicationStatuses;
 import io.lapse.jmx.admin.StatFigure;
 
@@ -283,6 +284,21 @@ final class CacheView implements CacheMXBean, BatchedReads {
     @Override
     public DumpPage dump(long offset, int limit) {
         return CleanErrors.call(admin.name(), "dump", () -> admin.dump(offset, limit));
+    }
+
+    @Override
+    public KeyPage keys(String kind, String pattern, long offset, int limit) {
+        return CleanErrors.call(admin.name(), "keys", () -> admin.keys(kind, pattern, offset, limit));
+    }
+
+    @Override
+    public long invalidateGroup(String group) {
+        return CleanErrors.call(admin.name(), "invalidateGroup", () -> admin.invalidateGroup(group));
+    }
+
+    @Override
+    public KeyPage groupKeys(String group, long offset, int limit) {
+        return CleanErrors.call(admin.name(), "groupKeys", () -> admin.groupKeys(group, offset, limit));
     }
 
     @Override

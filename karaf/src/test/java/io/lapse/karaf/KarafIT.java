@@ -202,6 +202,11 @@ class KarafIT {
         refused.put("removeKeysMatching", () -> viewer.invoke(SESSIONS, "removeKeysMatching", "^viewer:"));
         refused.put("removeValuesMatching", () -> viewer.invoke(SESSIONS, "removeValuesMatching", "s3cret"));
         refused.put("countKeysMatching", () -> viewer.invoke(SESSIONS, "countKeysMatching", "^viewer:"));
+        refused.put("keys", () -> viewer.server().invoke(SESSIONS, "keys", new Object[] {"prefix", "viewer:", 0L, 10},
+            new String[] {typed, typed, "long", "int"}));
+        refused.put("groupKeys", () -> viewer.server().invoke(SESSIONS, "groupKeys", new Object[] {"g", 0L, 10},
+            new String[] {typed, "long", "int"}));
+        refused.put("invalidateGroup", () -> viewer.invoke(SESSIONS, "invalidateGroup", "g"));
         refused.put("sets", () -> viewer.invoke(SESSIONS, "sets", "viewer:secret", "changed"));
         refused.put("seti", () -> viewer.server().invoke(SESSIONS, "seti", new Object[] {"viewer:n", 1L},
             new String[] {typed, "long"}));
@@ -290,6 +295,7 @@ class KarafIT {
             "cache:list",
             "cache:stats sessions",
             "cache:dump sessions",
+            "cache:keys sessions --prefix shell:c",
             "cache:rm sessions --prefix shell:",
             "cache:get sessions shell:count",
             "cache:reload sessions"));
@@ -297,6 +303,7 @@ class KarafIT {
         assertTrue(LISTED_SESSIONS.matcher(out).find(), "cache:list:\n" + out);
         assertTrue(Pattern.compile("(?m)^slots +\\d+$").matcher(out).find(), "cache:stats:\n" + out);
         assertTrue(Pattern.compile("(?m)^shell:count +Long .*7$").matcher(out).find(), "cache:dump:\n" + out);
+        assertTrue(Pattern.compile("(?m)^shell:count\r?\n-- keys 0\\.\\.0\r?$").matcher(out).find(), "cache:keys:\n" + out);
         assertTrue(out.contains("cache:get: cache 'sessions' has no live entry for key 'shell:count'"),
             "cache:rm removed it, and cache:get says so in one line:\n" + out);
         assertTrue(out.contains("cache:reload: cache 'sessions' has no store to reload from"), out);
@@ -323,11 +330,13 @@ class KarafIT {
             "cache:stats sessions",
             "cache:get sessions viewer:shell",
             "cache:dump sessions",
+            "cache:keys sessions",
+            "cache:group sessions g",
             "cache:set sessions viewer:shell changed",
             "cache:rm sessions --prefix viewer:"));
         assertTrue(LISTED_SESSIONS.matcher(out).find(), "a viewer lists the caches:\n" + out);
         assertTrue(Pattern.compile("(?m)^slots +\\d+$").matcher(out).find(), "and reads their statistics:\n" + out);
-        for (String hidden : List.of("get", "dump", "set", "rm")) {
+        for (String hidden : List.of("get", "dump", "keys", "group", "set", "rm")) {
             assertTrue(out.contains("Command not found: cache:" + hidden), "cache:" + hidden + " is admin's:\n" + out);
         }
         assertFalse(out.contains("hidden"), "the value never shows:\n" + out);

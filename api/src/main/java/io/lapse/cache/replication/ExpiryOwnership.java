@@ -38,4 +38,21 @@ public interface ExpiryOwnership {
      */
     default void passed(String cache, String key, Object value, long expiresAtMillis) {
     }
+
+    /**
+     * Tells that this node expired an entry of a keygroup whose expiry it did not raise: as
+     * {@link #passed(String, String, Object, long)}, which it calls unless implemented, with the
+     * entry's group for {@link Replica#raiseExpired(String, Object, long, String)}.
+     *
+     * @param cache the cache's name
+     * @param key the key
+     * @param value the value, a {@code String}, a {@code Long} or a {@code byte[]} that must not be
+     *     modified (copy it to keep it)
+     * @param expiresAtMillis the entry's deadline in epoch milliseconds
+     * @param group the entry's keygroup, or {@code null} for none
+     * @since 1.1
+     */
+    default void passed(String cache, String key, Object value, long expiresAtMillis, String group) {
+        passed(cache, key, value, expiresAtMillis);
+    }
 }

@@ -132,5 +132,21 @@ public interface Replica {
      * @param expiresAtMillis the deadline in epoch milliseconds
      * @throws NullPointerException if the key or the value is {@code null}
      */
-    void raiseExpired(String key, Object value, long expiresAtMillis);
+    default void raiseExpired(String key, Object value, long expiresAtMillis) {
+        raiseExpired(key, value, expiresAtMillis, null);
+    }
+
+    /**
+     * Raises {@code cache/expired} on this node for an entry of a keygroup it expired without
+     * raising: as {@link #raiseExpired(String, Object, long)}, the event carrying the group.
+     *
+     * @param key the key
+     * @param value the value, as {@link ExpiryOwnership#passed} was given it
+     * @param expiresAtMillis the deadline in epoch milliseconds
+     * @param group the entry's keygroup, as {@link ExpiryOwnership#passed} was given it, or
+     *     {@code null} for none
+     * @throws NullPointerException if the key or the value is {@code null}
+     * @since 1.1
+     */
+    void raiseExpired(String key, Object value, long expiresAtMillis, String group);
 }

@@ -21,18 +21,20 @@ public final class ReplicaChange {
         CLEAR
     }
 
-    private static final ReplicaChange CLEAR = new ReplicaChange(Kind.CLEAR, null, null, 0L);
+    private static final ReplicaChange CLEAR = new ReplicaChange(Kind.CLEAR, null, null, 0L, null);
 
     private final Kind kind;
     private final String key;
     private final Object value;
     private final long expiresAtMillis;
+    private final String group;
 
-    private ReplicaChange(Kind kind, String key, Object value, long expiresAtMillis) {
+    private ReplicaChange(Kind kind, String key, Object value, long expiresAtMillis, String group) {
         this.kind = kind;
         this.key = key;
         this.value = value;
         this.expiresAtMillis = expiresAtMillis;
+        this.group = group;
     }
 
     /**
@@ -46,6 +48,23 @@ public final class ReplicaChange {
      * @throws IllegalArgumentException if the value is of another type, or the deadline negative
      */
     public static ReplicaChange put(String key, Object value, long expiresAtMillis) {
+        return put(key, value, expiresAtMillis, null);
+    }
+
+    /**
+     * A put of an entry of a keygroup (see {@code Cache.put(key, value, ttl, group)}).
+     *
+     * @param key the key, not {@code null}
+     * @param value a {@code String}, a {@code Long} or a {@code byte[]} (kept, not copied)
+     * @param expiresAtMillis the deadline in epoch milliseconds, 0 for none
+     * @param group the group the entry belongs to, or {@code null} for none
+     * @return the change
+     * @throws NullPointerException if the key or the value is {@code null}
+     * @throws IllegalArgumentException if the value is of another type, the deadline negative or
+     *     the group empty
+     * @since 1.1
+     */
+    public static ReplicaChange put(String key, Object value, long expiresAtMillis, String group) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         if (!(value instanceof String || value instanceof Long || value instanceof byte[])) {
@@ -56,7 +75,10 @@ public final class ReplicaChange {
             throw new IllegalArgumentException("a deadline is epoch milliseconds or 0 for none, not "
                 + expiresAtMillis);
         }
-        return new ReplicaChange(Kind.PUT, key, value, expiresAtMillis);
+        if (group != null && group.isEmpty()) {
+            throw new IllegalArgumentException("a replicated group is null for none, never empty");
+        }
+        return new ReplicaChange(Kind.PUT, key, value, expiresAtMillis, group);
     }
 
     /**
@@ -67,7 +89,7 @@ public final class ReplicaChange {
      * @throws NullPointerException if the key is {@code null}
      */
     public static ReplicaChange remove(String key) {
-        return new ReplicaChange(Kind.REMOVE, Objects.requireNonNull(key, "key"), null, 0L);
+        return new ReplicaChange(Kind.REMOVE, Objects.requireNonNull(key, "key"), null, 0L, null);
     }
 
     /**
@@ -102,6 +124,16 @@ public final class ReplicaChange {
         return expiresAtMillis;
     }
 
+    /**
+     * Returns the keygroup of a put's entry.
+     *
+     * @return the group, or {@code null} for an entry of none and for a remove or a clear
+     * @since 1.1
+     */
+    public String group() {
+        return group;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof ReplicaChange)) {
@@ -109,6 +141,7 @@ public final class ReplicaChange {
         }
         ReplicaChange c = (ReplicaChange) o;
         return kind == c.kind && Objects.equals(key, c.key) && expiresAtMillis == c.expiresAtMillis
+            && Objects.equals(group, c.group)
             && (value instanceof byte[] && c.value instanceof byte[]
                 ? Arrays.equals((byte[]) value, (byte[]) c.value) : Objects.equals(value, c.value));
     }
@@ -116,7 +149,7 @@ public final class ReplicaChange {
     @Override
     public int hashCode() {
         int v = value instanceof byte[] ? Arrays.hashCode((byte[]) value) : Objects.hashCode(value);
-        return Objects.hash(kind, key, expiresAtMillis) * 31 + v;
+        return Objects.hash(kind, key, expiresAtMillis, group) * 31 + v;
     }
 
     @Override
@@ -124,7 +157,7 @@ public final class ReplicaChange {
         switch (kind) {
             case PUT:
                 return "put " + key + " = " + (value instanceof byte[] ? ((byte[]) value).length + " bytes" : value)
-                    + (expiresAtMillis == 0 ? "" : " until " + expiresAtMillis);
+                    + (expiresAtMillis == 0 ? "" : " until " + expiresAtMillis) + (group == null ? "" : " in group " + group);
             case REMOVE:
                 return "remove " + key;
             default:

@@ -20,6 +20,8 @@ public final class CacheSettings {
     final Long initval;
     final boolean statistics;
     final Limits limits;
+    /** The most entries a keygroup may hold; 0 when the cache has no keygroups. */
+    final int maxGroupItems;
 
     /**
      * Creates settings.
@@ -32,16 +34,19 @@ public final class CacheSettings {
      * @throws IllegalArgumentException if a figure is out of range
      */
     public CacheSettings(int sizeBits, long ttlMillis, boolean updateExpire, long idleMillis, Long initval) {
-        this(sizeBits, ttlMillis, updateExpire, idleMillis, initval, false, Limits.NONE);
+        this(sizeBits, ttlMillis, updateExpire, idleMillis, initval, false, Limits.NONE, 0);
     }
 
     private CacheSettings(int sizeBits, long ttlMillis, boolean updateExpire, long idleMillis, Long initval,
-        boolean statistics, Limits limits) {
+        boolean statistics, Limits limits, int maxGroupItems) {
         if (sizeBits < MIN_SIZE || sizeBits > MAX_SIZE) {
             throw new IllegalArgumentException("size " + sizeBits + " is outside " + MIN_SIZE + ".." + MAX_SIZE);
         }
         if (ttlMillis < 0 || idleMillis < 0) {
             throw new IllegalArgumentException("negative duration");
+        }
+        if (maxGroupItems < 0) {
+            throw new IllegalArgumentException("max_group_items " + maxGroupItems + " is negative");
         }
         this.sizeBits = sizeBits;
         this.ttlMillis = ttlMillis;
@@ -50,6 +55,7 @@ public final class CacheSettings {
         this.initval = initval;
         this.statistics = statistics;
         this.limits = limits;
+        this.maxGroupItems = maxGroupItems;
     }
 
     /**
@@ -59,7 +65,7 @@ public final class CacheSettings {
      * @return the settings
      */
     public CacheSettings withStatistics(boolean on) {
-        return new CacheSettings(sizeBits, ttlMillis, updateExpire, idleMillis, initval, on, limits);
+        return new CacheSettings(sizeBits, ttlMillis, updateExpire, idleMillis, initval, on, limits, maxGroupItems);
     }
 
     /**
@@ -72,7 +78,18 @@ public final class CacheSettings {
         if (next == null) {
             throw new NullPointerException("limits");
         }
-        return new CacheSettings(sizeBits, ttlMillis, updateExpire, idleMillis, initval, statistics, next);
+        return new CacheSettings(sizeBits, ttlMillis, updateExpire, idleMillis, initval, statistics, next, maxGroupItems);
+    }
+
+    /**
+     * Returns these settings with keygroups on, capped, or off.
+     *
+     * @param maxItems the most entries a group may hold, at least 1; 0 for no keygroups
+     * @return the settings
+     * @throws IllegalArgumentException if {@code maxItems} is negative
+     */
+    public CacheSettings withKeygroups(int maxItems) {
+        return new CacheSettings(sizeBits, ttlMillis, updateExpire, idleMillis, initval, statistics, limits, maxItems);
     }
 
     /**
@@ -115,6 +132,11 @@ public final class CacheSettings {
         return statistics;
     }
 
+    /** @return the most entries a keygroup may hold; 0 when the cache has no keygroups */
+    public int maxGroupItems() {
+        return maxGroupItems;
+    }
+
     /** @return the capacity limits */
     public Limits limits() {
         return limits;
@@ -123,6 +145,7 @@ public final class CacheSettings {
     @Override
     public String toString() {
         return "size=" + sizeBits + ", autoexpire=" + ttlMillis + "ms, updateexpire=" + updateExpire + ", idleexpire="
-            + idleMillis + "ms, initval=" + (initval == null ? "unset" : initval) + ", statistics=" + statistics + ", " + limits;
+            + idleMillis + "ms, initval=" + (initval == null ? "unset" : initval) + ", statistics=" + statistics + ", " + limits
+            + (maxGroupItems == 0 ? "" : ", keygroups of at most " + maxGroupItems);
     }
 }

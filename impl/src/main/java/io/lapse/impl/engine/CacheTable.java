@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiFunction;
@@ -34,9 +33,10 @@ import io.lapse.cache.replication.Replica;
  * a single-key write decided; {@link SegmentWrites}: how it is applied to a segment;
  * {@link StoreWrites}: the writes of a cache whose store writes through.</li>
  * <li>{@link TablePass}: the one template of passes over every segment; {@link WholeTable}: the
- * operations made of it (clear, matches, iteration).</li>
+ * operations made of it (clear, matches, key lookups, iteration).</li>
  * <li>{@link TableLayout}: the owner's changes of layout (size, reload, hook, close);
- * {@link TableStatistics}: size and statistics; {@link PartitionSweep}: a sweep.</li>
+ * {@link TableStatistics}: size and statistics; {@link PartitionSweep}: a sweep;
+ * {@link TableReports}: what the listener is told.</li>
  * </ul>
  *
  * <h2>Locks and what they guard</h2>
@@ -120,8 +120,6 @@ public final class CacheTable implements Cache {
      * pays for counting (about a sixth of its time) only when asked to.
      */
     volatile ReadCounters reads;
-    /** Reports the listener failed with, beside the events it could not deliver (its own count). */
-    final LongAdder reportsFailed = new LongAdder();
     /** Counters of segments retired by a change of size, a reload or a close, so statistics survive it. */
     final AtomicLong retiredPuts = new AtomicLong();
     final AtomicLong retiredRemovals = new AtomicLong();
@@ -134,7 +132,10 @@ public final class CacheTable implements Cache {
     volatile Footprint footprint;
     /** Evicts while the table is over its limits. */
     final ClockHand hand = new ClockHand(this);
-    final LagHistogram lag = new LagHistogram();
+    /** What the listener is told, and how late expiries were noticed. */
+    final TableReports reports = new TableReports(this);
+    /** Which keys each keygroup holds; made before the segments, which tell it of their nodes. */
+    final KeyGroups groups = new KeyGroups(this);
     /**
      * Told of every change before it is applied, for a store that writes through; {@code null}
      * otherwise. Written under every stripe and every slot lock, so a writer reads it once under
@@ -210,7 +211,7 @@ public final class CacheTable implements Cache {
     Segment[] newSegments(Node[][] tabs, long now) {
         Segment[] segs = new Segment[tabs.length];
         for (int i = 0; i < segs.length; i++) {
-            segs[i] = new Segment(i, tabs, now, dues);
+            segs[i] = new Segment(i, tabs, now, dues, groups);
         }
         return segs;
     }
@@ -359,7 +360,7 @@ public final class CacheTable implements Cache {
                 }
             } finally {
                 s.unlock();
-                reportExpired(expired);
+                reports.expired(expired);
             }
             if (expired != null) {
                 return null;
@@ -411,7 +412,7 @@ public final class CacheTable implements Cache {
     }
 
     CacheEntry entryOf(Node n) {
-        return new CacheEntry(n.key, n.value(), time.toEpochMillis(n.deadline()));
+        return new CacheEntry(n.key, n.value(), time.toEpochMillis(n.deadline()), n.group());
     }
 
     /** Whether the calling thread runs a compute function of this table: one volatile read unless some thread does. */
@@ -495,18 +496,33 @@ public final class CacheTable implements Cache {
                 s.puts++;
                 Replication rep = replication;
                 if (rep != null) {
-                    rep.offerPut(key, v, d);
+                    rep.offerPut(key, v, d, n == null ? null : n.group());
                 }
             }
         } finally {
             s.unlock();
-            reportExpired(expired);
+            reports.expired(expired);
         }
         if (viaStore) {
             storeWrites.write(key, h,
                 (n, t, st2) -> Change.put(v, flags, Deadlines.forWrite(n, ttlMillis, t, st2), null));
         }
         hand.evictIfExceeded();
+    }
+
+    @Override
+    public void put(String key, Object value, Duration ttl, String group) {
+        groups.put(key, value, ttl, group);
+    }
+
+    @Override
+    public long invalidateGroup(String group) {
+        return groups.invalidate(group);
+    }
+
+    @Override
+    public List<String> groupKeys(String group) {
+        return groups.liveKeys(group);
     }
 
     @Override
@@ -613,7 +629,7 @@ public final class CacheTable implements Cache {
             }
         } finally {
             s.unlock();
-            reportExpired(d.expired);
+            reports.expired(d.expired);
         }
         if (viaStore) {
             Object result = storeWrites.write(key, h, decision);
@@ -621,7 +637,7 @@ public final class CacheTable implements Cache {
             return result;
         }
         if (removed != null) {
-            report(EventKind.REMOVED, removed);
+            reports.entry(EventKind.REMOVED, removed);
         }
         hand.evictIfExceeded();
         return d.change.result;
@@ -653,6 +669,11 @@ public final class CacheTable implements Cache {
     @Override
     public long countValues(Match match) {
         return whole.countMatching(TextMatcher.compile(name, "value regex", match), true);
+    }
+
+    @Override
+    public List<String> keys(Match match, long offset, int limit) {
+        return whole.keys(TextMatcher.compile(name, "key regex", match), offset, limit);
     }
 
     @Override
@@ -698,59 +719,6 @@ public final class CacheTable implements Cache {
      */
     long sweep(int part, int parts, long retryMillis) {
         return PartitionSweep.sweep(this, part, parts, retryMillis);
-    }
-
-    // -------------------------------------------------------------------------------- reports
-
-    void reportExpired(Node n) {
-        if (n != null) {
-            reportExpired(n, time.now());
-        }
-    }
-
-    /** Reports nodes already out of the table as expired, every one of them: see {@link ReportEach}. */
-    void reportExpired(List<Node> expired, long noticedAt) {
-        ReportEach.of(expired, n -> reportExpired(n, noticedAt), reportsFailed);
-    }
-
-    /** Reports evicted nodes, already out of the table, as {@link #reportExpired(List, long)} does expired ones. */
-    void reportEvicted(List<Node> evicted) {
-        ReportEach.of(evicted, n -> report(EventKind.EVICTED, n), reportsFailed);
-    }
-
-    private void reportExpired(Node n, long noticedAt) {
-        lag.record(noticedAt - n.deadline());
-        Replication rep = replication;
-        if (rep == null || rep.raisesExpired(n)) {
-            report(EventKind.EXPIRED, n);
-        }
-    }
-
-    void report(EventKind kind, Node n) {
-        if (listener.wants(kind)) {
-            report(kind, n.key, n.value(), time.toEpochMillis(n.deadline()));
-        }
-    }
-
-    /** Reports an entry; also one another node expired and may not have reported: see {@link Replication#raiseExpired}. */
-    void report(EventKind kind, String key, Object value, long expiresAtMillis) {
-        try {
-            listener.entry(kind, name, key, value, expiresAtMillis);
-        } catch (RuntimeException e) {
-            // The listener broke its contract; the change is made, so count what was lost
-            // rather than fail the operation or the rest of a sweep.
-            reportsFailed.increment();
-        }
-    }
-
-    void report(EventKind kind, long count) {
-        if (listener.wants(kind)) {
-            try {
-                listener.table(kind, name, count);
-            } catch (RuntimeException e) {
-                reportsFailed.increment();
-            }
-        }
     }
 
     // ------------------------------------------------------------------------ statistics
@@ -871,7 +839,7 @@ public final class CacheTable implements Cache {
      * @param count how many entries it loaded
      */
     public void loaded(long count) {
-        report(EventKind.LOADED, count);
+        reports.table(EventKind.LOADED, count);
     }
 
     /**
@@ -902,7 +870,7 @@ public final class CacheTable implements Cache {
      * Reports that the table came up, for {@link EventKind#CREATED}.
      */
     public void announce() {
-        report(EventKind.CREATED, 0);
+        reports.table(EventKind.CREATED, 0);
     }
 
     /**

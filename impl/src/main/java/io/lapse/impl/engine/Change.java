@@ -39,14 +39,20 @@ final class Change {
      * change is applied, and not offered to the log again.
      */
     final boolean fromLog;
+    /**
+     * The keygroup a {@link #PUT} puts the key into, moving it from any other; {@code null} to
+     * leave the key in the group it has (a new key then belongs to none).
+     */
+    final String group;
 
-    private Change(int kind, Object value, int flags, long deadline, Object result, boolean fromLog) {
+    private Change(int kind, Object value, int flags, long deadline, Object result, boolean fromLog, String group) {
         this.kind = kind;
         this.value = value;
         this.flags = flags;
         this.deadline = deadline;
         this.result = result;
         this.fromLog = fromLog;
+        this.group = group;
     }
 
     /**
@@ -55,26 +61,31 @@ final class Change {
      * @param flags the entry's weight flags, from {@link CacheTable}'s admission of the value
      */
     static Change put(Object value, int flags, long deadline, Object result) {
-        return new Change(PUT, value, flags, deadline, result, false);
+        return new Change(PUT, value, flags, deadline, result, false, null);
+    }
+
+    /** Stores a value with a deadline, inserting or updating, and puts the key into a keygroup. */
+    static Change putInGroup(Object value, int flags, long deadline, Object result, String group) {
+        return new Change(PUT, value, flags, deadline, result, false, group);
     }
 
     /** Gives the live entry another deadline; {@code value} is its value, for the store. */
     static Change ttl(Object value, long deadline, Object result) {
-        return new Change(TTL, value, 0, deadline, result, false);
+        return new Change(TTL, value, 0, deadline, result, false, null);
     }
 
     /** Removes the live entry. */
     static Change remove(Object result) {
-        return new Change(REMOVE, null, 0, 0, result, false);
+        return new Change(REMOVE, null, 0, 0, result, false, null);
     }
 
     /** Changes nothing. */
     static Change none(Object result) {
-        return new Change(NOTHING, null, 0, 0, result, false);
+        return new Change(NOTHING, null, 0, 0, result, false, null);
     }
 
     /** The same change, as one the replication log delivered: applied, not offered again. */
     Change fromLog() {
-        return new Change(kind, value, flags, deadline, result, true);
+        return new Change(kind, value, flags, deadline, result, true, group);
     }
 }

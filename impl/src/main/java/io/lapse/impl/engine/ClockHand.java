@@ -105,11 +105,11 @@ final class ClockHand {
             lock.unlock();
             try {
                 if (!expired.isEmpty()) {
-                    table.reportExpired(expired, table.time.now());
+                    table.reports.expired(expired, table.time.now());
                 }
             } finally {
                 if (evicted != null) {
-                    table.reportEvicted(evicted);
+                    table.reports.evicted(evicted);
                 }
             }
         }

@@ -31,7 +31,7 @@ final class Decided {
 
     /**
      * Takes a node out if its deadline has passed, under its segment's lock; the caller reports
-     * it with {@link CacheTable#reportExpired(Node)} once unlocked.
+     * it with {@link TableReports#expired(Node)} once unlocked.
      *
      * @param n the node found for a key, or {@code null}
      * @return {@code n} if it was expired and is now out of the table, else {@code null}

@@ -22,7 +22,7 @@ import java.lang.invoke.VarHandle;
  * stays what it was, and the deadline reported with the event is the one the verdict used. The
  * read that fails looks the key up again.
  */
-final class IdleNode extends Node {
+class IdleNode extends Node {
 
     private static final VarHandle WRITE_DEADLINE;
 
@@ -42,7 +42,7 @@ final class IdleNode extends Node {
     }
 
     @Override
-    long writeDeadline() {
+    final long writeDeadline() {
         return (long) WRITE_DEADLINE.getAcquire(this);
     }
 
@@ -53,7 +53,7 @@ final class IdleNode extends Node {
     }
 
     @Override
-    boolean idles() {
+    final boolean idles() {
         return true;
     }
 

@@ -287,4 +287,14 @@ class Node {
     boolean idles() {
         return false;
     }
+
+    /**
+     * Returns the keygroup of the entry, fixed for the node's life (a write that moves the entry
+     * to another group replaces the node): see {@link GroupNode}.
+     *
+     * @return the group, or {@code null} for an entry of none
+     */
+    String group() {
+        return null;
+    }
 }

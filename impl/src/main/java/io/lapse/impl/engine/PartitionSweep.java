@@ -56,7 +56,7 @@ final class PartitionSweep {
                         due = s.nextDue;
                     } finally {
                         s.unlock();
-                        table.reportExpired(expired, now);
+                        table.reports.expired(expired, now);
                     }
                     now = table.time.now();
                 }

@@ -140,10 +140,11 @@ public final class Replication implements Replica {
      *
      * @param value the table's own value (a byte[] is never modified once stored, so it is shared)
      * @param deadline monotonic, or {@link Node#NEVER}
+     * @param group the keygroup the entry belongs to after the put, or {@code null}
      */
-    void offerPut(String key, Object value, long deadline) {
+    void offerPut(String key, Object value, long deadline, String group) {
         if (outbox != null) {
-            offer(key, ReplicaChange.put(key, value, table.time.toEpochMillis(deadline)));
+            offer(key, ReplicaChange.put(key, value, table.time.toEpochMillis(deadline), group));
         }
     }
 
@@ -247,8 +248,9 @@ public final class Replication implements Replica {
         Object v = Values.store(table.name(), key, change.value(), settled.limits.maxItemSize);
         int flags = settled.limits.admit(table.name(), key, v, settled.idleMillis > 0);
         long deadline = table.time.fromEpochMillis(change.expiresAtMillis());
+        String group = change.group();
         return (Boolean) table.writeKey(key, (n, now, st) -> blocks(key) ? Change.none(Boolean.FALSE)
-            : Change.put(v, flags, deadline, Boolean.TRUE).fromLog());
+            : Change.putInGroup(v, flags, deadline, Boolean.TRUE, group).fromLog());
     }
 
     /** Whether an own change of the key is on its way; caller holds the key's slot lock. */
@@ -274,7 +276,7 @@ public final class Replication implements Replica {
         long count = 0;
         for (Iterator<CacheEntry> it = table.iterator(); it.hasNext();) {
             CacheEntry e = it.next();
-            sink.accept(ReplicaChange.put(e.key(), e.value(), e.expiresAtMillis()));
+            sink.accept(ReplicaChange.put(e.key(), e.value(), e.expiresAtMillis(), e.group()));
             count++;
         }
         return count;
@@ -317,7 +319,7 @@ public final class Replication implements Replica {
         if (n == null) {
             offerRemove(key);
         } else {
-            offerPut(key, n.value(), n.writeDeadline());
+            offerPut(key, n.value(), n.writeDeadline(), n.group());
         }
         return !unsent.contains(key);
     }
@@ -344,7 +346,7 @@ public final class Replication implements Replica {
             if (owner.raisesExpired(table.name(), n.key)) {
                 return true;
             }
-            owner.passed(table.name(), n.key, n.value(), table.time.toEpochMillis(n.deadline()));
+            owner.passed(table.name(), n.key, n.value(), table.time.toEpochMillis(n.deadline()), n.group());
             return false;
         } catch (RuntimeException e) {
             // an ownership that fails cannot name the owner: raising it here loses no event
@@ -353,11 +355,11 @@ public final class Replication implements Replica {
     }
 
     @Override
-    public void raiseExpired(String key, Object value, long expiresAtMillis) {
+    public void raiseExpired(String key, Object value, long expiresAtMillis, String group) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         if (table.listener.wants(EventKind.EXPIRED)) {
-            table.report(EventKind.EXPIRED, key, value, expiresAtMillis);
+            table.reports.entry(EventKind.EXPIRED, key, value, expiresAtMillis, group);
         }
     }
 }

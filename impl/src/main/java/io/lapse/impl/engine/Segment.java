@@ -32,6 +32,8 @@ final class Segment extends SlotLock {
     /** This segment's index in the cache's segment array. */
     final int index;
     private final DueBoard board;
+    /** The table's keygroups, told of every node of a group that is linked or leaves. */
+    private final KeyGroups groups;
     /**
      * The bucket arrays of this segment and its siblings, where readers find them; this
      * segment's entry is written only under its lock.
@@ -62,10 +64,11 @@ final class Segment extends SlotLock {
      */
     long weight;
 
-    Segment(int index, Node[][] tables, long now, DueBoard board) {
+    Segment(int index, Node[][] tables, long now, DueBoard board, KeyGroups groups) {
         this.index = index;
         this.tables = tables;
         this.board = board;
+        this.groups = groups;
         this.wheel = new TimerWheel(now);
     }
 
@@ -156,12 +159,23 @@ final class Segment extends SlotLock {
             f.add(1, w);
         }
         schedule(node);
+        if (node.group() != null) {
+            groups.linked(node);
+        }
         if (count > tab.length && tab.length < MAX_CAPACITY) {
             resize(tab);
         }
     }
 
-    /** Takes a node out of its chain and its wheel; caller holds the lock. */
+    /**
+     * Makes a key a member of a keygroup before the write that puts it there: see
+     * {@link KeyGroups#join}; caller holds the lock.
+     */
+    String joinGroup(String group, String key, int max) {
+        return groups.join(group, key, max);
+    }
+
+    /** Takes a node out of its chain, its wheel and its keygroup; caller holds the lock. */
     void unlink(Node node) {
         unlinkChain(node);
         wheel.unschedule(node);
@@ -219,8 +233,11 @@ final class Segment extends SlotLock {
         return w;
     }
 
-    /** Takes a node that left the chains off the footprint; caller holds the lock. */
+    /** Takes a node that left the chains off the footprint and out of its keygroup; caller holds the lock. */
     private void unaccount(Node node) {
+        if (node.group() != null) {
+            groups.unlinked(node);
+        }
         Footprint f = footprint;
         if (f != null) {
             long w = f.weighs ? Weights.of(node) : 0;

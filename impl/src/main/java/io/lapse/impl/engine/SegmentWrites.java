@@ -23,14 +23,28 @@ final class SegmentWrites {
         boolean offer = rep != null && !c.fromLog;
         switch (c.kind) {
             case Change.PUT:
+                String g = c.group;
+                if (g != null && (n == null || !g.equals(n.group()))) {
+                    // first, so that a full group refuses the write before anything changed; a
+                    // change from the log applies whatever this node's cap says
+                    g = s.joinGroup(g, key, c.fromLog ? 0 : st.maxGroupItems);
+                    if (n != null) {
+                        // a node's group is fixed: the entry moves in a new node, in this step
+                        n.seal();
+                        s.unlink(n);
+                        n = null;
+                    }
+                } else if (n != null) {
+                    g = n.group();
+                }
                 if (n == null) {
-                    s.insert(newNode(h, key, c.value, c.flags, c.deadline, now, st));
+                    s.insert(newNode(h, key, c.value, c.flags, c.deadline, now, st, g));
                 } else {
                     update(s, n, c.value, c.flags, c.deadline, now, st);
                 }
                 s.puts++;
                 if (offer) {
-                    rep.offerPut(key, c.value, c.deadline);
+                    rep.offerPut(key, c.value, c.deadline, g);
                 }
                 return null;
             case Change.TTL:
@@ -39,7 +53,7 @@ final class SegmentWrites {
                 n.referenceLocked();
                 s.deadlineChanged(n, before);
                 if (offer) {
-                    rep.offerPut(key, n.value(), c.deadline);
+                    rep.offerPut(key, n.value(), c.deadline, n.group());
                 }
                 return null;
             case Change.REMOVE:
@@ -63,6 +77,20 @@ final class SegmentWrites {
     static Node newNode(int h, String key, Object v, int flags, long deadline, long now, CacheSettings st) {
         return st.idleMillis > 0 ? new IdleNode(h, key, v, deadline, now, st.idleMillis, flags)
             : new Node(h, key, v, deadline, flags);
+    }
+
+    /**
+     * Makes the node of a new entry of a keygroup, or of none.
+     *
+     * @param group the index's copy of the group's name ({@link KeyGroups#join}), or {@code null}
+     */
+    static Node newNode(int h, String key, Object v, int flags, long deadline, long now, CacheSettings st,
+        String group) {
+        if (group == null) {
+            return newNode(h, key, v, flags, deadline, now, st);
+        }
+        return st.idleMillis > 0 ? new IdleGroupNode(h, key, v, deadline, now, st.idleMillis, flags, group)
+            : new GroupNode(h, key, v, deadline, flags, group);
     }
 
     /**
@@ -94,7 +122,8 @@ final class SegmentWrites {
             // takes its place in the same step, under the lock.
             n.seal();
             s.unlink(n);
-            s.insert(newNode(n.hash, n.key, v, (n.flags() & Node.KEY_WIDE) | (flags & Node.VALUE_WIDE), d, now, st));
+            s.insert(newNode(n.hash, n.key, v, (n.flags() & Node.KEY_WIDE) | (flags & Node.VALUE_WIDE), d, now, st,
+                n.group()));
             return;
         }
         s.revalue(n, v, flags);

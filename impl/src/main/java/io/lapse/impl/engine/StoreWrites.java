@@ -57,7 +57,7 @@ final class StoreWrites {
                 }
             } finally {
                 s.unlock();
-                table.reportExpired(d.expired);
+                table.reports.expired(d.expired);
             }
             if (w != null && c.kind != Change.NOTHING) {
                 send(w, key, c, n, h);
@@ -72,7 +72,7 @@ final class StoreWrites {
                 }
             }
             if (removed != null) {
-                table.report(EventKind.REMOVED, removed);
+                table.reports.entry(EventKind.REMOVED, removed);
             }
             return c.result;
         } finally {

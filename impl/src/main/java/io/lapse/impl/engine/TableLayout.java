@@ -40,6 +40,7 @@ final class TableLayout {
                 for (Node n : collect(s)) {
                     if (!n.pinned() && n.expireIfDue(now)) {
                         expired.add(n);
+                        table.groups.unlinked(n);
                     } else {
                         fresh[CacheTable.segmentIndex(n.hash, count)].adopt(n);
                     }
@@ -54,7 +55,7 @@ final class TableLayout {
             table.segments = fresh;
             table.dues.resetAll();
         });
-        table.reportExpired(expired, now);
+        table.reports.expired(expired, now);
     }
 
     /**
@@ -106,6 +107,8 @@ final class TableLayout {
                     underLocks.accept(fresh);
                 }
                 fresh.use();
+                // the old nodes go at once; the fresh ones belong to no group
+                table.groups.clear();
                 for (Segment s : old) {
                     s.retire();
                     // the wheel hands over exactly the nodes whose deadline passed
@@ -128,7 +131,7 @@ final class TableLayout {
                 st.unlockAll();
             }
         }
-        table.reportExpired(expired, now[0]);
+        table.reports.expired(expired, now[0]);
         return fresh.size();
     }
 
@@ -215,7 +218,7 @@ final class TableLayout {
         } finally {
             table.layout.writeLock().unlock();
         }
-        table.reportExpired(expired, now);
+        table.reports.expired(expired, now);
         table.expiredAtClose = expired.size();
         return live;
     }
@@ -235,7 +238,7 @@ final class TableLayout {
         } finally {
             table.layout.writeLock().unlock();
         }
-        table.reportExpired(expired, now);
+        table.reports.expired(expired, now);
         table.expiredAtClose = expired.size();
         return expired.size();
     }
@@ -256,6 +259,8 @@ final class TableLayout {
                 s.unlock();
             }
         }
+        // every segment is retired now, so no write can link a node of a group any more
+        table.groups.clear();
     }
 
     /** The nodes of a segment, in an array; caller holds its lock. */

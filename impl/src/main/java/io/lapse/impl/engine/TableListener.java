@@ -54,6 +54,16 @@ public interface TableListener {
     void entry(EventKind kind, String cache, String key, Object value, long expiresAtMillis);
 
     /**
+     * An entry left the table: as {@link #entry(EventKind, String, String, Object, long)}, which
+     * it calls unless implemented, with the entry's keygroup. The table calls this one.
+     *
+     * @param group the keygroup the entry belonged to, or {@code null} for none
+     */
+    default void entry(EventKind kind, String cache, String key, Object value, long expiresAtMillis, String group) {
+        entry(kind, cache, key, value, expiresAtMillis);
+    }
+
+    /**
      * Something happened to the whole table.
      *
      * @param kind {@link EventKind#CLEARED}, {@link EventKind#LOADED} or {@link EventKind#CREATED}

@@ -70,7 +70,7 @@ final class TableStatistics {
                 } finally {
                     table.layout.readLock().unlock();
                 }
-                table.reportExpired(expired, now);
+                table.reports.expired(expired, now);
                 f.size += items;
                 f.maxSlotItems = Math.max(f.maxSlotItems, items);
                 f.minSlotItems = Math.min(f.minSlotItems, items);
@@ -115,10 +115,10 @@ final class TableStatistics {
             .maxSlotItems(f.maxSlotItems)
             .minSlotItems(f.minSlotItems == Long.MAX_VALUE ? 0 : f.minSlotItems)
             .eventsPosted(table.listener.delivered())
-            .eventsDropped(table.listener.undelivered() + table.reportsFailed.sum())
-            .expiryLagP50Millis(table.lag.percentile(0.5))
-            .expiryLagP99Millis(table.lag.percentile(0.99))
-            .expiryLagMaxMillis(table.lag.max())
+            .eventsDropped(table.listener.undelivered() + table.reports.failed.sum())
+            .expiryLagP50Millis(table.reports.lag.percentile(0.5))
+            .expiryLagP99Millis(table.reports.lag.percentile(0.99))
+            .expiryLagMaxMillis(table.reports.lag.max())
             .maxEntries(limits.maxEntries)
             .maxBytes(limits.maxBytes)
             .weightedBytes(f.bytes)
@@ -140,12 +140,12 @@ final class TableStatistics {
             if (r != null) {
                 r.reset();
             }
-            table.reportsFailed.reset();
+            table.reports.failed.reset();
             table.retiredPuts.set(0);
             table.retiredRemovals.set(0);
             table.retiredExpirations.set(0);
             table.retiredEvictions.set(0);
-            table.lag.reset();
+            table.reports.lag.reset();
             for (Segment s : table.segments) {
                 s.lock();
                 try {

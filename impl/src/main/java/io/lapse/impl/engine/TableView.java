@@ -2,6 +2,7 @@ package io.lapse.impl.engine;
 
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
 import java.util.function.BiFunction;
 
 import io.lapse.cache.Cache;
@@ -54,6 +55,21 @@ final class TableView implements Cache {
     }
 
     @Override
+    public void put(String key, Object value, Duration ttl, String group) {
+        table.put(key, value, ttl, group);
+    }
+
+    @Override
+    public long invalidateGroup(String group) {
+        return table.invalidateGroup(group);
+    }
+
+    @Override
+    public List<String> groupKeys(String group) {
+        return table.groupKeys(group);
+    }
+
+    @Override
     public Object putIfAbsent(String key, Object value) {
         return table.putIfAbsent(key, value);
     }
@@ -101,6 +117,11 @@ final class TableView implements Cache {
     @Override
     public long countValues(Match match) {
         return table.countValues(match);
+    }
+
+    @Override
+    public List<String> keys(Match match, long offset, int limit) {
+        return table.keys(match, offset, limit);
     }
 
     @Override

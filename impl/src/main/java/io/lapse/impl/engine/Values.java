@@ -22,14 +22,28 @@ final class Values {
      * @throws IllegalArgumentException if it is empty or too long
      */
     static void checkKey(String cache, String key) {
-        if (key == null) {
-            throw new NullPointerException("cache '" + cache + "': key is null");
+        checkName(cache, "key", key);
+    }
+
+    /**
+     * Checks a keygroup's name, as a key's: not null, not empty, at most {@link Cache#MAX_KEY_LENGTH}.
+     *
+     * @throws NullPointerException if it is null
+     * @throws IllegalArgumentException naming the cache and what was wrong
+     */
+    static void checkGroup(String cache, String group) {
+        checkName(cache, "group", group);
+    }
+
+    private static void checkName(String cache, String what, String name) {
+        if (name == null) {
+            throw new NullPointerException("cache '" + cache + "': " + what + " is null");
         }
-        int length = key.length();
+        int length = name.length();
         if (length == 0 || length > Cache.MAX_KEY_LENGTH) {
             throw new IllegalArgumentException(length == 0
-                ? "cache '" + cache + "': key is empty"
-                : "cache '" + cache + "': key of " + length + " characters is longer than the limit of "
+                ? "cache '" + cache + "': " + what + " is empty"
+                : "cache '" + cache + "': " + what + " of " + length + " characters is longer than the limit of "
                     + Cache.MAX_KEY_LENGTH);
         }
     }

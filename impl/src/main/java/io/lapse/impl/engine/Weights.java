@@ -16,6 +16,11 @@ final class Weights {
     static final int NODE = 48;
     /** A node of a cache with idle expiry: see {@link IdleNode}. */
     static final int IDLE_NODE = 56;
+    /**
+     * What a node of an entry of a keygroup takes beyond the plain one ({@link GroupNode},
+     * {@link IdleGroupNode}); the group's name is the index's, one copy per group, not counted.
+     */
+    static final int GROUP_EXTRA = 8;
     private static final int STRING = 24;
     private static final int ARRAY_HEADER = 16;
     private static final int LONG = 24;
@@ -52,7 +57,7 @@ final class Weights {
      * @return the bytes
      */
     static long of(Node n) {
-        return entry(n.key, n.value(), n.flags(), n.idles());
+        return entry(n.key, n.value(), n.flags(), n.idles()) + (n.group() == null ? 0 : GROUP_EXTRA);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.NoSuchElementException;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
+import io.lapse.cache.Cache;
 import io.lapse.cache.CacheEntry;
 
 /**
@@ -77,7 +78,7 @@ final class WholeTable {
                         examined[0]++;
                     }
                 } catch (MatchBudget.Exceeded e) {
-                    table.reportExpired(expired, noticed);
+                    table.reports.expired(expired, noticed);
                     throw matchStopped("removing entries whose " + (byValue ? "value" : "key") + " matches "
                         + m.match(), budget, examined[0], "removed " + total + " so far, each reported", e);
                 }
@@ -87,7 +88,7 @@ final class WholeTable {
                     try {
                         w.removeAll(keys);
                     } catch (RuntimeException e) {
-                        table.reportExpired(expired, noticed);
+                        table.reports.expired(expired, noticed);
                         throw storeFailed(e);
                     }
                 }
@@ -115,9 +116,9 @@ final class WholeTable {
                     }
                 }
                 total += removed.size();
-                table.reportExpired(expired, noticed);
+                table.reports.expired(expired, noticed);
                 for (Node n : removed) {
-                    table.report(EventKind.REMOVED, n);
+                    table.reports.entry(EventKind.REMOVED, n);
                 }
                 if (!more) {
                     return total;
@@ -212,6 +213,62 @@ final class WholeTable {
     }
 
     /**
+     * Returns a page of the live keys that match: see {@link CacheTable#keys}. A chunk's live keys
+     * are noted under the slot lock and matched with no lock held, under the budget; the walk
+     * stops at the chunk that fills the page.
+     */
+    List<String> keys(TextMatcher m, long offset, int limit) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("cache '" + table.name() + "': offset " + offset + " is negative");
+        }
+        if (limit < 1 || limit > Cache.MAX_KEYS_PAGE) {
+            throw new IllegalArgumentException("cache '" + table.name() + "': limit " + limit
+                + " is outside 1.." + Cache.MAX_KEYS_PAGE + " keys a page");
+        }
+        if (table.insideCompute()) {
+            throw table.refusedInsideCompute("look keys up");
+        }
+        table.checkOpen();
+        MatchBudget budget = new MatchBudget(m.match().budget(), m.cost());
+        List<String> texts = new ArrayList<>();
+        List<String> page = new ArrayList<>();
+        TablePass pass = new TablePass(table);
+        long skipped = 0;
+        long examined = 0;
+        for (;;) {
+            texts.clear();
+            boolean more = pass.next((s, n, now) -> {
+                if (n.deadline() > now) {
+                    texts.add(n.key);
+                }
+                return true;
+            });
+            try {
+                for (String key : texts) {
+                    budget.admit(key.length());
+                    examined++;
+                    if (m.matches(key)) {
+                        if (skipped < offset) {
+                            skipped++;
+                        } else {
+                            page.add(key);
+                            if (page.size() == limit) {
+                                return page;
+                            }
+                        }
+                    }
+                }
+            } catch (MatchBudget.Exceeded e) {
+                throw matchStopped("looking up keys that match " + m.match(), budget, examined,
+                    (skipped + page.size()) + " matched so far", e);
+            }
+            if (!more) {
+                return page;
+            }
+        }
+    }
+
+    /**
      * Clears the table: see {@link CacheTable#clear()}.
      *
      * @param leaves under a slot lock, whether the clear leaves an entry of the key (a replicated
@@ -256,7 +313,7 @@ final class WholeTable {
                     if (!nodes.isEmpty()) {
                         clearThroughStore(w, nodes, expired, cleared);
                     }
-                    table.reportExpired(expired, noticed);
+                    table.reports.expired(expired, noticed);
                     if (!more) {
                         return cleared[0];
                     }
@@ -266,7 +323,7 @@ final class WholeTable {
         } finally {
             // also when a write-through store refused a chunk midway: the chunks before it are cleared
             if (completed || cleared[0] > 0) {
-                table.report(EventKind.CLEARED, cleared[0]);
+                table.reports.table(EventKind.CLEARED, cleared[0]);
             }
         }
         return cleared[0];

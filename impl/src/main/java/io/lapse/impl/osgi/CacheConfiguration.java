@@ -113,6 +113,24 @@ import io.lapse.impl.store.TableStore;
             + ".")
     String eviction() default CacheProperties.DEFAULT_EVICTION;
 
+    // ---- keygroups (Enduro/X's)
+
+    @AttributeDefinition(name = "Keygroups",
+        description = "Let entries be put into named groups (Cache.put(key, value, ttl, group)), so that "
+            + "invalidateGroup removes every entry of a group at once, as Enduro/X's keygroups (say, every entry of "
+            + "one user). An entry belongs to one group at most and leaves it when it leaves the cache. Not with "
+            + "dbtable (the table has no place for the group). Switched off, entries keep their groups, unused, "
+            + "until they leave the cache. true/false or 1/0. Default " + CacheProperties.DEFAULT_KEYGROUPS + ".")
+    boolean keygroups() default CacheProperties.DEFAULT_KEYGROUPS;
+
+    @AttributeDefinition(name = "Maximum entries per group",
+        description = "The most entries one keygroup may hold: a put that would add one more to a full group is "
+            + "refused with an IllegalStateException naming the cache, the group and the limit, and changes nothing. "
+            + "Entries past their deadline count until the sweeper takes them out (within its resolution). Lowering "
+            + "it live removes nothing: a group above it takes no new entry until it is below. 1 to "
+            + CacheProperties.MAX_GROUP_ITEMS + ". Default " + CacheProperties.DEFAULT_MAX_GROUP_ITEMS + ".")
+    int max__group__items() default CacheProperties.DEFAULT_MAX_GROUP_ITEMS;
+
     // ---- the cluster (htable's dmqreplicate)
 
     @AttributeDefinition(name = "Replicate",

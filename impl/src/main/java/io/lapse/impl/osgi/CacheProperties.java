@@ -70,6 +70,13 @@ final class CacheProperties {
     /** The values {@code eviction} accepts. */
     static final List<String> EVICTION_POLICIES = List.of(DEFAULT_EVICTION);
 
+    /** Default of {@code keygroups}: entries belong to no group. */
+    static final boolean DEFAULT_KEYGROUPS = false;
+    /** Default of {@code max_group_items}. */
+    static final int DEFAULT_MAX_GROUP_ITEMS = 10_000;
+    /** The largest {@code max_group_items}. */
+    static final int MAX_GROUP_ITEMS = 10_000_000;
+
     /** Default of {@code replicate}: a cache stays on its node. */
     static final boolean DEFAULT_REPLICATE = false;
     /** Default of {@code expiry_events}: one node in the cluster raises each expiry. */
@@ -150,7 +157,7 @@ final class CacheProperties {
         boolean statistics = bool(properties, "statistics", DEFAULT_STATISTICS);
         Limits limits = limits(properties);
         CacheSettings settings = new CacheSettings(size, ttl, updateExpire, idle, initval).withStatistics(statistics)
-            .withLimits(limits);
+            .withLimits(limits).withKeygroups(keygroups(properties));
         int backlog = EventPublisher.DEFAULT_BACKLOG_EVENTS;
         Object rawBacklog = single(properties, "event_backlog");
         if (rawBacklog != null && !rawBacklog.toString().isBlank()) {
@@ -183,6 +190,11 @@ final class CacheProperties {
                     + "' is set but 'dbtable' is not: name the table to load, or remove the database");
             }
             return new CacheProperties(name, settings, backlog, backlogBytes, null, null, warnings, replication);
+        }
+        if (settings.maxGroupItems() > 0) {
+            throw new IllegalArgumentException("properties 'keygroups' = true and 'dbtable' = '" + table + "' cannot go "
+                + "together: the table's layout (key, value, type, expires) has no place for an entry's group, so a "
+                + "reload would lose every group; keep keygroups for a cache without a table");
         }
         DatabaseSettings database = database(properties, table, url, dataSource);
         StoreSettings store = store(properties, table, warnings);
@@ -219,6 +231,25 @@ final class CacheProperties {
                 + "(each node raises its own)");
         }
         return bool(properties, "replicate", DEFAULT_REPLICATE) ? chosen : null;
+    }
+
+    /**
+     * The keygroups: {@code keygroups} and {@code max_group_items}, the cap checked even while
+     * keygroups are off, so that switching them on later never meets a bad value.
+     *
+     * @return the most entries a group may hold, 0 for a cache without keygroups
+     */
+    private static int keygroups(Map<String, ?> properties) {
+        long max = DEFAULT_MAX_GROUP_ITEMS;
+        Object raw = single(properties, "max_group_items");
+        if (raw != null && !raw.toString().isBlank()) {
+            max = integer("max_group_items", raw);
+            if (max < 1 || max > MAX_GROUP_ITEMS) {
+                throw new IllegalArgumentException("property 'max_group_items' = " + max + " is outside 1.."
+                    + MAX_GROUP_ITEMS);
+            }
+        }
+        return bool(properties, "keygroups", DEFAULT_KEYGROUPS) ? (int) max : 0;
     }
 
     /**

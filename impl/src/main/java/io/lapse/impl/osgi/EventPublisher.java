@@ -42,15 +42,17 @@ final class EventPublisher implements TableListener {
         final Object value;
         final long expiresAtMillis;
         final long count;
+        final String group;
         final long timestamp = System.currentTimeMillis();
 
-        Pending(EventKind kind, String cache, String key, Object value, long expiresAtMillis, long count) {
+        Pending(EventKind kind, String cache, String key, Object value, long expiresAtMillis, long count, String group) {
             this.kind = kind;
             this.cache = cache;
             this.key = key;
             this.value = value;
             this.expiresAtMillis = expiresAtMillis;
             this.count = count;
+            this.group = group;
         }
     }
 
@@ -72,15 +74,21 @@ final class EventPublisher implements TableListener {
 
     @Override
     public void entry(EventKind kind, String cache, String key, Object value, long expiresAtMillis) {
-        // the table's own value: a byte[] is copied once, as its event is built
+        entry(kind, cache, key, value, expiresAtMillis, null);
+    }
+
+    @Override
+    public void entry(EventKind kind, String cache, String key, Object value, long expiresAtMillis, String group) {
+        // the table's own value: a byte[] is copied once, as its event is built; a group's name is
+        // shared by its entries, so it weighs nothing more here
         long weight = OVERHEAD + 2L * key.length() + (value instanceof String ? 2L * ((String) value).length()
             : value instanceof byte[] ? ((byte[]) value).length : 8);
-        queue.offer(new Pending(kind, cache, key, value, expiresAtMillis, 0), weight);
+        queue.offer(new Pending(kind, cache, key, value, expiresAtMillis, 0, group), weight);
     }
 
     @Override
     public void table(EventKind kind, String cache, long count) {
-        queue.offer(new Pending(kind, cache, null, null, 0, count), OVERHEAD);
+        queue.offer(new Pending(kind, cache, null, null, 0, count, null), OVERHEAD);
     }
 
     /** Builds a report's event and hands it to EventAdmin; on an event thread. */
@@ -93,6 +101,9 @@ final class EventPublisher implements TableListener {
             properties.put(CacheEvents.CACHE_VALUE, p.value instanceof byte[] ? ((byte[]) p.value).clone() : p.value);
             if (p.expiresAtMillis != 0) {
                 properties.put(CacheEvents.CACHE_EXPIRES, p.expiresAtMillis);
+            }
+            if (p.group != null) {
+                properties.put(CacheEvents.CACHE_GROUP, p.group);
             }
         } else if (p.kind != EventKind.CREATED) {
             properties.put(CacheEvents.CACHE_COUNT, p.count);

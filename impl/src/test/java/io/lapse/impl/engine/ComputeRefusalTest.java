@@ -105,6 +105,7 @@ class ComputeRefusalTest {
             () -> table.resetStats(),
             () -> table.removeKeys(io.lapse.cache.Match.prefix("o")),
             () -> table.countValues(io.lapse.cache.Match.prefix("o")),
+            () -> table.keys(io.lapse.cache.Match.prefix("o"), 0, 10),
         };
         for (Runnable call : refused) {
             IllegalStateException e = assertThrows(IllegalStateException.class,

@@ -18,19 +18,21 @@ final class RecordingListener implements TableListener {
         final Object value;
         final long expiresAt;
         final long count;
+        final String group;
         final String thread = Thread.currentThread().getName();
 
-        Event(EventKind kind, String key, Object value, long expiresAt, long count) {
+        Event(EventKind kind, String key, Object value, long expiresAt, long count, String group) {
             this.kind = kind;
             this.key = key;
             this.value = value;
             this.expiresAt = expiresAt;
             this.count = count;
+            this.group = group;
         }
 
         @Override
         public String toString() {
-            return kind + " " + key + "=" + value + " @" + expiresAt + " #" + count;
+            return kind + " " + key + "=" + value + " @" + expiresAt + " #" + count + (group == null ? "" : " in " + group);
         }
     }
 
@@ -53,14 +55,19 @@ final class RecordingListener implements TableListener {
 
     @Override
     public void entry(EventKind kind, String cache, String key, Object value, long expiresAtMillis) {
-        Event e = new Event(kind, key, value, expiresAtMillis, 0);
+        entry(kind, cache, key, value, expiresAtMillis, null);
+    }
+
+    @Override
+    public void entry(EventKind kind, String cache, String key, Object value, long expiresAtMillis, String group) {
+        Event e = new Event(kind, key, value, expiresAtMillis, 0, group);
         events.add(e);
         hook.accept(e);
     }
 
     @Override
     public void table(EventKind kind, String cache, long count) {
-        events.add(new Event(kind, null, null, 0, count));
+        events.add(new Event(kind, null, null, 0, count, null));
     }
 
     List<Event> of(EventKind kind) {

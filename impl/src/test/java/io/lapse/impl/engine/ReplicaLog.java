@@ -105,13 +105,13 @@ final class ReplicaLog {
             }
         }
 
-        /** The live entries: key to value and deadline, in key order. */
+        /** The live entries: key to value, deadline and keygroup, in key order. */
         Map<String, String> dump() {
             Map<String, String> m = new TreeMap<>();
             for (CacheEntry e : table) {
                 Object v = e.value();
                 m.put(e.key(), (v instanceof byte[] ? new String((byte[]) v) : String.valueOf(v)) + " @"
-                    + e.expiresAtMillis());
+                    + e.expiresAtMillis() + (e.group() == null ? "" : " in " + e.group()));
             }
             return m;
         }

@@ -24,6 +24,8 @@ class WeightsTest {
     void theNodeSizesAreTheJvmsOwn() {
         assertEquals(Weights.NODE, ClassLayout.parseClass(Node.class).instanceSize());
         assertEquals(Weights.IDLE_NODE, ClassLayout.parseClass(IdleNode.class).instanceSize());
+        assertEquals(Weights.NODE + Weights.GROUP_EXTRA, ClassLayout.parseClass(GroupNode.class).instanceSize());
+        assertEquals(Weights.IDLE_NODE + Weights.GROUP_EXTRA, ClassLayout.parseClass(IdleGroupNode.class).instanceSize());
     }
 
     @Test

@@ -323,6 +323,31 @@ class CachePropertiesTest {
     }
 
     @Test
+    void keygroupsAreOffByDefaultAndCappedWhenOn() {
+        assertEquals(0, CacheProperties.parse(config("name", "s")).settings.maxGroupItems());
+        assertEquals(0, CacheProperties.parse(config("name", "s", "max_group_items", "5")).settings.maxGroupItems(),
+            "max_group_items alone makes no groups");
+        assertEquals(CacheProperties.DEFAULT_MAX_GROUP_ITEMS,
+            CacheProperties.parse(config("name", "s", "keygroups", "true")).settings.maxGroupItems());
+        assertEquals(50, CacheProperties.parse(config("name", "s", "keygroups", true, "max_group_items", 50L))
+            .settings.maxGroupItems());
+        assertEquals(0, CacheProperties.parse(config("name", "s", "keygroups", "false", "max_group_items", ""))
+            .settings.maxGroupItems(), "blank is the default");
+    }
+
+    @Test
+    void refusesKeygroupMistakesNamingThePropertyAndValue() {
+        assertEquals("property 'max_group_items' = 0 is outside 1..10000000",
+            refused("name", "s", "keygroups", "true", "max_group_items", "0"));
+        assertEquals("property 'max_group_items' = 10000001 is outside 1..10000000",
+            refused("name", "s", "max_group_items", 10_000_001), "checked while keygroups are off too");
+        assertEquals("property 'max_group_items' = 'ten' is not an integer", refused("name", "s", "max_group_items", "ten"));
+        assertTrue(refused("name", "s", "keygroups", "maybe").startsWith("property 'keygroups' = 'maybe' is not a boolean"));
+        String withTable = refused("name", "s", "keygroups", "true", "dbtable", "t", "db_url", "jdbc:h2:mem:x");
+        assertTrue(withTable.startsWith("properties 'keygroups' = true and 'dbtable' = 't' cannot go together"), withTable);
+    }
+
+    @Test
     void replicationIsOffByDefaultAndRaisesExpiriesAtTheOwnerWhenOn() {
         assertNull(CacheProperties.parse(config("name", "s")).replication);
         assertNull(CacheProperties.parse(config("name", "s", "expiry_events", "every-node")).replication,

@@ -166,12 +166,7 @@ public final class CacheAdmin {
      * @return the page; its {@code nextOffset} is -1 when it reached the last entry
      */
     public DumpPage dump(long offset, int limit) {
-        if (offset < 0) {
-            throw new IllegalArgumentException("cache '" + name() + "': offset " + offset + " is negative");
-        }
-        if (limit < 1) {
-            throw new IllegalArgumentException("cache '" + name() + "': limit " + limit + " must be at least 1");
-        }
+        checkPage(offset, limit);
         int maxRows = Math.min(limit, MAX_DUMP_ROWS);
         long now = System.currentTimeMillis();
         List<DumpRow> rows = new ArrayList<>();
@@ -264,6 +259,103 @@ public final class CacheAdmin {
      */
     public long countKeysMatching(String regex) {
         return cache.countKeys(regex("key regex", regex));
+    }
+
+    /**
+     * Returns one page of the live keys that match, as lws_cache's wildcard lookup, with the
+     * limits of a dump page: at most {@value #MAX_DUMP_ROWS} keys (a larger {@code limit} is
+     * served as that many) and {@value #MAX_DUMP_BYTES} bytes of keys in UTF-8, at least one key
+     * when any remain. Pages are positions in the cache's iteration order at the time of each
+     * call, as {@link #dump}'s are.
+     *
+     * @param kind {@code regex} (RE2, found anywhere in the key), {@code prefix} or {@code glob}
+     *     ({@code *} any run of characters, {@code ?} one)
+     * @param pattern the pattern, at most {@value Match#MAX_PATTERN_LENGTH} characters
+     * @param offset how many matching keys to skip, at least 0
+     * @param limit how many keys to return, at least 1
+     * @return the page; its {@code nextOffset} is -1 when it reached the last matching key
+     */
+    public KeyPage keys(String kind, String pattern, long offset, int limit) {
+        Match match = match(require(kind, "kind"), pattern);
+        checkPage(offset, limit);
+        // one key more than the page, to learn whether another page follows
+        return page(cache.keys(match, offset, Math.min(limit, MAX_DUMP_ROWS) + 1), offset, limit);
+    }
+
+    /**
+     * Removes every live entry of a keygroup, as Enduro/X's group invalidation; one
+     * {@code cache/removed} event per entry, carrying {@code cache.group}.
+     *
+     * @param group the group
+     * @return how many live entries were removed
+     * @throws IllegalStateException if the cache has no keygroups
+     */
+    public long invalidateGroup(String group) {
+        return cache.invalidateGroup(require(group, "group"));
+    }
+
+    /**
+     * Returns one page of the keys of a keygroup's live entries, with the limits of a dump page
+     * ({@value #MAX_DUMP_ROWS} keys, {@value #MAX_DUMP_BYTES} bytes), in key order, so that pages
+     * follow each other while the group is left alone.
+     *
+     * @param group the group
+     * @param offset how many keys to skip, at least 0
+     * @param limit how many keys to return, at least 1
+     * @return the page; its {@code nextOffset} is -1 when it reached the last key
+     * @throws IllegalStateException if the cache has no keygroups
+     */
+    public KeyPage groupKeys(String group, long offset, int limit) {
+        require(group, "group");
+        checkPage(offset, limit);
+        List<String> keys = cache.groupKeys(group);
+        keys.sort(null);
+        return page(keys.subList((int) Math.min(offset, keys.size()), keys.size()), offset, limit);
+    }
+
+    private void checkPage(long offset, int limit) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("cache '" + name() + "': offset " + offset + " is negative");
+        }
+        if (limit < 1) {
+            throw new IllegalArgumentException("cache '" + name() + "': limit " + limit + " must be at least 1");
+        }
+    }
+
+    /**
+     * The page of keys that starts at {@code offset}, from the keys found from there on: at most
+     * {@code limit} and the dump page's caps.
+     */
+    private static KeyPage page(List<String> found, long offset, int limit) {
+        int maxKeys = Math.min(limit, MAX_DUMP_ROWS);
+        List<String> page = new ArrayList<>();
+        long bytes = 0;
+        for (String key : found) {
+            long size = utf8Length(key) + ROW_OVERHEAD_BYTES;
+            if (page.size() == maxKeys || !page.isEmpty() && bytes + size > MAX_DUMP_BYTES) {
+                break;
+            }
+            bytes += size;
+            page.add(key);
+        }
+        return new KeyPage(offset, page.toArray(new String[0]), page.size() < found.size() ? offset + page.size() : -1);
+    }
+
+    /** A match of a kind named by a management client, under the management budget. */
+    private Match match(String kind, String pattern) {
+        switch (kind) {
+            case "regex":
+                return regex("key regex", pattern);
+            case "prefix":
+                return Match.prefix(checkLength("prefix", require(pattern, "prefix"))).within(MATCH_BUDGET);
+            case "glob":
+                return Match.glob(checkLength("glob", require(pattern, "glob"))).within(MATCH_BUDGET);
+            default:
+                // a kind is a short word: a longer text is named by its length only
+                String shown = kind.length() <= 16 ? "'" + kind + "'" : "of " + kind.length() + " characters";
+                throw new IllegalArgumentException("cache '" + name() + "': match kind " + shown
+                    + " is none of regex, prefix, glob");
+        }
     }
 
     /** A regex match; the cache itself refuses invalid and over-complex patterns. */

@@ -21,7 +21,8 @@ import io.lapse.jmx.shell.CacheCommands;
     "osgi.command.function=list", "osgi.command.function=get", "osgi.command.function=set",
     "osgi.command.function=seti", "osgi.command.function=delete", "osgi.command.function=dump",
     "osgi.command.function=stats", "osgi.command.function=reload", "osgi.command.function=reset",
-    "osgi.command.function=rm", "osgi.command.function=cluster"})
+    "osgi.command.function=rm", "osgi.command.function=cluster", "osgi.command.function=keys",
+    "osgi.command.function=group"})
 public final class CacheCommandsComponent extends CacheCommands {
 
     /**

@@ -28,6 +28,7 @@ import io.lapse.jmx.admin.CacheAdmin;
 import io.lapse.jmx.admin.CleanErrors;
 import io.lapse.jmx.admin.DumpPage;
 import io.lapse.jmx.admin.DumpRow;
+import io.lapse.jmx.admin.KeyPage;
 import io.lapse.jmx.admin.Reloader;
 import io.lapse.jmx.admin.ReplicationStatuses;
 import io.lapse.jmx.admin.StatFigure;
@@ -79,6 +80,9 @@ public class CacheCommands {
     private static final String RESET = "cache:reset <cache>";
     private static final String RM = "cache:rm <cache> (--key <regex> | --value <regex> | --prefix <prefix>)";
     private static final String CLUSTER = "cache:cluster [<cache>]";
+    private static final String GROUP = "cache:group <cache> (<group> [<offset> [<limit>]] | --invalidate <group>)";
+    private static final String KEYS = "cache:keys <cache> [(--regex <regex> | --prefix <prefix> | --glob <glob>)"
+        + " [<offset> [<limit>]]]";
 
     /** How cache:reload finds a cache's store. */
     private final Reloader reloader;
@@ -185,9 +189,7 @@ public class CacheCommands {
     public void dump(@Descriptor("<cache> [<offset> [<limit>]]") String... args) {
         print(DUMP, args, 1, 3, a -> {
             long offset = a.length > 1 ? number("offset", a[1]) : 0;
-            // beyond an int, a limit is served as the row cap anyway
-            int limit = a.length > 2 ? (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, number("limit", a[2])))
-                : DEFAULT_DUMP_LIMIT;
+            int limit = a.length > 2 ? limit(a[2]) : DEFAULT_DUMP_LIMIT;
             DumpPage page = admin(a[0]).dump(offset, limit);
             TextTable table = new TextTable().row("KEY", "TYPE", "EXPIRES IN", "VALUE");
             for (DumpRow row : page.getRows()) {
@@ -203,6 +205,79 @@ public class CacheCommands {
             }
             return table + footer + "\n";
         });
+    }
+
+    @Descriptor("Prints a page of the live keys, all of them or those that match a regex (RE2, found anywhere), a prefix"
+        + " or a glob (* and ?), default offset 0, limit " + DEFAULT_DUMP_LIMIT + "; at most 1000 keys and 1 MiB."
+        + " Usage: " + KEYS)
+    public void keys(@Descriptor("<cache> [(--regex <regex> | --prefix <prefix> | --glob <glob>) [<offset> [<limit>]]]")
+        String... args) {
+        print(KEYS, args, 1, 5, a -> {
+            String kind = a.length == 1 ? "prefix" : matchKind(a[1]);
+            if (a.length == 2) {
+                throw new IllegalArgumentException("option " + Typed.quote(a[1]) + " needs a pattern; usage: " + KEYS);
+            }
+            String pattern = a.length == 1 ? "" : a[2];
+            long offset = a.length > 3 ? number("offset", a[3]) : 0;
+            int limit = a.length > 4 ? limit(a[4]) : DEFAULT_DUMP_LIMIT;
+            return keyLines(admin(a[0]).keys(kind, pattern, offset, limit), offset, "no matching keys");
+        });
+    }
+
+    @Descriptor("Prints a page of the keys of a keygroup's live entries, in key order (default offset 0, limit "
+        + DEFAULT_DUMP_LIMIT + "; at most 1000 keys and 1 MiB), or with --invalidate removes every entry of the group."
+        + " Usage: " + GROUP)
+    public void group(@Descriptor("<cache> (<group> [<offset> [<limit>]] | --invalidate <group>)") String... args) {
+        print(GROUP, args, 2, 4, a -> {
+            CacheAdmin admin = admin(a[0]);
+            if (a[1].equals("--invalidate") || a[1].equals("-i")) {
+                if (a.length != 3) {
+                    throw new IllegalArgumentException("usage: " + GROUP);
+                }
+                return "removed " + admin.invalidateGroup(a[2]) + " entries";
+            }
+            long offset = a.length > 2 ? number("offset", a[2]) : 0;
+            int limit = a.length > 3 ? limit(a[3]) : DEFAULT_DUMP_LIMIT;
+            return keyLines(admin.groupKeys(a[1], offset, limit), offset, "no keys in the group");
+        });
+    }
+
+    /** A page of keys, one a line, and a footer with the offset of the next page. */
+    private static String keyLines(KeyPage page, long offset, String none) {
+        StringBuilder text = new StringBuilder();
+        String[] keys = page.getKeys();
+        for (String key : keys) {
+            text.append(TextTable.printable(key)).append('\n');
+        }
+        text.append(keys.length == 0 ? "-- " + none + " from offset " + offset
+            : "-- keys " + offset + ".." + (offset + keys.length - 1));
+        if (page.getNextOffset() >= 0) {
+            // the pattern or group is the user's own text, which they know how to quote: the hint gives the numbers
+            text.append("; next page from offset ").append(page.getNextOffset());
+        }
+        return text.append('\n').toString();
+    }
+
+    /** A typed limit of a page; beyond an int, a limit is served as the page's cap anyway. */
+    private static int limit(String typed) {
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, number("limit", typed)));
+    }
+
+    /** The match kind an option of cache:keys names. */
+    private static String matchKind(String option) {
+        switch (option) {
+            case "-r":
+            case "--regex":
+                return "regex";
+            case "-p":
+            case "--prefix":
+                return "prefix";
+            case "-g":
+            case "--glob":
+                return "glob";
+            default:
+                throw new IllegalArgumentException("unknown option " + Typed.quote(option) + "; usage: " + KEYS);
+        }
     }
 
     @Descriptor("Prints the statistics of one cache, or a row per cache. Usage: " + STATS)

@@ -23,7 +23,7 @@ import io.lapse.impl.engine.TimeSource;
 class CacheAdminTest {
 
     private final ManualClock clock = new ManualClock(System.currentTimeMillis());
-    private final CacheTable table = new CacheTable("demo", new CacheSettings(4, 0, true, 0, 7L),
+    private final CacheTable table = new CacheTable("demo", new CacheSettings(4, 0, true, 0, 7L).withKeygroups(5_000),
         new TimeSource(clock), TableListener.NONE);
     private final CacheAdmin admin = new CacheAdmin(table, Reloader.NO_STORES);
 
@@ -171,6 +171,96 @@ class CacheAdminTest {
         assertTrue(bytes <= CacheAdmin.MAX_DUMP_BYTES, bytes + " bytes");
         assertTrue(rows > 100 && rows < 1000, rows + " rows");
         assertEquals(rows, page.getNextOffset());
+    }
+
+    @Test
+    void keysPagesThroughTheMatchingKeysOfEveryKindOnce() {
+        for (int i = 0; i < 2500; i++) {
+            admin.sets("user:" + i, "v");
+            admin.sets("other:" + i, "v");
+        }
+        Set<String> seen = new HashSet<>();
+        long offset = 0;
+        int pages = 0;
+        while (offset >= 0) {
+            KeyPage page = admin.keys("prefix", "user:", offset, 5000);
+            assertEquals(offset, page.getOffset());
+            assertTrue(page.getKeys().length <= CacheAdmin.MAX_DUMP_ROWS, "a larger limit is served as the cap");
+            for (String key : page.getKeys()) {
+                assertTrue(key.startsWith("user:") && seen.add(key), "twice or unmatched: " + key);
+            }
+            offset = page.getNextOffset();
+            pages++;
+        }
+        assertEquals(2500, seen.size());
+        assertEquals(3, pages);
+        assertEquals(Set.of("user:7", "other:7"), Set.of(admin.keys("regex", "^[a-z]+:7$", 0, 10).getKeys()));
+        KeyPage exact = admin.keys("glob", "user:2?9", 0, 100);
+        assertEquals(10, exact.getKeys().length, "user:209, user:219 ... user:299");
+        assertEquals(-1, exact.getNextOffset(), "a page that holds every match says there is none after it");
+        KeyPage full = admin.keys("glob", "user:2?9", 0, 10);
+        assertEquals(-1, full.getNextOffset(), "a page filled exactly by the last matches is the last");
+        assertEquals(9, admin.keys("glob", "user:2?9", 0, 9).getNextOffset(), "one match is left after nine");
+        assertTrue(admin.setex("user:7", 1));
+        clock.advance(1_000);
+        assertEquals(0, admin.keys("regex", "^user:7$", 0, 10).getKeys().length, "an expired key never appears");
+    }
+
+    @Test
+    void keysStopsAtTheByteCap() {
+        for (int i = 0; i < 1000; i++) {
+            admin.sets(String.format("%04d", i) + "k".repeat(4000), "v");
+        }
+        KeyPage page = admin.keys("prefix", "", 0, 1000);
+        long bytes = 0;
+        for (String key : page.getKeys()) {
+            bytes += key.length() + CacheAdmin.ROW_OVERHEAD_BYTES;
+        }
+        assertTrue(bytes <= CacheAdmin.MAX_DUMP_BYTES, bytes + " bytes");
+        int rows = page.getKeys().length;
+        assertTrue(rows > 100 && rows < 1000, rows + " keys");
+        assertEquals(rows, page.getNextOffset());
+    }
+
+    @Test
+    void keysRefusesBadInputNamingTheCache() {
+        assertRefused("cache 'demo': kind is null", () -> admin.keys(null, "a", 0, 1));
+        assertRefused("cache 'demo': match kind 'like' is none of regex, prefix, glob", () -> admin.keys("like", "a", 0, 1));
+        assertRefused("cache 'demo': match kind of 40 characters is none of regex, prefix, glob",
+            () -> admin.keys("x".repeat(40), "a", 0, 1));
+        assertRefused("cache 'demo': glob is null", () -> admin.keys("glob", null, 0, 1));
+        assertRefused("cache 'demo': key regex is null", () -> admin.keys("regex", null, 0, 1));
+        assertRefused("cache 'demo': prefix of 1025 characters is longer than the limit of 1024",
+            () -> admin.keys("prefix", "p".repeat(1025), 0, 1));
+        assertRefused("cache 'demo': offset -1 is negative", () -> admin.keys("prefix", "", -1, 10));
+        assertRefused("cache 'demo': limit 0 must be at least 1", () -> admin.keys("prefix", "", 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> admin.keys("regex", "(unclosed", 0, 1));
+    }
+
+    @Test
+    void groupKeysPagesThroughAGroupInKeyOrderAndInvalidateGroupRemovesIt() {
+        for (int i = 0; i < 2500; i++) {
+            table.put(String.format("k%04d", i), "v", null, "big");
+        }
+        table.put("other", "v", null, "small");
+        KeyPage first = admin.groupKeys("big", 0, 5000);
+        assertEquals(CacheAdmin.MAX_DUMP_ROWS, first.getKeys().length, "a larger limit is served as the cap");
+        assertEquals("k0000", first.getKeys()[0]);
+        assertEquals("k0999", first.getKeys()[999]);
+        assertEquals(1000, first.getNextOffset());
+        KeyPage last = admin.groupKeys("big", 2000, 1000);
+        assertEquals("k2000", last.getKeys()[0]);
+        assertEquals(500, last.getKeys().length);
+        assertEquals(-1, last.getNextOffset());
+        assertEquals(0, admin.groupKeys("big", 9_999, 10).getKeys().length);
+        assertEquals(2500, admin.invalidateGroup("big"));
+        assertEquals(1, table.size());
+        assertRefused("cache 'demo': group is null", () -> admin.invalidateGroup(null));
+        assertRefused("cache 'demo': group is null", () -> admin.groupKeys(null, 0, 1));
+        assertRefused("cache 'demo': offset -1 is negative", () -> admin.groupKeys("small", -1, 1));
+        assertRefused("cache 'demo': limit 0 must be at least 1", () -> admin.groupKeys("small", 0, 0));
+        assertRefused("cache 'demo': group is empty", () -> admin.invalidateGroup(""));
+        assertEquals(1, table.size());
     }
 
     @Test

@@ -47,7 +47,7 @@ class ComponentDescriptionsTest {
         expected.put("io.lapse.jmx.shell.CacheCommands", "class io.lapse.jmx.osgi.CacheCommandsComponent;"
             + " delayed; services [io.lapse.jmx.shell.CacheCommands];"
             + " properties {osgi.command.function=[list, get, set, seti, delete, dump, stats, reload, reset, rm,"
-            + " cluster], osgi.command.scope=[cache]};"
+            + " cluster, keys, group], osgi.command.scope=[cache]};"
             + " references [caches io.lapse.cache.CacheService 1..1 static, reloader io.lapse.jmx.admin.Reloader 1..1 static,"
             + " replication io.lapse.jmx.admin.ReplicationStatuses 1..1 static]");
         assertEquals(expected, described);

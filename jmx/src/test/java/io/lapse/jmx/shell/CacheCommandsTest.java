@@ -44,7 +44,8 @@ import io.lapse.jmx.admin.StatFigure;
 class CacheCommandsTest {
 
     private final TimeSource time = new TimeSource(Clock.system());
-    private final CacheTable sessions = new CacheTable("sessions", new CacheSettings(3, 0, true, 0, null).withStatistics(true), time,
+    private final CacheTable sessions = new CacheTable("sessions", new CacheSettings(3, 0, true, 0, null).withStatistics(true)
+        .withKeygroups(100), time,
         TableListener.NONE);
     private final CacheTable counters = new CacheTable("counters", new CacheSettings(2, 0, true, 0, 0L), time,
         TableListener.NONE);
@@ -103,6 +104,58 @@ class CacheCommandsTest {
         assertEquals("removed 2 entries\n", output(() -> commands.rm("sessions", "--prefix", "user:")));
         assertEquals("removed 1 entries\n", output(() -> commands.reset("sessions")));
         assertEquals(0, sessions.size());
+    }
+
+    @Test
+    void keysPrintsTheMatchingKeysAPageAtATime() {
+        for (int i = 0; i < 5; i++) {
+            sessions.put("user:" + i, "v");
+        }
+        sessions.put("admin", "v");
+        sessions.put("a\nb", "v");
+        String all = output(() -> commands.keys("sessions"));
+        assertEquals(8, all.split("\n").length, all);
+        assertTrue(all.contains("\na\\nb\n") || all.startsWith("a\\nb\n"), "a line break in a key prints as an escape: " + all);
+        assertTrue(all.endsWith("-- keys 0..6\n"), all);
+        String users = output(() -> commands.keys("sessions", "--prefix", "user:"));
+        assertEquals(6, users.split("\n").length, users);
+        assertTrue(users.endsWith("-- keys 0..4\n"), users);
+        assertEquals("user:3\n-- keys 0..0\n", output(() -> commands.keys("sessions", "-r", "3$")));
+        assertEquals("admin\n-- keys 0..0\n", output(() -> commands.keys("sessions", "--glob", "a?m*")));
+        String first = output(() -> commands.keys("sessions", "-p", "user:", "0", "2"));
+        assertEquals(3, first.split("\n").length, first);
+        assertTrue(first.endsWith("-- keys 0..1; next page from offset 2\n"), first);
+        assertEquals("-- no matching keys from offset 99\n", output(() -> commands.keys("sessions", "-p", "user:", "99")));
+        assertFails("cache:keys: unknown option '--all'; usage: " + "cache:keys <cache> [(--regex <regex> | --prefix <prefix>"
+            + " | --glob <glob>) [<offset> [<limit>]]]", () -> commands.keys("sessions", "--all", "x"));
+        assertFails("cache:keys: option '--prefix' needs a pattern; usage: cache:keys <cache> [(--regex <regex> | --prefix"
+            + " <prefix> | --glob <glob>) [<offset> [<limit>]]]", () -> commands.keys("sessions", "--prefix"));
+        assertFails("cache:keys: cache 'sessions': offset -1 is negative", () -> commands.keys("sessions", "-p", "", "-1"));
+        assertFails("cache:keys: limit 'ten' is not an integer", () -> commands.keys("sessions", "-p", "", "0", "ten"));
+        assertFails("cache:keys: no cache named 'nope'; the caches are counters, sessions", () -> commands.keys("nope"));
+    }
+
+    @Test
+    void groupListsAGroupsKeysAndInvalidatesIt() {
+        for (int i = 0; i < 3; i++) {
+            sessions.put("u1:" + i, "v", null, "user:1");
+        }
+        sessions.put("u2:0", "v", null, "user:2");
+        assertEquals("u1:0\nu1:1\nu1:2\n-- keys 0..2\n", output(() -> commands.group("sessions", "user:1")));
+        assertEquals("u1:1\n-- keys 1..1; next page from offset 2\n",
+            output(() -> commands.group("sessions", "user:1", "1", "1")));
+        assertEquals("-- no keys in the group from offset 0\n", output(() -> commands.group("sessions", "nobody")));
+        assertEquals("removed 3 entries\n", output(() -> commands.group("sessions", "--invalidate", "user:1")));
+        assertEquals("removed 0 entries\n", output(() -> commands.group("sessions", "-i", "user:1")));
+        assertEquals(1, sessions.size());
+        String usage = "cache:group <cache> (<group> [<offset> [<limit>]] | --invalidate <group>)";
+        assertFails("cache:group: usage: " + usage, () -> commands.group("sessions"));
+        assertFails("cache:group: usage: " + usage, () -> commands.group("sessions", "--invalidate"));
+        assertFails("cache:group: usage: " + usage, () -> commands.group("sessions", "--invalidate", "a", "b"));
+        assertFails("cache:group: cache 'sessions': offset -2 is negative", () -> commands.group("sessions", "g", "-2"));
+        assertStateFails("cache:group: cache 'counters' has no keygroups: configure keygroups=true to put entries in "
+            + "groups", () -> commands.group("counters", "g"));
+        assertEquals("v", sessions.get("u2:0"));
     }
 
     @Test
@@ -266,6 +319,7 @@ class CacheCommandsTest {
         for (Executable call : new Executable[] {() -> commands.get(megabyte, "k"), () -> commands.stats(megabyte),
             () -> commands.rm("sessions", megabyte, "x"), () -> commands.seti("counters", "k", megabyte),
             () -> commands.dump("sessions", "0", megabyte), () -> commands.set("sessions", "k", "v", megabyte),
+            () -> commands.keys("sessions", megabyte, "x"), () -> commands.keys("sessions", "-p", "", megabyte),
             () -> commands.get("sessions", "m".repeat(4096))}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
             assertTrue(e.getMessage().length() < 300 && e.getMessage().contains(" characters)"), e.getMessage().length()
