@@ -36,8 +36,9 @@ import io.lapse.cache.replication.Replica;
  * Every member keeps, for {@link #WINDOW_MILLIS}, the expiries it passed over because another
  * member owned the key (key, value, deadline, owner). Every member also writes, every
  * {@link #BEAT_MILLIS}, the wall-clock time it was last alive into the map
- * {@code lapse.alive.<cache>}, and, when it stops replicating the cache, that time once more,
- * marked as a clean stop. When Hazelcast reports a member gone, each member looks, for the keys
+ * {@code lapse.alive.<cache>}, and, when it stops replicating the cache, the time it stopped into
+ * the map {@code lapse.stopped.<cache>}, a clean stop's own map, so that no beat sent before it
+ * (a write Hazelcast retries after a migration lands late) can overwrite it. When Hazelcast reports a member gone, each member looks, for the keys
  * that member owned, at the expiries it passed over: once the key's partition has a new owner,
  * the new owner raises those whose deadline is later than what the gone member is taken to have
  * raised itself: everything up to a clean stop, or up to {@link #SWEEP_MARGIN_MILLIS} before its
@@ -93,7 +94,7 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
         }
     }
 
-    /** How long a close waits for the beat thread to stop, and then for its last beat to land. */
+    /** How long a close waits for the beat thread to stop, and then for its stop to be written. */
     static final long LAST_BEAT_MILLIS = 1_000;
 
     private final HazelcastInstance hz;
@@ -101,6 +102,9 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
     private final Replica replica;
     private final LongSupplier wallClock;
     private final IMap<UUID, Long> alive;
+    /** When each member that stopped cleanly stopped. */
+    private final IMap<UUID, Long> stopped;
+    private final LongAdder deferred = new LongAdder();
     private final ArrayDeque<Passed> kept = new ArrayDeque<>();
     private final ScheduledExecutorService beat;
     private final UUID listener;
@@ -117,6 +121,7 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
         this.replica = replica;
         this.wallClock = wallClock;
         this.alive = hz.getMap("lapse.alive." + cache);
+        this.stopped = hz.getMap("lapse.stopped." + cache);
         this.beat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lapse-cluster-expiry-" + cache);
             t.setDaemon(true);
@@ -161,6 +166,7 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
         if (owner == null || !hz.getCluster().getMembers().contains(owner)) {
             // (an owner already gone from the member list is a partition about to move)
             // no owner while the partition migrates: the member it lands on raises it, once
+            deferred.increment();
             long since = System.nanoTime();
             beat.execute(() -> raiseOnceOwned(new Passed(key, copy, expiresAtMillis, null, wallClock.getAsLong(), group), since));
             return;
@@ -187,10 +193,11 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
      * left had to raise and may not have; on the beat's thread.
      */
     private void handOver(UUID gone) {
-        Long last = alive.get(gone);
-        // a member that stopped cleanly wrote its last beat as a negative time: it swept up to then
-        boolean clean = last != null && last < 0;
-        long lastAlive = last == null ? 0L : Math.abs(last);
+        Long stop = stopped.get(gone);
+        Long last = stop != null ? stop : alive.get(gone);
+        // a member that stopped cleanly wrote when it stopped: it swept up to then
+        boolean clean = stop != null;
+        long lastAlive = last == null ? 0L : last;
         long raisedUpTo = clean ? lastAlive : lastAlive - SWEEP_MARGIN_MILLIS;
         // the gone member may have raised anything whose deadline came before it was seen gone
         long noticed = wallClock.getAsLong();
@@ -228,6 +235,7 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
                 + " owned and left the cluster around");
         }
         alive.removeAsync(gone);
+        stopped.removeAsync(gone);
         departures.increment();
     }
 
@@ -287,6 +295,11 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
         return departures.sum();
     }
 
+    /** @return expiries passed over while their key's partition had no owner, left to the member it lands on */
+    long deferred() {
+        return deferred.sum();
+    }
+
     /** @return passed expiries dropped because more than {@link #MAX_KEPT} were kept */
     long overflowed() {
         return overflowed.sum();
@@ -300,20 +313,24 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
             LOG.log(Level.DEBUG, "cache '" + cache + "': the membership listener could not be removed: " + e);
         }
         beat.shutdownNow();
+        if (!hz.getLifecycleService().isRunning()) {
+            // the member is gone already: its departure is a crash's, with nothing to record
+            return;
+        }
         try {
-            // a beat in flight would write a positive time after the last one, which would read as
-            // a crash and have the successor raise again what this member raised
+            // no beat after the stop, so that the stop is the last word of this member
             if (!beat.awaitTermination(LAST_BEAT_MILLIS, TimeUnit.MILLISECONDS)) {
                 LOG.log(Level.DEBUG, "cache '" + cache + "': its beat did not stop within " + LAST_BEAT_MILLIS + " ms");
             }
-            // the last beat, negative: stopped cleanly, having raised what it owned until now;
-            // waited for, within a bound, so that it lands before the member leaves
-            alive.setAsync(hz.getCluster().getLocalMember().getUuid(), -wallClock.getAsLong()).toCompletableFuture()
+            // stopped cleanly, having raised what it owned until now; waited for, within a bound,
+            // so that it lands before the member leaves
+            stopped.setAsync(hz.getCluster().getLocalMember().getUuid(), wallClock.getAsLong()).toCompletableFuture()
                 .get(LAST_BEAT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | ExecutionException | TimeoutException e) {
-            LOG.log(Level.DEBUG, "cache '" + cache + "': its last beat could not be written: " + e);
+            LOG.log(Level.WARNING, "cache '" + cache + "': its clean stop could not be recorded, so the members that take "
+                + "its keys over may raise again expiries it raised: " + e);
         }
     }
 }

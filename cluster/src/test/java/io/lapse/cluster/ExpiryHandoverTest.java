@@ -113,6 +113,8 @@ class ExpiryHandoverTest {
         cluster.member(2).shutdown();
         Await.until("A and B handled C's departure", () -> a.replicator.expiryHandover().departures() == 1
             && b.replicator.expiryHandover().departures() == 1);
+        assertEquals(0, a.replicator.expiryHandover().deferred() + b.replicator.expiryHandover().deferred(),
+            "A and B saw C own the key: none of them deferred the expiry to the next owner");
         assertEquals(0, handedOver(), "C raised it before it stopped");
         assertTrue(a.events.of(EventKind.EXPIRED).isEmpty() && b.events.of(EventKind.EXPIRED).isEmpty());
     }
