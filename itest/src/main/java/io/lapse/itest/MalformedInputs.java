@@ -221,8 +221,13 @@ final class MalformedInputs {
                 s -> s.invoke(bean, "get", new Object[] {"key:000001"}, null));
             case 11: return call(k, "a null operation name", Expect.REFUSED, s -> s.invoke(bean, null, null, null));
             case 12: return call(k, "getAttribute of a null name", Expect.REFUSED, s -> s.getAttribute(bean, null));
-            case 13: return random.nextBoolean() ? invoke(k, "keys", args(null, "a", 0L, 10), S, S, L, I)
-                : invoke(k, "keys", args(pick(List.of("regex", "prefix", "glob")), null, 0L, 10), S, S, L, I);
+            case 13:
+                switch (random.nextInt(4)) {
+                    case 0: return invoke(k, "keys", args(null, "a", 0L, 10), S, S, L, I);
+                    case 1: return invoke(k, "keys", args(pick(List.of("regex", "prefix", "glob")), null, 0L, 10), S, S, L, I);
+                    case 2: return invoke(k, "invalidateGroup", args((Object) null), S);
+                    default: return invoke(k, "groupKeys", args(null, 0L, 10), S, L, I);
+                }
             default: return call(k, "invoke on a null ObjectName", Expect.REFUSED,
                 s -> s.invoke(null, "get", new Object[] {"k"}, new String[] {S}));
         }
@@ -269,8 +274,13 @@ final class MalformedInputs {
             case 10: return call(k, "getAttribute of a 1 MB name", Expect.REFUSED, s -> s.getAttribute(bean, huge));
             case 11: return call(k, "an operation of a 1 MB name", Expect.REFUSED,
                 s -> s.invoke(bean, huge, new Object[] {"k"}, new String[] {S}));
-            case 13: return invoke(k, "keys", args(random.nextBoolean() ? huge : pick(List.of("regex", "prefix", "glob")),
-                huge, 0L, 10), S, S, L, I);
+            case 13:
+                switch (random.nextInt(3)) {
+                    case 0: return invoke(k, "keys", args(random.nextBoolean() ? huge : pick(List.of("regex", "prefix", "glob")),
+                        huge, 0L, 10), S, S, L, I);
+                    case 1: return invoke(k, "invalidateGroup", args(huge), S);
+                    default: return invoke(k, "groupKeys", args(huge, 0L, 10), S, L, I);
+                }
             case 12: return random.nextInt(20) == 0 ? invoke(k, "sets", args("", OVER_VALUE_LIMIT), S, S)
                 : invoke(k, "sets", args(huge, ""), S, S);
             default:
