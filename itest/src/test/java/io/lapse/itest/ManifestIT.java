@@ -41,6 +41,7 @@ class ManifestIT {
     private static final String EXAMPLE = "io.lapse.example";
     private static final String API_PACKAGE = "io.lapse.cache";
     private static final String REPLICATION_PACKAGE = "io.lapse.cache.replication";
+    private static final String LEVEL_PACKAGE = "io.lapse.cache.level";
 
     /** The built jars by Bundle-SymbolicName. */
     private static final Map<String, Path> JARS = new HashMap<>();
@@ -59,9 +60,9 @@ class ManifestIT {
     // ---- io.lapse.api -------------------------------------------------------------------
 
     @Test
-    void apiExportsExactlyTheCacheAndReplicationPackagesAtTheVersionsOfTheirPackageInfo() throws IOException {
+    void apiExportsExactlyTheCacheLevelAndReplicationPackagesAtTheVersionsOfTheirPackageInfo() throws IOException {
         List<ManifestHeaders.Clause> exports = exports(API);
-        assertEquals(List.of(API_PACKAGE, REPLICATION_PACKAGE), exports.stream().map(ManifestHeaders.Clause::path)
+        assertEquals(List.of(API_PACKAGE, LEVEL_PACKAGE, REPLICATION_PACKAGE), exports.stream().map(ManifestHeaders.Clause::path)
             .sorted().collect(Collectors.toList()), "api's Export-Package");
         for (ManifestHeaders.Clause export : exports) {
             Version exported = Version.parseVersion(export.attribute(Constants.VERSION_ATTRIBUTE));
@@ -106,6 +107,14 @@ class ManifestIT {
         assertNotNull(jdbc, "impl does not import the JDBC service package its stores use");
         assertEquals("optional", jdbc.directives().get(Constants.RESOLUTION_DIRECTIVE),
             "caches without a store must not need org.osgi.service.jdbc");
+    }
+
+    @Test
+    void implNeedsNoMvStoreToResolve() throws IOException {
+        ManifestHeaders.Clause mvstore = ManifestHeaders.find(header(IMPL, Constants.IMPORT_PACKAGE), "org.h2.mvstore");
+        assertNotNull(mvstore, "impl does not import the MVStore package its file level uses");
+        assertEquals("optional", mvstore.directives().get(Constants.RESOLUTION_DIRECTIVE),
+            "caches without a file level must not need H2");
     }
 
     @Test
