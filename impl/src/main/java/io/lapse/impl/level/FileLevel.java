@@ -100,64 +100,34 @@ public final class FileLevel implements CacheLevel {
     public void put(CacheEntry entry) {
         String key = entry.key();
         byte[] record = LevelRecords.encode(entry);
-        ReentrantLock stripe = stripe(key);
-        stripe.lock();
-        try {
-            call(() -> {
-                byte[] old = entries.get(key);
-                long before = old == null ? 0 : LevelRecords.deadline(old);
-                if (entry.expiresAtMillis() != 0) {
-                    deadlines.put(indexKey(entry.expiresAtMillis(), key), "");
-                }
-                entries.put(key, record);
-                if (before != 0 && before != entry.expiresAtMillis()) {
-                    deadlines.remove(indexKey(before, key));
-                }
-                store.commit();
-                return null;
-            }, "write");
-        } finally {
-            stripe.unlock();
-        }
+        locked(key, "write", () -> {
+            byte[] old = entries.get(key);
+            long before = old == null ? 0 : LevelRecords.deadline(old);
+            if (entry.expiresAtMillis() != 0) {
+                deadlines.put(indexKey(entry.expiresAtMillis(), key), "");
+            }
+            entries.put(key, record);
+            if (before != 0 && before != entry.expiresAtMillis()) {
+                deadlines.remove(indexKey(before, key));
+            }
+            store.commit();
+            return null;
+        });
     }
 
     @Override
     public boolean remove(String key) {
-        ReentrantLock stripe = stripe(key);
-        stripe.lock();
-        try {
-            return call(() -> {
-                byte[] old = entries.remove(key);
-                if (old != null) {
-                    long before = LevelRecords.deadline(old);
-                    if (before != 0) {
-                        deadlines.remove(indexKey(before, key));
-                    }
-                }
-                store.commit();
-                return old != null;
-            }, "write");
-        } finally {
-            stripe.unlock();
-        }
+        return locked(key, "write", () -> {
+            boolean held = unindexedRemove(key);
+            store.commit();
+            return held;
+        });
     }
 
     @Override
     public void removeAll(Collection<String> keys) {
         for (String key : keys) {
-            ReentrantLock stripe = stripe(key);
-            stripe.lock();
-            try {
-                call(() -> {
-                    byte[] old = entries.remove(key);
-                    if (old != null && LevelRecords.deadline(old) != 0) {
-                        deadlines.remove(indexKey(LevelRecords.deadline(old), key));
-                    }
-                    return null;
-                }, "write");
-            } finally {
-                stripe.unlock();
-            }
+            locked(key, "write", () -> unindexedRemove(key));
         }
         call(store::commit, "write");
     }
@@ -221,20 +191,14 @@ public final class FileLevel implements CacheLevel {
     private void removeStale(String indexed) {
         String key = indexed.substring(DIGITS + 1);
         long deadline = Long.parseLong(indexed.substring(0, DIGITS));
-        ReentrantLock stripe = stripe(key);
-        stripe.lock();
-        try {
-            call(() -> {
-                byte[] record = entries.get(key);
-                if (record == null || LevelRecords.deadline(record) != deadline) {
-                    deadlines.remove(indexed);
-                    store.commit();
-                }
-                return null;
-            }, "write");
-        } finally {
-            stripe.unlock();
-        }
+        locked(key, "write", () -> {
+            byte[] record = entries.get(key);
+            if (record == null || LevelRecords.deadline(record) != deadline) {
+                deadlines.remove(indexed);
+                store.commit();
+            }
+            return null;
+        });
     }
 
     @Override
@@ -310,8 +274,24 @@ public final class FileLevel implements CacheLevel {
         }
     }
 
-    private ReentrantLock stripe(String key) {
-        return stripes[(key.hashCode() * 0x9E3779B9 >>> 26) & (STRIPES - 1)];
+    /** A step holding the key's stripe, so that no other change of the key comes between its map changes. */
+    private <T> T locked(String key, String what, Step<T> step) {
+        ReentrantLock stripe = stripes[(key.hashCode() * 0x9E3779B9 >>> 26) & (STRIPES - 1)];
+        stripe.lock();
+        try {
+            return call(step, what);
+        } finally {
+            stripe.unlock();
+        }
+    }
+
+    /** Removes a key's entry, and then its deadline from the index, not yet committed; caller holds its stripe. */
+    private boolean unindexedRemove(String key) {
+        byte[] old = entries.remove(key);
+        if (old != null && LevelRecords.deadline(old) != 0) {
+            deadlines.remove(indexKey(LevelRecords.deadline(old), key));
+        }
+        return old != null;
     }
 
     /** A step of the store, its failure reported as the level's, naming the file. */

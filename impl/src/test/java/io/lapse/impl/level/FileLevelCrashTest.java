@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.lapse.cache.CacheEntry;
 import io.lapse.testing.Await;
+import io.lapse.testing.ChildJvm;
 
 /**
  * The file level's files survive {@code kill -9}: a child JVM ({@link FileLevelChild}) writes
@@ -107,18 +107,7 @@ class FileLevelCrashTest {
     }
 
     private static Process start(Path file, long first, Path output) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx128m");
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-XX:+UseSerialGC");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(FileLevelChild.class.getName());
-        command.add(file.toString());
-        command.add(Integer.toString(KEYS));
-        command.add(Long.toString(first));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        return ChildJvm.start(FileLevelChild.class, output, file.toString(), Integer.toString(KEYS), Long.toString(first));
     }
 
     private static List<String> lines(Path output) throws IOException {

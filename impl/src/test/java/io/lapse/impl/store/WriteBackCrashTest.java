@@ -7,9 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.lapse.testing.Await;
+import io.lapse.testing.ChildJvm;
 
 /**
  * A JVM killed with {@code kill -9} ({@link Process#destroyForcibly()}, SIGKILL) in the middle of
@@ -222,17 +221,7 @@ class WriteBackCrashTest {
     }
 
     private static Process start(Class<?> main, String path, int size, Path output) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx128m");
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-XX:+UseSerialGC");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(main.getName());
-        command.add(path);
-        command.add(Integer.toString(size));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        return ChildJvm.start(main, output, path, Integer.toString(size));
     }
 
     private static void kill(Process child) throws InterruptedException {
