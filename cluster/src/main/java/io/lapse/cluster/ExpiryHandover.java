@@ -5,7 +5,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,6 +21,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import com.hazelcast.topic.ITopic;
 
 import io.lapse.cache.replication.ExpiryOwnership;
 import io.lapse.cache.replication.Replica;
@@ -36,9 +39,12 @@ import io.lapse.cache.replication.Replica;
  * Every member keeps, for {@link #WINDOW_MILLIS}, the expiries it passed over because another
  * member owned the key (key, value, deadline, owner). Every member also writes, every
  * {@link #BEAT_MILLIS}, the wall-clock time it was last alive into the map
- * {@code lapse.alive.<cache>}, and, when it stops replicating the cache, the time it stopped into
- * the map {@code lapse.stopped.<cache>}, a clean stop's own map, so that no beat sent before it
- * (a write Hazelcast retries after a migration lands late) can overwrite it. When Hazelcast reports a member gone, each member looks, for the keys
+ * {@code lapse.alive.<cache>} (and reads the others' beats as it does), and, when it stops
+ * replicating the cache, says when on the topic {@code lapse.stops.<cache>} and writes it into the
+ * map {@code lapse.stopped.<cache>}, a clean stop's own map, so that no beat sent before it can
+ * overwrite it. The beats a member read and the stops it heard stand in for the maps when the
+ * member gone took a partition's data with it (a cluster formed a moment before may have had no
+ * copy yet). When Hazelcast reports a member gone, each member looks, for the keys
  * that member owned, at the expiries it passed over: once the key's partition has a new owner,
  * the new owner raises those whose deadline is later than what the gone member is taken to have
  * raised itself: everything up to a clean stop, or up to {@link #SWEEP_MARGIN_MILLIS} before its
@@ -105,9 +111,18 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
     /** When each member that stopped cleanly stopped. */
     private final IMap<UUID, Long> stopped;
     private final LongAdder deferred = new LongAdder();
+    /** What the last departure's handover found and did, for diagnosis. */
+    private volatile String lastHandover = "none";
     private final ArrayDeque<Passed> kept = new ArrayDeque<>();
     private final ScheduledExecutorService beat;
     private final UUID listener;
+    /** Where members say, as they stop cleanly, when they stopped: an event to every member, kept by none. */
+    private final ITopic<String> stops;
+    private final UUID stopsListener;
+    /** The clean stops heard on {@link #stops}, until their departure is handled. */
+    private final Map<UUID, Long> heardStops = new ConcurrentHashMap<>();
+    /** The other members' beats as this member last read them, for when the map loses one. */
+    private final Map<UUID, Long> seenBeats = new ConcurrentHashMap<>();
     private final LongAdder raisedForGone = new LongAdder();
     private final LongAdder duplicated = new LongAdder();
     private final LongAdder overflowed = new LongAdder();
@@ -128,8 +143,9 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
             return t;
         });
         // the member's id read at each beat: a member merged into a healed cluster has a new one
-        beat.scheduleWithFixedDelay(() -> alive.setAsync(hz.getCluster().getLocalMember().getUuid(),
-            wallClock.getAsLong()), 0, BEAT_MILLIS, TimeUnit.MILLISECONDS);
+        beat.scheduleWithFixedDelay(this::beat, 0, BEAT_MILLIS, TimeUnit.MILLISECONDS);
+        this.stops = hz.getTopic("lapse.stops." + cache);
+        this.stopsListener = stops.addMessageListener(message -> heard(message.getMessageObject()));
         this.listener = hz.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
@@ -189,12 +205,64 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
     }
 
     /**
+     * Says this member is alive, and reads the others' beats: a member gone a moment after the
+     * cluster formed may take a partition's data with it, and the members taking its keys over
+     * then fall back on the last beat they read (beat thread).
+     */
+    private void beat() {
+        try {
+            alive.setAsync(hz.getCluster().getLocalMember().getUuid(), wallClock.getAsLong());
+            for (Member m : hz.getCluster().getMembers()) {
+                if (!m.localMember()) {
+                    UUID id = m.getUuid();
+                    alive.getAsync(id).thenAccept(at -> {
+                        if (at != null) {
+                            seenBeats.merge(id, at, Math::max);
+                        }
+                    });
+                }
+            }
+        } catch (RuntimeException e) {
+            // a member shutting down, or a partition between owners: the next beat tries again
+            LOG.log(Level.DEBUG, "cache '" + cache + "': a beat failed: " + e);
+        }
+    }
+
+    /**
+     * When a member stopped cleanly: as it said on {@link #stops}, or as it wrote into
+     * {@code lapse.stopped.<cache>}. Both, because a partition of a member that left a cluster
+     * formed a moment before may come to a member without its data, and an event may be missed.
+     *
+     * @return the time it stopped, or {@code null} if it is not known to have stopped cleanly
+     */
+    private Long stop(UUID gone) {
+        Long heard = heardStops.get(gone);
+        return heard != null ? heard : stopped.get(gone);
+    }
+
+    /** A clean stop said on {@link #stops}: {@code <member id> <epoch ms>}; anything else is ignored. */
+    private void heard(String said) {
+        try {
+            int space = said.indexOf(' ');
+            heardStops.put(UUID.fromString(said.substring(0, space)), Long.parseLong(said.substring(space + 1)));
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "cache '" + cache + "': a clean stop that is none: " + e);
+        }
+    }
+
+    /**
      * Raises, for the keys whose partitions now belong to this member, the expiries a member that
      * left had to raise and may not have; on the beat's thread.
      */
     private void handOver(UUID gone) {
-        Long stop = stopped.get(gone);
-        Long last = stop != null ? stop : alive.get(gone);
+        Long stop = stop(gone);
+        Long beat = alive.get(gone);
+        // the beat this member read last, if the map lost the member's with its partition
+        Long seen = seenBeats.remove(gone);
+        if (beat == null || seen != null && seen > beat) {
+            beat = seen;
+        }
+        Long last = stop != null ? stop : beat;
         // a member that stopped cleanly wrote when it stopped: it swept up to then
         boolean clean = stop != null;
         long lastAlive = last == null ? 0L : last;
@@ -230,12 +298,15 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
                 duplicated.increment();
             }
         }
+        lastHandover = "member " + gone + (clean ? " stopped at " : " last beat at ") + last + ", raised " + raised
+            + " of " + theirs.size() + " with deadlines after " + raisedUpTo;
         if (raised > 0) {
             LOG.log(Level.INFO, "cache '" + cache + "': raised " + raised + " expiries that member " + gone
                 + " owned and left the cluster around");
         }
         alive.removeAsync(gone);
         stopped.removeAsync(gone);
+        heardStops.remove(gone);
         departures.increment();
     }
 
@@ -295,6 +366,11 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
         return departures.sum();
     }
 
+    /** @return what the last departure's handover found and did, in words */
+    String lastHandover() {
+        return lastHandover;
+    }
+
     /** @return expiries passed over while their key's partition had no owner, left to the member it lands on */
     long deferred() {
         return deferred.sum();
@@ -309,6 +385,7 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
     public void close() {
         try {
             hz.getCluster().removeMembershipListener(listener);
+            stops.removeMessageListener(stopsListener);
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, "cache '" + cache + "': the membership listener could not be removed: " + e);
         }
@@ -324,8 +401,16 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
             }
             // stopped cleanly, having raised what it owned until now; waited for, within a bound,
             // so that it lands before the member leaves
-            stopped.setAsync(hz.getCluster().getLocalMember().getUuid(), wallClock.getAsLong()).toCompletableFuture()
-                .get(LAST_BEAT_MILLIS, TimeUnit.MILLISECONDS);
+            UUID self = hz.getCluster().getLocalMember().getUuid();
+            long now = wallClock.getAsLong();
+            stops.publish(self + " " + now);
+            stopped.setAsync(self, now).toCompletableFuture().get(LAST_BEAT_MILLIS, TimeUnit.MILLISECONDS);
+            // and held by a backup, which takes over its partition when this member leaves: in a
+            // cluster formed a moment ago the partition may have none yet
+            if (!hz.getPartitionService().forceLocalMemberToBeSafe(LAST_BEAT_MILLIS, TimeUnit.MILLISECONDS)) {
+                LOG.log(Level.WARNING, "cache '" + cache + "': its clean stop may not outlive this member: its partitions"
+                    + " were not copied to their backups within " + LAST_BEAT_MILLIS + " ms");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | ExecutionException | TimeoutException e) {
