@@ -24,9 +24,10 @@ import io.lapse.testing.ChildJvm;
 
 /**
  * The file level's files survive {@code kill -9}: a child JVM ({@link FileLevelChild}) writes
- * without end and is killed at a random moment while it writes; reopened, the level holds every
- * write that had returned (the one in flight may have landed or not), and its deadline index still
- * names every entry with a deadline. Three rounds on one file, each going on from the last.
+ * without end and is killed after a randomly chosen write returned, while it writes the next;
+ * reopened, the level holds every write that had returned (the one in flight may have landed or
+ * not), and its deadline index still names every entry with a deadline. Three rounds on one file,
+ * each going on from the last.
  */
 class FileLevelCrashTest {
 
@@ -51,17 +52,16 @@ class FileLevelCrashTest {
             Process child = start(file, next, output);
             List<String> lines;
             try {
-                long from = next;
-                Await.value("the child to write " + MIN_WRITES + " times", Duration.ofMillis(WAIT_MILLIS), () -> {
+                // the kill lands right after a randomly chosen write returned, while the next is under way
+                long target = next + MIN_WRITES + random.nextInt(MIN_WRITES);
+                Await.value("the child to return write " + target, Duration.ofMillis(WAIT_MILLIS), () -> {
                     List<String> l = lines(output);
                     if (!child.isAlive()) {
                         throw new AssertionError("the child ended:\n" + String.join("\n", l));
                     }
-                    return l.size() > MIN_WRITES && l.get(l.size() - 1).startsWith("ok ")
-                        && Long.parseLong(l.get(l.size() - 1).substring(3)) >= from + MIN_WRITES ? l : null;
+                    String lastLine = l.isEmpty() ? "" : l.get(l.size() - 1);
+                    return lastLine.startsWith("ok ") && Long.parseLong(lastLine.substring(3)) >= target ? l : null;
                 });
-                // picks when the kill lands, with writes going on; it waits for nothing
-                TimeUnit.MILLISECONDS.sleep(random.nextInt(50));
                 child.destroyForcibly();
                 assertTrue(child.waitFor(WAIT_MILLIS, TimeUnit.MILLISECONDS), "the child did not die");
                 lines = lines(output);
