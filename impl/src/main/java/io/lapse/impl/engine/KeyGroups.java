@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <h2>What it holds</h2>
  * A key is a member of group {@code g} exactly while the table holds a node of the key whose
  * {@link Node#group()} is {@code g}: {@link Segment#insert} and every way a node leaves a segment
- * ({@link Segment#unlink}, the wheel's expiry, {@link Segment#removeIf}) tell this index, and a
+ * ({@link Segment#unlink}, the wheel's expiry, {@link Segment#removeIf}; a change of size, a
+ * reload's swap and a close through {@link TableLayout}) tell this index, and a
  * write that puts a key into a group first {@linkplain #join joins} it, which is where the cap is
  * checked. Entries past their deadline stay members until they are taken out (by the sweeper,
  * within its resolution, or by the next access), so they count against the cap until then.
@@ -72,11 +73,8 @@ final class KeyGroups {
     void linked(Node n) {
         String g = n.group();
         if (g != null) {
-            groups.compute(g, (k, keys) -> {
-                Set<String> members = keys == null ? new HashSet<>() : keys;
-                members.add(n.key);
-                return members;
-            });
+            // already a member after its join; a member again after a change of size moved it
+            join(g, n.key, 0);
         }
     }
 

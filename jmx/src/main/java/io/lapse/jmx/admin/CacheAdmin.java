@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 import io.lapse.cache.Cache;
 import io.lapse.cache.CacheEntry;
@@ -247,8 +248,7 @@ public final class CacheAdmin {
      * @return how many entries were removed
      */
     public long removeKeysWithPrefix(String prefix) {
-        require(prefix, "prefix");
-        return cache.removeKeys(Match.prefix(checkLength("prefix", prefix)).within(MATCH_BUDGET));
+        return cache.removeKeys(managed(Match::prefix, "prefix", prefix));
     }
 
     /**
@@ -347,9 +347,9 @@ public final class CacheAdmin {
             case "regex":
                 return regex("key regex", pattern);
             case "prefix":
-                return Match.prefix(checkLength("prefix", require(pattern, "prefix"))).within(MATCH_BUDGET);
+                return managed(Match::prefix, "prefix", pattern);
             case "glob":
-                return Match.glob(checkLength("glob", require(pattern, "glob"))).within(MATCH_BUDGET);
+                return managed(Match::glob, "glob", pattern);
             default:
                 // a kind is a short word: a longer text is named by its length only
                 String shown = kind.length() <= 16 ? "'" + kind + "'" : "of " + kind.length() + " characters";
@@ -360,7 +360,12 @@ public final class CacheAdmin {
 
     /** A regex match; the cache itself refuses invalid and over-complex patterns. */
     private Match regex(String what, String pattern) {
-        return Match.regex(checkLength(what, require(pattern, what))).within(MATCH_BUDGET);
+        return managed(Match::regex, what, pattern);
+    }
+
+    /** A match a management client asked for: checked by name, under the management budget. */
+    private Match managed(Function<String, Match> kind, String what, String pattern) {
+        return kind.apply(checkLength(what, require(pattern, what))).within(MATCH_BUDGET);
     }
 
     private String checkLength(String what, String pattern) {
