@@ -98,6 +98,18 @@ public interface CacheLevel extends AutoCloseable {
     List<CacheEntry> due(long untilMillis, int limit);
 
     /**
+     * Returns the granularity of the deadlines this level keeps: a level that stores whole seconds
+     * (htable's table layout) answers 1000 and rounds every deadline it is given up to a whole
+     * second. A cache backed by such a level rounds its deadlines up the same way before it
+     * writes, so that the heap table and the level agree on every deadline to the millisecond.
+     *
+     * @return milliseconds, at least 1 and at most 1000; 1 unless overridden
+     */
+    default long deadlinePrecisionMillis() {
+        return 1;
+    }
+
+    /**
      * Returns how many entries the level holds, past their deadline or not.
      *
      * @return the count

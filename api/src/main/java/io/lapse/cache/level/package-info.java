@@ -4,7 +4,7 @@
  * kind can be written against the same contract the shipped ones keep.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.lapse.cache.level;
 
 import org.osgi.annotation.bundle.Export;

@@ -16,6 +16,7 @@ import io.lapse.cache.Cache;
 import io.lapse.cache.CacheEntry;
 import io.lapse.cache.CacheStats;
 import io.lapse.cache.Match;
+import io.lapse.cache.level.CacheLevel;
 import io.lapse.cache.replication.Replica;
 
 /**
@@ -148,6 +149,8 @@ public final class CacheTable implements Cache {
      * under its slot lock.
      */
     volatile Replication replication;
+    /** The backing level of the table, which then is its L1; {@code null} for none. Set once, by {@link #backBy}. */
+    volatile LevelBacking level;
     /** The stripes of writes through a store; made with the first hook, then kept. */
     volatile StoreStripes stripes;
     /**
@@ -299,6 +302,10 @@ public final class CacheTable implements Cache {
             Node n = found != Segment.MOVING ? (Node) found : insideCompute() ? findFromCompute(key, h)
                 : findLocked(key, h);
             if (n == null) {
+                LevelBacking lv = level;
+                if (lv != null && lv.readThrough(key, h)) {
+                    continue;
+                }
                 Values.checkKey(name, key);
                 return null;
             }
@@ -750,6 +757,9 @@ public final class CacheTable implements Cache {
         layout.writeLock().lock();
         try {
             checkOpen();
+            if (level != null) {
+                LevelBacking.check(name, next);
+            }
             CacheSettings previous = settings;
             settings = next;
             if (next.statistics != previous.statistics) {
@@ -779,6 +789,9 @@ public final class CacheTable implements Cache {
      * @return the replication, or {@code null} when stopped
      */
     public synchronized Replication replicate(Replica.ExpiryEvents events) {
+        if (events != null && level != null) {
+            throw new IllegalStateException("cache '" + name + "' has a backing level, which cannot be replicated");
+        }
         Replication rep = replication;
         if (rep != null && events == null) {
             rep.disconnect();
@@ -840,6 +853,20 @@ public final class CacheTable implements Cache {
      */
     public void loaded(long count) {
         reports.table(EventKind.LOADED, count);
+    }
+
+    /**
+     * Backs the table by a level, which from now on holds the complete set of its entries, the
+     * table a part of them: see {@link LevelBacking}. The owner starts the level's expiry thread
+     * ({@link LevelBacking#expiry()}) and, at the end, closes it, then the table, then the level.
+     *
+     * @param lv the level
+     * @return the backing, to start and stop its expiry
+     * @throws IllegalArgumentException if the settings use what a level does not support
+     * @throws IllegalStateException if the table is closed, holds entries, has a hook already or is replicated
+     */
+    public synchronized LevelBacking backBy(CacheLevel lv) {
+        return LevelBacking.attach(this, lv, changes);
     }
 
     /**

@@ -84,6 +84,11 @@ final class Change {
         return new Change(NOTHING, null, 0, 0, result, false, null);
     }
 
+    /** The same change with another deadline: one rounded to a backing level's precision. */
+    Change withDeadline(long d) {
+        return new Change(kind, value, flags, d, result, fromLog, group);
+    }
+
     /** The same change, as one the replication log delivered: applied, not offered again. */
     Change fromLog() {
         return new Change(kind, value, flags, deadline, result, true, group);

@@ -192,6 +192,10 @@ final class ClockHand {
         }
         n.seal();
         s.unlink(n);
+        if (table.level != null) {
+            // the entry stays in the level: it left the heap table only, which is no eviction
+            return true;
+        }
         s.evictions++;
         if (evicted != null) {
             evicted.add(n);

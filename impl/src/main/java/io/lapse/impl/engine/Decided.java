@@ -30,6 +30,22 @@ final class Decided {
     }
 
     /**
+     * Decides on a node found live already, without looking at its deadline again: for a table
+     * backed by a level, whose write settles the key's entry once (see {@link StoreWrites}); a
+     * second look a moment later could take out as expired, unreported, the entry the write
+     * found live. Caller holds the slot lock.
+     *
+     * @param n the key's live node, or {@code null} for none
+     */
+    void on(Segment s, String key, Node n, Change.Decision decision, long now, CacheSettings st) {
+        live = n;
+        change = decision.decide(n, now, st);
+        if (n == null && change.kind != Change.NOTHING) {
+            Values.checkKey(table.name(), key);
+        }
+    }
+
+    /**
      * Takes a node out if its deadline has passed, under its segment's lock; the caller reports
      * it with {@link TableReports#expired(Node)} once unlocked.
      *

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
-/** Reports a batch of nodes that left a table, every one of them whatever happens to one. */
+/** Reports a batch of entries that left a table (nodes, or a level's rows), every one of them whatever happens to one. */
 final class ReportEach {
 
     private ReportEach() {
@@ -15,7 +15,7 @@ final class ReportEach {
      * building its event, most likely): that one is counted in {@code failed} and the first such
      * error is thrown once the others are reported. Caller holds no lock of the table.
      */
-    static void of(List<Node> nodes, Consumer<Node> reporter, LongAdder failed) {
+    static <T> void of(List<T> nodes, Consumer<? super T> reporter, LongAdder failed) {
         Error failure = null;
         for (int i = 0, n = nodes.size(); i < n; i++) {
             try {

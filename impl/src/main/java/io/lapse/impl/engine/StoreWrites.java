@@ -2,6 +2,8 @@ package io.lapse.impl.engine;
 
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.lapse.cache.CacheEntry;
+
 /**
  * The single-key writes of a table whose store writes through ({@link WriteThrough}). Holding the
  * key's store stripe, a write decides under the slot lock and pins the node it will change; sends
@@ -34,34 +36,56 @@ final class StoreWrites {
      */
     Object write(String key, int h, Change.Decision decision) {
         ReentrantLock stripe = table.stripes.of(h);
+        CacheEntry[] expiredRow = new CacheEntry[1];
         stripe.lock();
         try {
+            LevelBacking lv = table.level;
             CacheSettings st = table.settings;
             long now = table.time.coarseNow();
             Decided d = new Decided(table);
             Node removed = null;
-            Node n;
-            Change c;
-            WriteThrough w;
-            Segment s = table.lockForWrite(h);
-            try {
-                // stable while the stripe is held: the hook changes only under every stripe
-                w = table.writeThrough;
-                d.take(s, key, h, decision, now, st);
-                n = d.live;
-                c = d.change;
-                if (w == null) {
-                    removed = SegmentWrites.apply(s, h, key, n, c, now, st, table.replication);
-                } else if (n != null && c.kind != Change.NOTHING) {
-                    n.pin();
+            Node n = null;
+            Change c = null;
+            WriteThrough w = null;
+            // With a level, the key's true entry may be in the level only: it is read (with no
+            // slot lock held) and linked in the same hold of the slot lock as the decision, so
+            // that the heap table's eviction cannot take it out in between.
+            boolean fetched = lv == null;
+            CacheEntry row = null;
+            while (c == null) {
+                Segment s = table.lockForWrite(h);
+                try {
+                    Node found = lv == null ? null : s.findLocked(key, h);
+                    if (fetched || (found != null && !table.time.passed(found.deadline()))) {
+                        // stable while the stripe is held: the hook changes only under every stripe
+                        w = table.writeThrough;
+                        if (lv == null) {
+                            d.take(s, key, h, decision, now, st);
+                        } else {
+                            // the entry as found once: live in the table, or read from the level
+                            d.on(s, key, found != null ? found : row == null ? null : lv.insert(s, key, h, row),
+                                decision, now, st);
+                        }
+                        n = d.live;
+                        c = lv == null ? d.change : lv.rounded(d.change);
+                        if (w == null) {
+                            removed = SegmentWrites.apply(s, h, key, n, c, now, st, table.replication);
+                        } else if (n != null && c.kind != Change.NOTHING) {
+                            n.pin();
+                        }
+                    }
+                } finally {
+                    s.unlock();
+                    table.reports.expired(d.expired);
                 }
-            } finally {
-                s.unlock();
-                table.reports.expired(d.expired);
+                if (c == null) {
+                    row = lv.fetch(key, h, expiredRow);
+                    fetched = true;
+                }
             }
             if (w != null && c.kind != Change.NOTHING) {
                 send(w, key, c, n, h);
-                s = table.lockForRead(h);
+                Segment s = table.lockForRead(h);
                 try {
                     if (n != null) {
                         unpin(s, n);
@@ -77,6 +101,9 @@ final class StoreWrites {
             return c.result;
         } finally {
             stripe.unlock();
+            if (expiredRow[0] != null) {
+                table.level.reportExpired(expiredRow[0]);
+            }
         }
     }
 

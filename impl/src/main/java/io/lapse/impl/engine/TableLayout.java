@@ -81,6 +81,10 @@ final class TableLayout {
 
     /** See {@link CacheTable#replace}. */
     long replace(Contents fresh, Consumer<Contents> underLocks) {
+        if (table.level != null) {
+            throw new IllegalStateException("cache '" + table.name() + "' has a backing level, which holds its entries: "
+                + "nothing is loaded into it");
+        }
         if (fresh.table() != table) {
             throw new IllegalArgumentException("cache '" + table.name() + "': the contents were made for another cache");
         }
@@ -197,6 +201,9 @@ final class TableLayout {
 
     /** See {@link CacheTable#drain()}. */
     List<CacheEntry> drain() {
+        if (table.level != null) {
+            throw new IllegalStateException("cache '" + table.name() + "' has a backing level, which keeps its entries");
+        }
         List<CacheEntry> live = new ArrayList<>();
         List<Node> expired = new ArrayList<>();
         long now;

@@ -45,6 +45,12 @@ final class TableReports {
     }
 
     private void expired(Node n, long noticedAt) {
+        LevelBacking lv = table.level;
+        if (lv != null) {
+            // the level's row is the entry: its deletion is the expiry, and is reported then
+            lv.noticed(n);
+            return;
+        }
         lag.record(noticedAt - n.deadline());
         Replication rep = table.replication;
         if (rep == null || rep.raisesExpired(n)) {

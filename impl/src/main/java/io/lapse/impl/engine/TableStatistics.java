@@ -23,7 +23,11 @@ final class TableStatistics {
 
     /** @return how many live entries the table holds, after expiring what is due */
     long size() {
-        return figures(false).size();
+        if (table.insideCompute()) {
+            throw table.refusedInsideCompute("count it");
+        }
+        LevelBacking lv = table.level;
+        return lv != null ? lv.passes.size() : figures(false).size();
     }
 
     /**
@@ -100,6 +104,11 @@ final class TableStatistics {
     /** See {@link CacheTable#stats()}. */
     CacheStats stats() {
         Figures f = figures(true);
+        LevelBacking lv = table.level;
+        if (lv != null) {
+            // the level holds the cache, the table a part of it: its own expiries are nodes dropped
+            f.size = lv.passes.size();
+        }
         ReadCounters r = table.reads;
         Limits limits = table.settings.limits;
         return CacheStats.builder()
@@ -109,7 +118,7 @@ final class TableStatistics {
             .puts(f.puts + table.retiredPuts.get())
             .removals(f.removals + table.retiredRemovals.get())
             .evictions(f.evictions + table.retiredEvictions.get())
-            .expirations(f.expirations + table.retiredExpirations.get())
+            .expirations(lv != null ? lv.expirations.sum() : f.expirations + table.retiredExpirations.get())
             .size(f.size)
             .slots(f.slots)
             .maxSlotItems(f.maxSlotItems)
@@ -146,6 +155,10 @@ final class TableStatistics {
             table.retiredExpirations.set(0);
             table.retiredEvictions.set(0);
             table.reports.lag.reset();
+            LevelBacking lv = table.level;
+            if (lv != null) {
+                lv.expirations.reset();
+            }
             for (Segment s : table.segments) {
                 s.lock();
                 try {

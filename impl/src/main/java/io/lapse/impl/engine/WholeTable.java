@@ -40,6 +40,10 @@ final class WholeTable {
         if (table.insideCompute()) {
             throw table.refusedInsideCompute("remove by match");
         }
+        LevelBacking lv = table.level;
+        if (lv != null) {
+            return lv.passes.removeMatching(this, m, byValue);
+        }
         MatchBudget budget = new MatchBudget(m.match().budget(), m.cost());
         long[] examined = new long[1];
         return underEveryStripe(w -> {
@@ -143,7 +147,7 @@ final class WholeTable {
     }
 
     /** The error of a match call that ran out of budget, saying how far it got. */
-    private IllegalStateException matchStopped(String what, MatchBudget budget, long examined, String done,
+    IllegalStateException matchStopped(String what, MatchBudget budget, long examined, String done,
         MatchBudget.Exceeded why) {
         return new IllegalStateException("cache '" + table.name() + "': " + what + " stopped after " + budget.elapsedMillis()
             + " ms and " + examined + " entries looked at (" + done + "), because " + why.getMessage()
@@ -177,6 +181,10 @@ final class WholeTable {
     long countMatching(TextMatcher m, boolean byValue) {
         if (table.insideCompute()) {
             throw table.refusedInsideCompute("count by match");
+        }
+        LevelBacking lv = table.level;
+        if (lv != null) {
+            return lv.passes.countMatching(this, m, byValue);
         }
         MatchBudget budget = new MatchBudget(m.match().budget(), m.cost());
         List<Object> texts = new ArrayList<>();
@@ -229,6 +237,10 @@ final class WholeTable {
             throw table.refusedInsideCompute("look keys up");
         }
         table.checkOpen();
+        LevelBacking lv = table.level;
+        if (lv != null) {
+            return lv.passes.keys(this, m, offset, limit);
+        }
         MatchBudget budget = new MatchBudget(m.match().budget(), m.cost());
         List<String> texts = new ArrayList<>();
         List<String> page = new ArrayList<>();
@@ -279,6 +291,10 @@ final class WholeTable {
     long clear(Predicate<String> leaves) {
         if (table.insideCompute()) {
             throw table.refusedInsideCompute("clear it");
+        }
+        LevelBacking lv = table.level;
+        if (lv != null) {
+            return lv.passes.clear();
         }
         long[] cleared = new long[1];
         boolean completed = false;
@@ -378,7 +394,8 @@ final class WholeTable {
             throw table.refusedInsideCompute("iterate over it");
         }
         table.checkOpen();
-        return new EntryIterator();
+        LevelBacking lv = table.level;
+        return lv != null ? lv.passes.iterator() : new EntryIterator();
     }
 
     /**

@@ -59,6 +59,20 @@ final class AuditedTable {
         this.table = new CacheTable(name, settings(sizeBits), time, log);
     }
 
+    /**
+     * A table backed by a level: its limits bound the heap table only, and it is not reloaded
+     * (a level holds its entries).
+     */
+    static AuditedTable backed(String name, int sizeBits, long autoexpireMillis, Limits limits, TimeSource time,
+        Clock clock) {
+        AuditedTable at = new AuditedTable(name, sizeBits, autoexpireMillis, 0, limits, time, clock);
+        at.backing = at.table.backBy(new MemoryLevel());
+        return at;
+    }
+
+    /** The table's backing level, or {@code null}. */
+    LevelBacking backing;
+
     /** The settings of the table at another size, the same otherwise. */
     CacheSettings settings(int sizeBits) {
         return new CacheSettings(sizeBits, autoexpireMillis, true, idleMillis, null).withLimits(limits);

@@ -60,6 +60,8 @@ class ExactlyOnceStressTest {
             new AuditedTable("idle", 3, 30, 6, time, clock),
             // two writers' keys, 96, in at most 40 entries: the hand evicts whenever expiry leaves too many
             new AuditedTable("capped", 3, 12, 0, new Limits(40, 0, Limits.MAX_ITEM_SIZE), time, clock),
+            // the same keys in a heap table of at most 16 entries in front of a level
+            AuditedTable.backed("levelled", 3, 12, new Limits(16, 0, Limits.MAX_ITEM_SIZE), time, clock),
         };
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Sweeper sweeper = new Sweeper(time, "stress-sweeper-", (t, e) -> failure.compareAndSet(null, e));
@@ -72,6 +74,9 @@ class ExactlyOnceStressTest {
         time.window(Duration.ofDays(3650).toMillis());
         for (AuditedTable at : tables) {
             sweeper.add(at.table);
+            if (at.backing != null) {
+                at.backing.expiry().start("stress-level-expiry", e -> failure.compareAndSet(null, e));
+            }
         }
         Violations violations = new Violations();
         ReentrantReadWriteLock quiesce = new ReentrantReadWriteLock();
@@ -109,6 +114,12 @@ class ExactlyOnceStressTest {
         // past every deadline: the sweepers must report what is left, with nobody else calling
         clock.advance(Duration.ofDays(1).toMillis());
         for (AuditedTable at : tables) {
+            if (at.backing != null) {
+                // the jump of the fake clock is no deadline that a write set: wake the level's expiry
+                at.backing.expiry().wake(Long.MIN_VALUE);
+            }
+        }
+        for (AuditedTable at : tables) {
             Await.until("the sweepers to drain table " + at.name, () -> drained(at));
         }
         long sweptAtTheEnd = 0;
@@ -118,6 +129,11 @@ class ExactlyOnceStressTest {
             sweptAtTheEnd += at.log.all.size() - before;
         }
         sweeper.close();
+        for (AuditedTable at : tables) {
+            if (at.backing != null) {
+                at.backing.expiry().close();
+            }
+        }
         assertEquals(null, failure.get(), "a thread or a sweep failed");
         assertEquals(0, sweptAtTheEnd, "entries past their deadline that the sweepers left for size() to report");
 

@@ -70,6 +70,7 @@ final class TableMaintainer implements Runnable {
                 own.clear();
                 int r = random.nextInt(100);
                 boolean removing = r < 50;
+                boolean clearing = false;
                 if (r < 30) {
                     removeKeys(at);
                 } else if (r < 50) {
@@ -92,13 +93,15 @@ final class TableMaintainer implements Runnable {
                     } finally {
                         quiesce.readLock().unlock();
                     }
-                } else if (r < 90) {
+                } else if (r < 90 || at.backing != null) {
+                    // a level holds its entries: nothing reloads a backed table
+                    clearing = true;
                     clear(at);
                 } else {
                     reload(at);
                 }
                 done++;
-                checkOthers(at, removing, r >= 80 && r < 90);
+                checkOthers(at, removing, clearing);
             }
         } finally {
             ReportLog.OWN.remove();
