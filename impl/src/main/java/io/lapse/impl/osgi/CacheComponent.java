@@ -1,5 +1,6 @@
 package io.lapse.impl.osgi;
 
+import java.io.File;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
@@ -25,6 +26,8 @@ import io.lapse.cache.Cache;
 import io.lapse.cache.CacheService;
 import io.lapse.cache.replication.Replica;
 import io.lapse.impl.engine.CacheTable;
+import io.lapse.impl.engine.LevelBacking;
+import io.lapse.impl.level.FileLevel;
 
 /**
  * One cache per configuration of factory PID {@code io.lapse.cache}: creates its
@@ -50,6 +53,12 @@ import io.lapse.impl.engine.CacheTable;
  * in one step and, with {@code dbmode = on-stop}, written back. A change of the store settings
  * ends the old store (writing back as at a stop) and loads from the new one; the cache stays
  * registered meanwhile, serving its current entries until the new ones are swapped in.
+ *
+ * <h2>A cache with a level</h2>
+ * When the configuration names a backing level ({@code level = file}), its file is opened before
+ * the cache is claimed and the table is backed by it ({@link CacheTable#backBy}); the level's
+ * expiry thread runs from then until the stop, which reports what is due, then closes the table
+ * and the level. The level cannot change while the cache runs: such a change is refused.
  *
  * <p>Concurrency: SCR calls the lifecycle methods one at a time; a store's load thread calls
  * {@link #loaded} concurrently. {@link #lock} guards the name, the registration, the store handle
@@ -86,6 +95,9 @@ public final class CacheComponent {
     private String pid;
     private CacheTable table;
     private EventPublisher publisher;
+    /** The cache's backing level, or {@code null}; set in create, fixed for the cache's life. */
+    private LevelBacking backing;
+    private LevelSettings levelSettings;
 
     // guarded by lock
     private String name;
@@ -141,6 +153,12 @@ public final class CacheComponent {
             create(config);
             return;
         }
+        if (!Objects.equals(config.level, levelSettings)) {
+            refuse("properties 'level' and 'level_path' cannot change while the cache runs (its level holds its "
+                + "entries, " + (levelSettings == null ? "none" : levelSettings) + "): delete the configuration and "
+                + "create it again");
+            return;
+        }
         String current;
         synchronized (lock) {
             current = name;
@@ -185,22 +203,43 @@ public final class CacheComponent {
         EventPublisher created = new EventPublisher(events, config.eventBacklog, config.eventBacklogBytes,
             log);
         CacheTable fresh = new CacheTable(config.name, config.settings, sweeps.time(), created);
+        LevelBacking backed = null;
+        if (config.level != null) {
+            try {
+                backed = openLevel(fresh, config);
+            } catch (RuntimeException e) {
+                fresh.close();
+                refuse(e.getMessage());
+                return;
+            }
+        }
         boolean stored = config.store != null;
         try {
             directory.claim(config.name, pid, fresh.cache(), !stored);
         } catch (IllegalArgumentException e) {
             fresh.close();
+            if (backed != null) {
+                closeLevel(backed, config.name);
+            }
             refuse(e.getMessage());
             return;
         }
         publisher = created;
         table = fresh;
+        backing = backed;
+        levelSettings = config.level;
         synchronized (lock) {
             name = config.name;
             replication = config.replication;
             replica = new ReplicaRegistration(context, fresh);
         }
         sweeps.add(table);
+        if (backed != null) {
+            String cache = config.name;
+            backed.expiry().start("lapse-level-" + cache, e -> log.error("Cache '" + cache + "': the expiry of its "
+                + "level failed (it is tried again every second; nothing is lost meanwhile): " + e.getMessage(), e));
+            log.info("Cache '" + cache + "' is backed by " + backed.level());
+        }
         if (stored) {
             StoreHandle handle = new StoreHandle(context, pid, table, config.database, config.store, log, storeOf(config));
             synchronized (lock) {
@@ -209,6 +248,36 @@ public final class CacheComponent {
             handle.startLoad(count -> loaded(handle, count));
         } else {
             loaded(null, -1);
+        }
+    }
+
+    /**
+     * Opens a cache's level and backs the table by it; closes the level again if that fails.
+     *
+     * @throws IllegalStateException naming the file, if it cannot be opened
+     */
+    private LevelBacking openLevel(CacheTable fresh, CacheProperties config) {
+        File data = context == null ? null : context.getDataFile("");
+        FileLevel level;
+        try {
+            level = FileLevel.open(config.level.file(data == null ? null : data.toPath(), config.name));
+        } catch (LinkageError e) {
+            throw new IllegalStateException("property 'level' = 'file' needs H2's MVStore (package org.h2.mvstore, in "
+                + "the H2 bundle com.h2database), which is not installed: " + e, e);
+        }
+        try {
+            return fresh.backBy(level);
+        } catch (RuntimeException e) {
+            level.close();
+            throw e;
+        }
+    }
+
+    private void closeLevel(LevelBacking b, String cache) {
+        try {
+            b.level().close();
+        } catch (RuntimeException e) {
+            log.error("Cache '" + cache + "': its level was not closed cleanly: " + e.getMessage(), e);
         }
     }
 
@@ -325,15 +394,31 @@ public final class CacheComponent {
         }
         sweeps.remove(table);
         long droppedBefore = table.stats().eventsDropped();
+        long levelExpired = 0;
+        if (backing != null) {
+            backing.expiry().close();
+            try {
+                // what is due at the stop is reported now, as a cache without a level does
+                levelExpired = backing.expireDue();
+            } catch (RuntimeException e) {
+                log.error("Cache '" + name + "': its level could not be read at the stop: " + e.getMessage()
+                    + "; the entries due stay in it and are reported at the next start", e);
+            }
+        }
         if (handle == null) {
             table.close();
         } else {
             // taken out and closed in one step: no write slips in between the copy and the close
             handle.close(table.drain());
         }
+        if (backing != null) {
+            closeLevel(backing, name);
+        }
         publisher.close(EVENT_FLUSH_MILLIS);
-        reportStop(table.expiredAtClose(), table.stats().eventsDropped() - droppedBefore);
+        reportStop(backing != null ? levelExpired : table.expiredAtClose(),
+            table.stats().eventsDropped() - droppedBefore);
         table = null;
+        backing = null;
     }
 
     /**

@@ -113,6 +113,29 @@ import io.lapse.impl.store.TableStore;
             + ".")
     String eviction() default CacheProperties.DEFAULT_EVICTION;
 
+    // ---- levels (lws_cache's)
+
+    @AttributeDefinition(name = "Backing level",
+        options = {
+            @Option(label = "none: the heap table holds the whole cache", value = ""),
+            @Option(label = "file: an embedded MVStore file (level_path)", value = LevelSettings.FILE)},
+        description = "A level behind the heap table that holds the complete set of the cache's entries, so that "
+            + "the cache can be larger than memory and survives restarts, after lws_cache's levels. Empty for none. "
+            + "'file': an H2 MVStore file (level_path), which needs nothing else installed. With a level, the heap "
+            + "table is its L1, bounded by max_entries and max_bytes: writes go through to the level before they "
+            + "return, a read the heap table misses reads the level and brings the entry in, an entry that leaves "
+            + "the heap table stays in the level (no cache/evicted), and expiry, removals, matches, counts, clear "
+            + "and iteration cover both levels, cache/expired exactly once per entry. Not with idleexpire, "
+            + "keygroups, replicate or dbtable. Cannot change while the cache runs: delete and recreate the "
+            + "configuration.")
+    String level() default "";
+
+    @AttributeDefinition(name = "Level file",
+        description = "For level = file: the MVStore file, created with its folders if missing; a relative path is "
+            + "resolved against the working directory. Empty: lapse-levels/<name>.mv in the bundle's data area. "
+            + "One cache per file; a file another process holds open is refused.")
+    String level__path() default "";
+
     // ---- keygroups (Enduro/X's)
 
     @AttributeDefinition(name = "Keygroups",

@@ -106,10 +106,14 @@ final class CacheProperties {
      * {@code expiry_events}); {@code null} for a cache that stays on its node.
      */
     final Replica.ExpiryEvents replication;
+    /** The backing level ({@code level}, {@code level_path}), or {@code null} for none. */
+    final LevelSettings level;
 
     private CacheProperties(String name, CacheSettings settings, int eventBacklog, long eventBacklogBytes,
-        DatabaseSettings database, StoreSettings store, List<String> warnings, Replica.ExpiryEvents replication) {
+        DatabaseSettings database, StoreSettings store, List<String> warnings, Replica.ExpiryEvents replication,
+        LevelSettings level) {
         this.name = name;
+        this.level = level;
         this.replication = replication;
         this.settings = settings;
         this.eventBacklog = eventBacklog;
@@ -184,12 +188,13 @@ final class CacheProperties {
         String table = optional(properties, "dbtable");
         String url = optional(properties, "db_url");
         String dataSource = optional(properties, "db_datasource");
+        LevelSettings level = level(properties, settings, replication, table);
         if (table == null) {
             if (url != null || dataSource != null) {
                 throw new IllegalArgumentException("property '" + (url != null ? "db_url" : "db_datasource")
                     + "' is set but 'dbtable' is not: name the table to load, or remove the database");
             }
-            return new CacheProperties(name, settings, backlog, backlogBytes, null, null, warnings, replication);
+            return new CacheProperties(name, settings, backlog, backlogBytes, null, null, warnings, replication, level);
         }
         if (settings.maxGroupItems() > 0) {
             throw new IllegalArgumentException("properties 'keygroups' = true and 'dbtable' = '" + table + "' cannot go "
@@ -206,7 +211,39 @@ final class CacheProperties {
                 + "table's rows with the cache's entries, so it would delete the rows of every entry evicted; use "
                 + "dbmode = write-through (the rows of evicted entries stay in the table) or none, or no limit");
         }
-        return new CacheProperties(name, settings, backlog, backlogBytes, database, store, warnings, replication);
+        return new CacheProperties(name, settings, backlog, backlogBytes, database, store, warnings, replication,
+            null);
+    }
+
+    /**
+     * The backing level ({@code level}, {@code level_path}), refused with what it cannot go with.
+     *
+     * @return the level, or {@code null} for none
+     */
+    private static LevelSettings level(Map<String, ?> properties, CacheSettings settings,
+        Replica.ExpiryEvents replication, String table) {
+        String kind = optional(properties, "level");
+        LevelSettings level = LevelSettings.parse(kind == null ? null : kind.toLowerCase(Locale.ROOT),
+            optional(properties, "level_path"));
+        if (level == null) {
+            return null;
+        }
+        String with = "property 'level' = '" + kind + "' cannot go with ";
+        if (settings.idleMillis() > 0) {
+            throw new IllegalArgumentException(with + "'idleexpire' = '" + text(properties, "idleexpire") + "': every "
+                + "read would have to write the level; use autoexpire or per-entry TTLs");
+        }
+        if (settings.maxGroupItems() > 0) {
+            throw new IllegalArgumentException(with + "'keygroups' = true: the group index covers the heap table only");
+        }
+        if (replication != null) {
+            throw new IllegalArgumentException(with + "'replicate' = true: a level is local to its node");
+        }
+        if (table != null) {
+            throw new IllegalArgumentException(with + "'dbtable' = '" + table + "': the level is the cache's store; "
+                + "remove the table settings");
+        }
+        return level;
     }
 
     /**

@@ -395,4 +395,31 @@ class CachePropertiesTest {
         assertEquals(10, CacheProperties.parse(config("name", "s", "max_entries", "10", "dbmode", "on-stop", "dbtable",
             "")).settings.limits().maxEntries(), "without a table, dbmode writes nothing");
     }
+
+    @Test
+    void aLevelIsNoneByDefaultAFileWhenAskedAndRefusedWithWhatItCannotGoWith() {
+        assertNull(CacheProperties.parse(config("name", "s")).level);
+        assertNull(CacheProperties.parse(config("name", "s", "level", "", "level_path", "")).level, "blank is none");
+        LevelSettings inData = CacheProperties.parse(config("name", "s", "level", "FILE")).level;
+        assertEquals(java.nio.file.Path.of("/data/lapse-levels/s.mv"), inData.file(java.nio.file.Path.of("/data"), "s"));
+        assertTrue(assertThrows(IllegalStateException.class, () -> inData.file(null, "s")).getMessage()
+            .contains("set level_path"));
+        assertEquals(java.nio.file.Path.of("/var/lapse/s.mv"), CacheProperties.parse(config("name", "s", "level",
+            "file", "level_path", "/var/lapse/s.mv")).level.file(java.nio.file.Path.of("/data"), "s"));
+
+        assertTrue(refused("name", "s", "level", "disk").startsWith("property 'level' = 'disk' is not a level"));
+        assertTrue(refused("name", "s", "level_path", "/x.mv").startsWith("property 'level_path' = '/x.mv' is set but "
+            + "'level' is not"));
+        assertTrue(refused("name", "s", "level", "file", "level_path", "a\u0000b").startsWith(
+            "property 'level_path' = 'a\u0000b' is not a path"));
+        String idle = refused("name", "s", "level", "file", "idleexpire", "5m");
+        assertEquals("property 'level' = 'file' cannot go with 'idleexpire' = '5m': every read would have to write "
+            + "the level; use autoexpire or per-entry TTLs", idle);
+        assertTrue(refused("name", "s", "level", "file", "keygroups", "true").contains("'keygroups' = true"));
+        assertTrue(refused("name", "s", "level", "file", "replicate", "true").contains("'replicate' = true"));
+        assertTrue(refused("name", "s", "level", "file", "dbtable", "t", "db_url", "jdbc:h2:mem:x")
+            .contains("'dbtable' = 't': the level is the cache's store"));
+        assertEquals(100, CacheProperties.parse(config("name", "s", "level", "file", "max_entries", 100L))
+            .settings.limits().maxEntries(), "limits bound the heap table in front of a level");
+    }
 }
