@@ -176,26 +176,28 @@ public final class LevelBacking {
      * @throws IllegalStateException if the level fails, naming the cache; nothing changed
      */
     boolean bringIn(String key, int h, CacheEntry[] expired) {
-        Segment s = table.lockForRead(h);
-        try {
-            Node n = s.findLocked(key, h);
-            if (n != null && !table.time.passed(n.deadline())) {
-                return true;
-            }
-        } finally {
-            s.unlock();
-        }
         CacheEntry row = fetch(key, h, expired);
         if (row == null) {
-            return false;
+            // a miss, or the table gained a live node of the key meanwhile: the reader looks again
+            return expired[0] == null && heldLive(key, h);
         }
-        s = table.lockForRead(h);
+        Segment s = table.lockForRead(h);
         try {
             insert(s, key, h, row);
         } finally {
             s.unlock();
         }
         return true;
+    }
+
+    private boolean heldLive(String key, int h) {
+        Segment s = table.lockForRead(h);
+        try {
+            Node n = s.findLocked(key, h);
+            return n != null && !table.time.passed(n.deadline());
+        } finally {
+            s.unlock();
+        }
     }
 
     /**
