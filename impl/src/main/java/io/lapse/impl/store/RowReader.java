@@ -158,8 +158,8 @@ final class RowReader {
                         add(result, contents, key, packed.toString(), deadline);
                         continue;
                     }
-                    int keyType = type(rs.getString(2));
-                    int valueType = type(rs.getString(3));
+                    int keyType = Row.type(rs.getString(2));
+                    int valueType = Row.type(rs.getString(3));
                     String text = rs.getString(4);
                     Object value;
                     if (key == null) {
@@ -256,21 +256,5 @@ final class RowReader {
         result.malformed++;
         malformed.accept("cache '" + cache + "': table " + settings.table + ": row with " + settings.keyName + " "
             + (key == null ? "NULL" : "'" + key + "'") + " skipped: " + problem);
-    }
-
-    /** A type column: NULL reads as 0, as htable reads it; anything but an integer as -1. */
-    private static int type(String text) {
-        if (text == null) {
-            return 0;
-        }
-        if (text.length() == 1) {
-            char c = text.charAt(0);
-            return c >= '0' && c <= '9' ? c - '0' : -1;
-        }
-        try {
-            return Integer.parseInt(text.strip());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 }
