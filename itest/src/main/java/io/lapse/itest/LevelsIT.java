@@ -131,7 +131,7 @@ class LevelsIT {
             ObjectClassDefinition.ALL)).collect(Collectors.toMap(AttributeDefinition::getID, Function.identity()));
         AttributeDefinition level = attributes.get("level");
         assertNotNull(level);
-        assertEquals(List.of("", "file"), Arrays.asList(level.getOptionValues()));
+        assertEquals(List.of("", "file", "table"), Arrays.asList(level.getOptionValues()));
         assertEquals(List.of(""), Arrays.asList(level.getDefaultValue()));
         assertTrue(level.getDescription().contains("exactly once"), level.getDescription());
         AttributeDefinition path = attributes.get("level_path");

@@ -28,6 +28,7 @@ import io.lapse.cache.replication.Replica;
 import io.lapse.impl.engine.CacheTable;
 import io.lapse.impl.engine.LevelBacking;
 import io.lapse.impl.level.FileLevel;
+import io.lapse.impl.store.TableLevel;
 
 /**
  * One cache per configuration of factory PID {@code io.lapse.cache}: creates its
@@ -55,8 +56,8 @@ import io.lapse.impl.level.FileLevel;
  * registered meanwhile, serving its current entries until the new ones are swapped in.
  *
  * <h2>A cache with a level</h2>
- * When the configuration names a backing level ({@code level = file}), its file is opened before
- * the cache is claimed and the table is backed by it ({@link CacheTable#backBy}); the level's
+ * When the configuration names a backing level ({@code level = file}, or {@code level = table} with
+ * {@code dbtable} in its database), it is opened before the cache is claimed and the table is backed by it ({@link CacheTable#backBy}); the level's
  * expiry thread runs from then until the stop, which reports what is due, then closes the table
  * and the level. The level cannot change while the cache runs: such a change is refused.
  *
@@ -98,6 +99,8 @@ public final class CacheComponent {
     /** The cache's backing level, or {@code null}; set in create, fixed for the cache's life. */
     private LevelBacking backing;
     private LevelSettings levelSettings;
+    /** The database service a table level connects through, or {@code null}; closed after the level. */
+    private ServiceDatabase levelDatabase;
 
     // guarded by lock
     private String name;
@@ -257,6 +260,18 @@ public final class CacheComponent {
      * @throws IllegalStateException naming the file, if it cannot be opened
      */
     private LevelBacking openLevel(CacheTable fresh, CacheProperties config) {
+        if (config.level.isTable()) {
+            ServiceDatabase db = new ServiceDatabase(context, config.level.database);
+            try {
+                LevelBacking b = fresh.backBy(new TableLevel(config.level.table, db, config.level.database.timeout,
+                    fresh::name));
+                levelDatabase = db;
+                return b;
+            } catch (RuntimeException e) {
+                db.close();
+                throw e;
+            }
+        }
         File data = context == null ? null : context.getDataFile("");
         FileLevel level;
         try {
@@ -278,6 +293,11 @@ public final class CacheComponent {
             b.level().close();
         } catch (RuntimeException e) {
             log.error("Cache '" + cache + "': its level was not closed cleanly: " + e.getMessage(), e);
+        } finally {
+            if (levelDatabase != null) {
+                levelDatabase.close();
+                levelDatabase = null;
+            }
         }
     }
 

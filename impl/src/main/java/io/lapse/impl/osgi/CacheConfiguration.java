@@ -118,16 +118,20 @@ import io.lapse.impl.store.TableStore;
     @AttributeDefinition(name = "Backing level",
         options = {
             @Option(label = "none: the heap table holds the whole cache", value = ""),
-            @Option(label = "file: an embedded MVStore file (level_path)", value = LevelSettings.FILE)},
+            @Option(label = "file: an embedded MVStore file (level_path)", value = LevelSettings.FILE),
+            @Option(label = "table: dbtable in its database (htable's layout)", value = LevelSettings.TABLE)},
         description = "A level behind the heap table that holds the complete set of the cache's entries, so that "
             + "the cache can be larger than memory and survives restarts, after lws_cache's levels. Empty for none. "
-            + "'file': an H2 MVStore file (level_path), which needs nothing else installed. With a level, the heap "
+            + "'file': an H2 MVStore file (level_path), which needs nothing else installed. 'table': dbtable in "
+            + "the database of db_url or db_datasource, in htable's layout (deadlines in whole seconds, String and "
+            + "integer values), with db_timeout bounding every call; dbmode, db_expires and cols do not apply. "
+            + "With a level, the heap "
             + "table is its L1, bounded by max_entries and max_bytes: writes go through to the level before they "
             + "return, a read the heap table misses reads the level and brings the entry in, an entry that leaves "
             + "the heap table stays in the level (no cache/evicted), and expiry, removals, matches, counts, clear "
             + "and iteration cover both levels, cache/expired exactly once per entry. Not with idleexpire, "
-            + "keygroups, replicate or dbtable. Cannot change while the cache runs: delete and recreate the "
-            + "configuration.")
+            + "keygroups or replicate, and a file level not with dbtable. Cannot change while the cache runs: delete "
+            + "and recreate the configuration.")
     String level() default "";
 
     @AttributeDefinition(name = "Level file",

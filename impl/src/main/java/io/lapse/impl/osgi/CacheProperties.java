@@ -188,7 +188,10 @@ final class CacheProperties {
         String table = optional(properties, "dbtable");
         String url = optional(properties, "db_url");
         String dataSource = optional(properties, "db_datasource");
-        LevelSettings level = level(properties, settings, replication, table);
+        LevelSettings level = level(properties, settings, replication, table, url, dataSource, warnings);
+        if (level != null && level.isTable()) {
+            return new CacheProperties(name, settings, backlog, backlogBytes, null, null, warnings, replication, level);
+        }
         if (table == null) {
             if (url != null || dataSource != null) {
                 throw new IllegalArgumentException("property '" + (url != null ? "db_url" : "db_datasource")
@@ -202,7 +205,7 @@ final class CacheProperties {
                 + "reload would lose every group; keep keygroups for a cache without a table");
         }
         DatabaseSettings database = database(properties, table, url, dataSource);
-        StoreSettings store = store(properties, table, warnings);
+        StoreSettings store = store(properties, table, warnings, false);
         if (limits.bounded() && store.mode() == WriteMode.ON_STOP) {
             String limit = limits.maxEntries() > 0 ? "'max_entries' = " + limits.maxEntries()
                 : "'max_bytes' = '" + text(properties, "max_bytes") + "'";
@@ -221,10 +224,16 @@ final class CacheProperties {
      * @return the level, or {@code null} for none
      */
     private static LevelSettings level(Map<String, ?> properties, CacheSettings settings,
-        Replica.ExpiryEvents replication, String table) {
+        Replica.ExpiryEvents replication, String table, String url, String dataSource, List<String> warnings) {
         String kind = optional(properties, "level");
-        LevelSettings level = LevelSettings.parse(kind == null ? null : kind.toLowerCase(Locale.ROOT),
-            optional(properties, "level_path"));
+        String lower = kind == null ? null : kind.toLowerCase(Locale.ROOT);
+        String path = optional(properties, "level_path");
+        LevelSettings level;
+        if (LevelSettings.TABLE.equals(lower)) {
+            level = tableLevel(properties, kind, path, table, url, dataSource, warnings);
+        } else {
+            level = LevelSettings.parse(lower, path);
+        }
         if (level == null) {
             return null;
         }
@@ -239,11 +248,45 @@ final class CacheProperties {
         if (replication != null) {
             throw new IllegalArgumentException(with + "'replicate' = true: a level is local to its node");
         }
-        if (table != null) {
-            throw new IllegalArgumentException(with + "'dbtable' = '" + table + "': the level is the cache's store; "
-                + "remove the table settings");
+        if (table != null && !level.isTable()) {
+            throw new IllegalArgumentException(with + "'dbtable' = '" + table + "': the file is the cache's store; "
+                + "remove the table settings, or use level = table");
         }
         return level;
+    }
+
+    /**
+     * A table level: {@code dbtable} in its database, with the store's column properties; the level
+     * writes every change through itself and keeps every deadline, so {@code dbmode} and
+     * {@code db_expires} have nothing to say but what it does, and {@code cols} (read-only packed
+     * columns) cannot serve.
+     */
+    private static LevelSettings tableLevel(Map<String, ?> properties, String kind, String path, String table,
+        String url, String dataSource, List<String> warnings) {
+        String with = "property 'level' = '" + kind + "' ";
+        if (table == null) {
+            throw new IllegalArgumentException(with + "needs 'dbtable' (and 'db_url' or 'db_datasource'): the table "
+                + "that holds the cache's entries");
+        }
+        if (path != null) {
+            throw new IllegalArgumentException(with + "keeps its entries in 'dbtable' = '" + table + "': remove "
+                + "'level_path' = '" + path + "'");
+        }
+        String mode = optional(properties, "dbmode");
+        if (mode != null && WriteMode.parse(mode) != WriteMode.NONE) {
+            throw new IllegalArgumentException(with + "cannot go with 'dbmode' = '" + mode + "': the level writes every "
+                + "change through to the table itself; remove dbmode");
+        }
+        if (!bool(properties, "db_expires", true)) {
+            throw new IllegalArgumentException(with + "cannot go with 'db_expires' = false: the level keeps every "
+                + "entry's deadline in the table; remove db_expires");
+        }
+        if (!list(properties, "cols").isEmpty()) {
+            throw new IllegalArgumentException(with + "cannot go with 'cols': a level reads and writes whole entries in "
+                + "the table's own columns; remove cols");
+        }
+        DatabaseSettings database = database(properties, table, url, dataSource);
+        return LevelSettings.table(database, store(properties, table, warnings, true));
     }
 
     /**
@@ -371,7 +414,15 @@ final class CacheProperties {
         return null;
     }
 
-    private static StoreSettings store(Map<String, ?> properties, String table, List<String> warnings) {
+    /**
+     * The table and its columns ({@code dbtable} and the column properties), and how the store
+     * uses it.
+     *
+     * @param asLevel whether the table is a cache's level, which keeps every deadline and writes
+     *     through itself (its mode is {@code none}, it saves deadlines)
+     */
+    private static StoreSettings store(Map<String, ?> properties, String table, List<String> warnings,
+        boolean asLevel) {
         WriteMode mode = WriteMode.parse(DEFAULT_DBMODE);
         String rawMode = optional(properties, "dbmode");
         if (rawMode != null) {
@@ -400,8 +451,8 @@ final class CacheProperties {
             orDefault(properties, "value_type_column", StoreSettings.VALUE_TYPE),
             orDefault(properties, "key_value_column", StoreSettings.KEY_VALUE),
             orDefault(properties, "expires_column", StoreSettings.EXPIRES),
-            cols, fetchRows, bool(properties, "db_expires", DEFAULT_DB_EXPIRES),
-            suffix == null ? StoreSettings.ARRAY_SIZE_SUFFIX : suffix, mode);
+            cols, fetchRows, asLevel || bool(properties, "db_expires", DEFAULT_DB_EXPIRES),
+            suffix == null ? StoreSettings.ARRAY_SIZE_SUFFIX : suffix, asLevel ? WriteMode.NONE : mode);
     }
 
     /** A text property, {@code null} when missing or blank. */

@@ -4,22 +4,48 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Objects;
 
+import io.lapse.impl.store.StoreSettings;
+
 /**
- * What a cache's configuration says about its backing level ({@code level}, {@code level_path}):
- * immutable and checked.
+ * What a cache's configuration says about its backing level ({@code level}, {@code level_path}, and
+ * for a table level the store properties): immutable and checked.
  */
 final class LevelSettings {
 
     /** {@code level} for the embedded file level. */
     static final String FILE = "file";
+    /** {@code level} for a table in htable's layout ({@code dbtable} and its database). */
+    static final String TABLE = "table";
     /** The folder of the bundle's data area that holds the files of levels given no path. */
     static final String DEFAULT_FOLDER = "lapse-levels";
 
-    /** The file, or {@code null} for the default file in the bundle's data area. */
+    /** The file, or {@code null} for the default file in the bundle's data area, or for a table level. */
     final Path path;
+    /** A table level's database, or {@code null} for a file level. */
+    final DatabaseSettings database;
+    /** A table level's table and columns, or {@code null} for a file level. */
+    final StoreSettings table;
 
-    private LevelSettings(Path path) {
+    private LevelSettings(Path path, DatabaseSettings database, StoreSettings table) {
         this.path = path;
+        this.database = database;
+        this.table = table;
+    }
+
+    /**
+     * A table level.
+     *
+     * @param database the database of {@code dbtable}
+     * @param table the table, with deadlines saved
+     * @return the settings
+     */
+    static LevelSettings table(DatabaseSettings database, StoreSettings table) {
+        return new LevelSettings(null, database, table);
+    }
+
+    /** @return whether this is a table level */
+    boolean isTable() {
+        return table != null;
     }
 
     /**
@@ -40,13 +66,13 @@ final class LevelSettings {
         }
         if (!FILE.equals(level)) {
             throw new IllegalArgumentException("property 'level' = '" + level + "' is not a level: use file (an "
-                + "embedded MVStore file), or leave it empty for none");
+                + "embedded MVStore file) or table (dbtable in its database), or leave it empty for none");
         }
         if (levelPath == null) {
-            return new LevelSettings(null);
+            return new LevelSettings(null, null, null);
         }
         try {
-            return new LevelSettings(Path.of(levelPath));
+            return new LevelSettings(Path.of(levelPath), null, null);
         } catch (InvalidPathException e) {
             throw new IllegalArgumentException("property 'level_path' = '" + levelPath + "' is not a path: "
                 + e.getMessage());
@@ -74,16 +100,23 @@ final class LevelSettings {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LevelSettings && Objects.equals(((LevelSettings) o).path, path);
+        if (!(o instanceof LevelSettings)) {
+            return false;
+        }
+        LevelSettings l = (LevelSettings) o;
+        return Objects.equals(l.path, path) && Objects.equals(l.database, database) && Objects.equals(l.table, table);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hashCode(path);
+        return Objects.hash(path, database, table);
     }
 
     @Override
     public String toString() {
+        if (table != null) {
+            return "level table " + table.table() + " in " + database.describe();
+        }
         return "level file" + (path == null ? " (in the data area)" : " " + path);
     }
 }

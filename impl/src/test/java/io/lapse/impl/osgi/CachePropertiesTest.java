@@ -418,8 +418,38 @@ class CachePropertiesTest {
         assertTrue(refused("name", "s", "level", "file", "keygroups", "true").contains("'keygroups' = true"));
         assertTrue(refused("name", "s", "level", "file", "replicate", "true").contains("'replicate' = true"));
         assertTrue(refused("name", "s", "level", "file", "dbtable", "t", "db_url", "jdbc:h2:mem:x")
-            .contains("'dbtable' = 't': the level is the cache's store"));
+            .contains("'dbtable' = 't': the file is the cache's store"));
         assertEquals(100, CacheProperties.parse(config("name", "s", "level", "file", "max_entries", 100L))
             .settings.limits().maxEntries(), "limits bound the heap table in front of a level");
+    }
+
+    @Test
+    void aTableLevelTakesTheTableAndItsDatabaseAndRefusesWhatATableLevelCannotUse() {
+        CacheProperties c = CacheProperties.parse(config("name", "s", "level", "table", "dbtable", "htable",
+            "db_url", "jdbc:h2:mem:x", "db_timeout", "2s", "key_value_column", "val"));
+        assertTrue(c.level.isTable());
+        assertNull(c.store, "no store loads or writes back: the level is the store");
+        assertNull(c.database);
+        assertEquals("htable", c.level.table.table());
+        assertEquals(java.time.Duration.ofSeconds(2), c.level.database.timeout);
+        assertEquals("level table htable in jdbc:h2:mem:x", c.level.toString());
+        assertEquals(c.level, CacheProperties.parse(config("name", "s", "level", "table", "dbtable", "htable",
+            "db_url", "jdbc:h2:mem:x", "db_timeout", "2s", "key_value_column", "val")).level, "the same level twice");
+
+        assertTrue(refused("name", "s", "level", "table").startsWith("property 'level' = 'table' needs 'dbtable'"));
+        assertTrue(refused("name", "s", "level", "table", "dbtable", "t").contains("needs 'db_url' or 'db_datasource'"));
+        assertTrue(refused("name", "s", "level", "table", "dbtable", "t", "db_url", "jdbc:h2:mem:x", "dbmode",
+            "write-through").contains("cannot go with 'dbmode' = 'write-through'"));
+        assertTrue(refused("name", "s", "level", "table", "dbtable", "t", "db_url", "jdbc:h2:mem:x", "db_expires",
+            "false").contains("cannot go with 'db_expires' = false"));
+        assertTrue(refused("name", "s", "level", "table", "dbtable", "t", "db_url", "jdbc:h2:mem:x", "cols",
+            "a,b").contains("cannot go with 'cols'"));
+        assertTrue(refused("name", "s", "level", "table", "dbtable", "t", "db_url", "jdbc:h2:mem:x", "level_path",
+            "/x.mv").contains("remove 'level_path' = '/x.mv'"));
+        assertTrue(refused("name", "s", "level", "table", "dbtable", "t", "db_url", "jdbc:h2:mem:x", "keygroups",
+            "true").contains("'keygroups' = true"));
+        assertEquals(CacheProperties.parse(config("name", "s", "level", "table", "dbtable", "t", "db_url",
+            "jdbc:h2:mem:x", "dbmode", "none", "db_expires", "true")).level.table.table(), "t",
+            "what the level does anyway may be said");
     }
 }
