@@ -105,8 +105,9 @@ final class TableStatistics {
     CacheStats stats() {
         Figures f = figures(true);
         LevelBacking lv = table.level;
-        if (lv != null) {
-            // the level holds the cache, the table a part of it: its own expiries are nodes dropped
+        if (lv != null && !table.closed) {
+            // the level holds the cache, the table a part of it: its own expiries are nodes dropped;
+            // once closed, the level may be too, and the final figures hold no entries
             f.size = lv.passes.size();
         }
         ReadCounters r = table.reads;

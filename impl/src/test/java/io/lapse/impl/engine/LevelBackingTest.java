@@ -285,6 +285,10 @@ class LevelBackingTest {
         table.put("stays", "v");
         table.put("goes", "v", Duration.ofMillis(100));
         table.close();
+        level.down.set(true);
+        assertEquals(0, table.stats().size(), "a closed table's final figures, which need not its level");
+        assertEquals(2, table.stats().puts());
+        level.down.set(false);
         assertTrue(events.of(EventKind.EXPIRED).isEmpty());
         clock.advance(500);
         backed(0);
