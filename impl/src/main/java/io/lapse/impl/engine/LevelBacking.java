@@ -17,7 +17,7 @@ import io.lapse.cache.level.CacheLevel;
  * <li><b>Writes</b> go through to the level first ({@link LevelWrites}, the table's write-through
  * hook), holding the key's store stripe, then to the table; a level that fails fails the write and
  * changes neither. Before a single-key write decides, the key's entry is brought into the table
- * from the level if the table does not hold it ({@link #bringIn}), so the write decides on the
+ * from the level if the table does not hold it ({@link #fetch}), so the write decides on the
  * cache's true entry (putIfAbsent, increment, compute, remove all see it).</li>
  * <li><b>Reads</b> that miss the table read the level under the key's stripe and bring the entry
  * in with its deadline ({@link #readThrough}); a level that fails is reported to the reader as an

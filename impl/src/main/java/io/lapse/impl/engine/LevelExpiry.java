@@ -31,8 +31,11 @@ public final class LevelExpiry implements AutoCloseable {
     private final LevelBacking backing;
     /** Guards {@link #wakeAt}, {@link #stopped} and {@link #thread}; the thread waits on it. */
     private final Object signal = new Object();
-    /** When the thread is to run next, monotonic ms. */
-    private long wakeAt = Long.MIN_VALUE;
+    /**
+     * When the thread is to run next, monotonic ms; written under {@link #signal}, volatile so that
+     * a write whose deadline is later (most are) passes by without taking the monitor.
+     */
+    private volatile long wakeAt = Long.MIN_VALUE;
     private boolean stopped;
     private Thread thread;
 
@@ -65,12 +68,20 @@ public final class LevelExpiry implements AutoCloseable {
      * @param deadline monotonic ms
      */
     void wake(long deadline) {
+        if (deadline >= wakeAt) {
+            return;
+        }
         synchronized (signal) {
             if (deadline < wakeAt) {
                 wakeAt = deadline;
                 signal.notifyAll();
             }
         }
+    }
+
+    /** For tests: when the thread is to run next, monotonic ms. */
+    long sleepsUntil() {
+        return wakeAt;
     }
 
     private void run(Consumer<Throwable> failures) {
