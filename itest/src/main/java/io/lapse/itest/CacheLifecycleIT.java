@@ -283,7 +283,7 @@ class CacheLifecycleIT {
         ObjectClassDefinition cache = info.getObjectClassDefinition(CacheService.FACTORY_PID, null);
         assertDescribed(cache, List.of("name", "size", "autoexpire", "updateexpire", "idleexpire", "initval",
             "statistics", "event_backlog", "event_backlog_bytes", "max_entries", "max_bytes", "max_item_size", "eviction",
-            "keygroups", "max_group_items", "replicate", "expiry_events", "dbtable", "db_url", "db_driver", "db_user", "db_password", "db_datasource", "db_wait", "db_timeout",
+            "keygroups", "max_group_items", "replicate", "expiry_events", "level", "level_path", "dbtable", "db_url", "db_driver", "db_user", "db_password", "db_datasource", "db_wait", "db_timeout",
             "dbmode", "db_expires", "key_name_column", "key_type_column", "value_type_column", "key_value_column",
             "expires_column", "cols", "fetch_rows", "array_size_suffix"));
         assertEquals(AttributeDefinition.PASSWORD, attribute(cache, "db_password").getType(), "a password is never shown");
