@@ -377,6 +377,40 @@ class KarafIT {
     }
 
     @Test
+    void aCacheBackedByAFileLevelHoldsMoreThanItsHeapAndKeepsItsEntriesWhenItsFileReturns() throws Exception {
+        // no level_path: the file goes to the impl bundle's data area, under Karaf's data folder
+        Path cfg = karaf.etc("io.lapse.cache-levelled.cfg");
+        String config = "name = levelled\nlevel = file\nmax_entries = 5\n";
+        ObjectName levelled = objectName("io.lapse:type=Cache,name=levelled");
+        Files.writeString(cfg, config, StandardCharsets.UTF_8);
+        try {
+            Await.answer("the levelled cache", SOON, () -> admin.server().isRegistered(levelled));
+            for (int i = 0; i < 20; i++) {
+                admin.invoke(levelled, "sets", "l" + i, "v" + i);
+            }
+            for (int i = 0; i < 20; i++) {
+                assertEquals("v" + i, admin.invoke(levelled, "get", "l" + i), "l" + i + " from the heap or the file");
+            }
+            assertEquals(20L, admin.attribute(levelled, "Size"));
+            assertEquals(0L, admin.attribute(levelled, "CacheEvictions"), "leaving the heap is no eviction");
+        } finally {
+            Files.delete(cfg);
+        }
+        Await.answer("the levelled cache to go with its file", SOON, () -> !admin.server().isRegistered(levelled));
+        Files.writeString(cfg, config, StandardCharsets.UTF_8);
+        try {
+            Await.answer("the levelled cache again", SOON, () -> admin.server().isRegistered(levelled));
+            assertEquals(20L, admin.attribute(levelled, "Size"), "the file kept every entry");
+            assertEquals("v7", admin.invoke(levelled, "get", "l7"));
+            admin.invoke(levelled, "reset");
+            assertEquals(0L, admin.attribute(levelled, "Size"));
+        } finally {
+            Files.delete(cfg);
+        }
+        Await.answer("the levelled cache to go", SOON, () -> !admin.server().isRegistered(levelled));
+    }
+
+    @Test
     @Order(Integer.MAX_VALUE)
     void uninstallingTheFeaturesLeavesNoMBeanServiceOrThread() throws Exception {
         Framework framework = new Framework(admin);
