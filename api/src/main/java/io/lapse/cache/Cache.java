@@ -3,6 +3,7 @@ package io.lapse.cache;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.BiFunction;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -386,6 +387,32 @@ public interface Cache extends Iterable<CacheEntry> {
      * @return the number of live entries
      */
     long size();
+
+    /**
+     * Returns the cache as a {@link ConcurrentMap}: a live view, so that code written against the
+     * map interface uses the cache without learning its API.
+     *
+     * <ul>
+     * <li>Entries written through the map take the cache's default TTL ({@code autoexpire}), as
+     * {@link #put(String, Object)} does; an entry past its deadline is absent from every method,
+     * {@code size()} included.</li>
+     * <li>Each single-key method is one atomic step of the cache: {@code putIfAbsent}, the
+     * conditional {@code remove} and {@code replace}, {@code computeIfAbsent},
+     * {@code computeIfPresent}, {@code compute} and {@code merge} decide and change under the key's
+     * lock, as {@link #compute} does, and a step that decides to change nothing changes nothing.
+     * Their functions run under that lock, with its restrictions (no writes to this cache).</li>
+     * <li>{@code get} returns {@code null} for a missing key, also when the cache has an
+     * {@code initval}. Null keys and values are refused with {@link NullPointerException}; keys and
+     * values the cache refuses, with {@link IllegalArgumentException}. Integral numbers come back
+     * as {@code Long}.</li>
+     * <li>The key, value and entry views are live; their iterators are weakly consistent, as
+     * {@link #iterator()}, and support {@code remove}; an entry's {@code setValue} writes
+     * through.</li>
+     * </ul>
+     *
+     * @return the map, the same object every time; as thread-safe as the cache
+     */
+    ConcurrentMap<String, Object> asMap();
 
     /**
      * Returns an iterator over the live entries.

@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -170,6 +171,8 @@ public final class CacheTable implements Cache {
     private final TableLayout changes = new TableLayout(this);
     /** What consumers receive: see {@link #cache()}. */
     private final Cache view = new TableView(this);
+    /** The cache as a map: see {@link MapView}. */
+    private final MapView map = new MapView(this);
 
     /**
      * Creates an empty table.
@@ -523,6 +526,11 @@ public final class CacheTable implements Cache {
     }
 
     @Override
+    public ConcurrentMap<String, Object> asMap() {
+        return map;
+    }
+
+    @Override
     public long invalidateGroup(String group) {
         return groups.invalidate(group);
     }
@@ -588,30 +596,19 @@ public final class CacheTable implements Cache {
 
     @Override
     public Object compute(String key, BiFunction<? super String, Object, Object> function) {
-        Values.checkKey(name, key);
-        if (function == null) {
-            throw new NullPointerException("cache '" + name + "': compute function is null");
-        }
-        return writeKey(key, (n, now, st) -> {
-            Object result;
-            COMPUTES.getAndAdd(this, 1);
-            computing.set(Boolean.TRUE);
-            try {
-                result = function.apply(key, n == null ? null : n.exportValue());
-            } finally {
-                computing.remove();
-                COMPUTES.getAndAdd(this, -1);
-            }
-            if (result == null) {
-                return n == null ? Change.none(null) : Change.remove(null);
-            }
-            Object stored = Values.store(name, key, result, st.limits.maxItemSize);
-            return Change.put(stored, st.limits.admit(name, key, stored, st.idleMillis > 0),
-                Deadlines.forWrite(n, Deadlines.DEFAULT, now, st),
-                stored instanceof byte[] ? ((byte[]) stored).clone() : stored);
-        });
+        return ComputeStep.run(this, key, function, false);
     }
 
+    /** Marks the calling thread as running a compute function of this table, until {@link #leaveCompute}. */
+    void enterCompute() {
+        COMPUTES.getAndAdd(this, 1);
+        computing.set(Boolean.TRUE);
+    }
+
+    void leaveCompute() {
+        computing.remove();
+        COMPUTES.getAndAdd(this, -1);
+    }
 
     /**
      * The single-key write: under the slot lock, takes out an entry past its deadline, decides

@@ -1,7 +1,6 @@
 package io.lapse.impl.engine;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -104,17 +103,13 @@ final class LevelPasses {
         long removed = 0;
         for (CacheEntry row : rows) {
             Object matched = row.value();
-            Object gone = table.writeKey(row.key(), (n, now, st) -> n != null && (!byValue || same(n.value(), matched))
+            Object gone = table.writeKey(row.key(), (n, now, st) -> n != null && (!byValue || Values.same(n.value(), matched))
                 ? Change.remove(Boolean.TRUE) : Change.none(Boolean.FALSE));
             if (gone == Boolean.TRUE) {
                 removed++;
             }
         }
         return removed;
-    }
-
-    private static boolean same(Object a, Object b) {
-        return a instanceof byte[] && b instanceof byte[] ? Arrays.equals((byte[]) a, (byte[]) b) : a.equals(b);
     }
 
     /** See {@link WholeTable#countMatching}. */

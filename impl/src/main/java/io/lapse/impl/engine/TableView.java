@@ -3,6 +3,7 @@ package io.lapse.impl.engine;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.BiFunction;
 
 import io.lapse.cache.Cache;
@@ -27,6 +28,11 @@ final class TableView implements Cache {
     @Override
     public String name() {
         return table.name();
+    }
+
+    @Override
+    public ConcurrentMap<String, Object> asMap() {
+        return table.asMap();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.lapse.impl.engine;
 
 import java.math.BigInteger;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -104,6 +105,16 @@ final class Values {
     /** A key as an error message shows it: whole up to 200 characters, then cut. */
     static String shown(String key) {
         return key.length() <= 200 ? key : key.substring(0, 200) + "... (" + key.length() + " characters)";
+    }
+
+    /**
+     * Tells whether two values are the same value: equal, or byte[]s with the same bytes.
+     *
+     * @param a a value, not null
+     * @param b another, or null
+     */
+    static boolean same(Object a, Object b) {
+        return a instanceof byte[] && b instanceof byte[] ? Arrays.equals((byte[]) a, (byte[]) b) : a.equals(b);
     }
 
     /**
