@@ -226,7 +226,7 @@ public final class LevelBacking {
             s.unlock();
         }
         levelReads.increment();
-        CacheEntry row = call(() -> level.get(key), "read key '" + Values.shown(key) + "'");
+        CacheEntry row = call(() -> level.get(key), "read key", key);
         if (row == null) {
             if (inTable) {
                 drop(key);
@@ -235,7 +235,7 @@ public final class LevelBacking {
         }
         long deadline = table.time.fromEpochMillis(row.expiresAtMillis());
         if (inTable || (deadline != Node.NEVER && deadline <= table.time.now())) {
-            call(() -> level.remove(key), "delete the expired key '" + Values.shown(key) + "'");
+            call(() -> level.remove(key), "delete the expired key", key);
             expirations.increment();
             expired[0] = row;
             if (inTable) {
@@ -381,13 +381,21 @@ public final class LevelBacking {
 
     /** A call to the level, its failure reported as the cache's, naming the level and what it was doing. */
     <T> T call(LevelCall<T> step, String what) {
+        return call(step, what, null);
+    }
+
+    /**
+     * A call to the level about one key, its failure reported as the cache's, naming what it was
+     * doing and the key; the message is made only on failure.
+     */
+    <T> T call(LevelCall<T> step, String what, String key) {
         try {
             return step.run();
         } catch (IllegalArgumentException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new IllegalStateException("cache '" + table.name() + "': its level could not " + what + ": "
-                + e.getMessage(), e);
+            throw new IllegalStateException("cache '" + table.name() + "': its level could not " + what
+                + (key == null ? "" : " '" + Values.shown(key) + "'") + ": " + e.getMessage(), e);
         }
     }
 

@@ -25,7 +25,7 @@ final class LevelWrites implements WriteThrough {
         backing.call(() -> {
             backing.level.put(new CacheEntry(key, value, expiresAtMillis));
             return null;
-        }, "write key '" + Values.shown(key) + "'");
+        }, "write key", key);
         if (expiresAtMillis != 0) {
             backing.expiry.wake(backing.table.time.fromEpochMillis(expiresAtMillis));
         }
@@ -33,7 +33,7 @@ final class LevelWrites implements WriteThrough {
 
     @Override
     public void remove(String key) {
-        backing.call(() -> backing.level.remove(key), "delete key '" + Values.shown(key) + "'");
+        backing.call(() -> backing.level.remove(key), "delete key", key);
     }
 
     @Override
