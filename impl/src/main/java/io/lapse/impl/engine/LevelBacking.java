@@ -335,14 +335,30 @@ public final class LevelBacking {
 
     /** Drops a key's node from the table, if it holds one, without a report; caller holds the key's stripe. */
     private void drop(String key) {
+        drop(key, false);
+    }
+
+    /**
+     * Drops a key's node from the table, if it holds one, without a report; caller holds the key's
+     * stripe.
+     *
+     * @param removal whether the entry was removed (counted in the slot's removals)
+     * @return whether the table held a node of the key
+     */
+    boolean drop(String key, boolean removal) {
         int h = CacheTable.spread(key.hashCode());
         Segment s = table.lockForRead(h);
         try {
             Node n = s.findLocked(key, h);
-            if (n != null) {
-                n.seal();
-                s.unlink(n);
+            if (n == null) {
+                return false;
             }
+            n.seal();
+            s.unlink(n);
+            if (removal) {
+                s.removals++;
+            }
+            return true;
         } finally {
             s.unlock();
         }

@@ -17,8 +17,9 @@ import io.lapse.cache.Match;
  * which reports it.
  *
  * <ul>
- * <li>Removals by match remove each matching key as a single-key write does (its stripe, the level,
- * then the table, one {@code cache/removed} each), and only if it still holds what matched.</li>
+ * <li>Removals by match remove a page of matching keys at a time holding every stripe: from the
+ * level in one call, then from the table, one {@code cache/removed} each, and only a key whose
+ * entry is still live and still holds what matched.</li>
  * <li>A clear holds every stripe: it expires what is due first (so those entries are reported as
  * expired, not cleared), then clears the level and drops the table's nodes.</li>
  * <li>Counts, key lookups and iteration read the level only; a key written during the walk may or
@@ -98,18 +99,51 @@ final class LevelPasses {
         return removed[0] + removeEach(hits, byValue);
     }
 
-    /** Removes each row's key as a single-key write, if it still holds the value that matched. */
+    /**
+     * Removes a page of matched rows with one call to the level, holding every stripe: each key
+     * whose row (read again under the stripes) is still live and, for a match by value, still holds
+     * the value that matched, leaves the level in one {@code removeAll}, then the heap table; each
+     * is reported once the stripes are released. A row found past its deadline is left to the
+     * level's expiry, which reports it as expired.
+     *
+     * @return how many were removed
+     */
     private long removeEach(List<CacheEntry> rows, boolean byValue) {
-        long removed = 0;
-        for (CacheEntry row : rows) {
-            Object matched = row.value();
-            Object gone = table.writeKey(row.key(), (n, now, st) -> n != null && (!byValue || Values.same(n.value(), matched))
-                ? Change.remove(Boolean.TRUE) : Change.none(Boolean.FALSE));
-            if (gone == Boolean.TRUE) {
-                removed++;
-            }
+        if (rows.isEmpty()) {
+            return 0;
         }
-        return removed;
+        List<CacheEntry> gone = new ArrayList<>(rows.size());
+        table.stripes.lockAll();
+        try {
+            table.checkOpen();
+            long now = table.time.now();
+            for (CacheEntry row : rows) {
+                CacheEntry current = backing.call(() -> backing.level.get(row.key()), "read key", row.key());
+                if (current != null && live(current, now) && (!byValue || Values.same(current.value(), row.value()))) {
+                    gone.add(current);
+                }
+            }
+            if (!gone.isEmpty()) {
+                List<String> keys = new ArrayList<>(gone.size());
+                gone.forEach(e -> keys.add(e.key()));
+                backing.call(() -> {
+                    backing.level.removeAll(keys);
+                    return null;
+                }, "delete " + keys.size() + " keys");
+                long levelOnly = 0;
+                for (String key : keys) {
+                    if (!backing.drop(key, true)) {
+                        levelOnly++;
+                    }
+                }
+                table.retiredRemovals.addAndGet(levelOnly);
+            }
+        } finally {
+            table.stripes.unlockAll();
+        }
+        ReportEach.of(gone, e -> table.reports.entry(EventKind.REMOVED, e.key(), e.value(), e.expiresAtMillis(),
+            e.group()), table.reports.failed);
+        return gone.size();
     }
 
     /** See {@link WholeTable#countMatching}. */
