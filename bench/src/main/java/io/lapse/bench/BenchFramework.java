@@ -27,15 +27,16 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.EventAdmin;
 
 import io.lapse.cache.Cache;
+import io.lapse.cache.level.CacheLevel;
 import io.lapse.cache.replication.Replica;
 
 /**
  * Apache Felix in this JVM, with the bundles of {@code bench/target/bundles} (Declarative
  * Services, ConfigurationAdmin, EventAdmin, Log and the Lapse impl), for section C.
  *
- * <p>The system bundle exports the EventAdmin and ConfigurationAdmin APIs, {@code io.lapse.cache}
- * and {@code io.lapse.cache.replication} (which the impl bundle imports) from this class path, so
- * the benchmark registers a plain {@code EventHandler} and casts the
+ * <p>The system bundle exports the EventAdmin and ConfigurationAdmin APIs, {@code io.lapse.cache},
+ * {@code io.lapse.cache.replication} and {@code io.lapse.cache.level} (which the impl bundle
+ * imports) from this class path, so the benchmark registers a plain {@code EventHandler} and casts the
  * framework's {@link Cache} services: what an application embedding Felix does. {@link #start}
  * checks that the bundles really use those exports, since a miswired handler is silently never
  * called.
@@ -45,7 +46,7 @@ import io.lapse.cache.replication.Replica;
 final class BenchFramework implements AutoCloseable {
 
     private static final List<Class<?>> SHARED = List.of(EventAdmin.class, ConfigurationAdmin.class, Cache.class,
-        Replica.class);
+        Replica.class, CacheLevel.class);
     private static final long SERVICE_WAIT_MILLIS = 30_000;
 
     private final Framework framework;
