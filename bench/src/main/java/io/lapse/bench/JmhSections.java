@@ -81,6 +81,18 @@ final class JmhSections {
     }
 
     /**
+     * Section H's throughput: reads and writes through a heap of a tenth of the keys in front of a
+     * file, Lapse's level beside Caffeine with a loader, one thread.
+     *
+     * @return ops/s keyed {@code "<operation>|1|<subject>"}
+     */
+    Map<String, Score> levels() throws RunnerException {
+        Map<String, Score> scores = new LinkedHashMap<>();
+        collect(new Runner(options(LevelBenchmark.class.getName() + "\\.").build()).run(), scores);
+        return scores;
+    }
+
+    /**
      * Section G's read path: get at 1 and 2 threads, Lapse replicated beside Lapse unreplicated.
      *
      * @return ops/s keyed {@code "get|<threads>|<subject>"}

@@ -48,6 +48,9 @@ final class Report {
     List<ReplicationFigures> replication;
     String replicationScale;
     Map<String, JmhSections.Score> replicatedReads;
+    Map<String, JmhSections.Score> levels;
+    List<LevelHitRatio.Figure> levelHitRatios;
+    LevelExpiryCost.Result levelExpiry;
     double minutes;
 
     Report(String command, boolean smoke, String machine, String date) {
@@ -86,6 +89,9 @@ final class Report {
         }
         if (replication != null) {
             renderReplication(md);
+        }
+        if (levels != null) {
+            renderLevels(md);
         }
         return md.toString();
     }
@@ -687,6 +693,57 @@ final class Report {
     }
 
     /** A share as a percentage: "71.23%". */
+    private static final String[] LEVEL_OPERATIONS = {"get", "getHeap", "getLevel", "getAbsent", "put"};
+    private static final String[] LEVEL_OPERATION_NAMES = {"get, Zipf 0.99", "get, the 1,000 hottest keys",
+        "get, keys drawn evenly (9 in 10 only in the file)", "get of a key neither holds", "put, written through"};
+
+    private void renderLevels(StringBuilder md) {
+        md.append("## H. Levels\n\n");
+        md.append("A heap of ").append(String.format(Locale.ROOT, "%,d", LevelSubject.HEAP_CAPACITY))
+            .append(" entries (a tenth of the ").append(String.format(Locale.ROOT, "%,d", ZipfKeys.POPULATION))
+            .append(" keys) in front of a file that holds every entry, each write committed to the file before it "
+                + "returns: Lapse with `max_entries` and `level = file` (its MVStore level, which also keeps a "
+                + "deadline index), beside what a user builds with Caffeine: `maximumSize` and `expireAfterWrite`, "
+                + "a `CacheLoader` reading the same kind of MVStore map, and writes put in the map and committed "
+                + "before the cache. Each is prefilled with every key, then walks the Zipfian sequence once. One "
+                + "thread, ops/s (± the 99.9 % error).\n\n");
+        md.append("| operation | Lapse, file level | Caffeine + loader | Lapse / Caffeine |\n|---|---|---|---|\n");
+        for (int i = 0; i < LEVEL_OPERATIONS.length; i++) {
+            JmhSections.Score l = levels.get(LEVEL_OPERATIONS[i] + "|1|LAPSE_FILE_LEVEL");
+            JmhSections.Score c = levels.get(LEVEL_OPERATIONS[i] + "|1|CAFFEINE_LOADER");
+            if (l == null || c == null) {
+                continue;
+            }
+            md.append("| ").append(LEVEL_OPERATION_NAMES[i]).append(" | ").append(fmt(l.value, 0))
+                .append(error(l.error, 0)).append(" | ").append(fmt(c.value, 0)).append(error(c.error, 0))
+                .append(" | ").append(fmt(l.value / c.value, 2)).append("× |\n");
+        }
+        md.append('\n');
+        if (levelHitRatios != null && !levelHitRatios.isEmpty()) {
+            md.append("Share of the Zipfian reads the heap served without reading the file, over ")
+                .append(String.format(Locale.ROOT, "%,d", levelHitRatios.get(0).reads))
+                .append(" reads after the prefill (which leaves the heap holding the last keys written):\n\n");
+            md.append("| subject | heap hit ratio | reads of the file |\n|---|---|---|\n");
+            for (LevelHitRatio.Figure f : levelHitRatios) {
+                md.append("| ").append(f.subject == LevelSubject.LAPSE_FILE_LEVEL ? "Lapse, file level (clock)"
+                    : "Caffeine + loader (W-TinyLFU)").append(" | ").append(percent(f.heapHitRatio())).append(" | ")
+                    .append(String.format(Locale.ROOT, "%,d", f.fromFile)).append(" |\n");
+            }
+            md.append('\n');
+        }
+        if (levelExpiry != null) {
+            LevelExpiryCost.Result e = levelExpiry;
+            md.append("Expiry through the level: ").append(String.format(Locale.ROOT, "%,d", e.entries))
+                .append(" entries written with one deadline to a cache whose heap holds a tenth of them (nine in ten "
+                    + "are in the file only when it passes), expired by the level's expiry thread alone, nothing "
+                    + "reading or writing them: each `cache/expired` report came ")
+                .append(e.p50Millis).append(" ms after the deadline at the median, ").append(e.p99Millis)
+                .append(" ms at the 99th percentile and ").append(e.maxMillis).append(" ms at most; the level "
+                    + "expired ").append(fmt(e.perSecond, 0)).append(" entries per second (rows deleted a page of "
+                    + "256 at a time, one commit each).\n\n");
+        }
+    }
+
     private static String percent(double share) {
         return fmt(share * 100, 2) + "%";
     }
