@@ -1,10 +1,8 @@
 package io.lapse.impl.engine;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 import io.lapse.cache.CacheEntry;
 import io.lapse.cache.Match;
@@ -249,46 +247,25 @@ final class LevelPasses {
 
     /** See {@link CacheTable#iterator()}: the level's live rows, a page at a time, in key order. */
     Iterator<CacheEntry> iterator() {
-        return new Iterator<>() {
+        return new ChunkIterator(table) {
             private String after;
-            private Iterator<CacheEntry> current = Collections.emptyIterator();
-            private boolean done;
 
             @Override
-            public boolean hasNext() {
-                while (!current.hasNext()) {
-                    if (done) {
-                        return false;
-                    }
-                    if (table.insideCompute()) {
-                        throw table.refusedInsideCompute("iterate over it");
-                    }
-                    table.checkOpen();
-                    String from = after;
-                    List<CacheEntry> page = backing.call(() -> backing.level.scan(Match.prefix(""), from,
-                        LevelBacking.PAGE), "read its entries");
-                    done = page.size() < LevelBacking.PAGE;
-                    if (!page.isEmpty()) {
-                        after = page.get(page.size() - 1).key();
-                    }
-                    long now = table.time.now();
-                    List<CacheEntry> liveRows = new ArrayList<>(page.size());
-                    for (CacheEntry row : page) {
-                        if (live(row, now)) {
-                            liveRows.add(row);
-                        }
-                    }
-                    current = liveRows.iterator();
+            boolean fill(List<CacheEntry> chunk) {
+                table.checkOpen();
+                String from = after;
+                List<CacheEntry> page = backing.call(() -> backing.level.scan(Match.prefix(""), from,
+                    LevelBacking.PAGE), "read its entries");
+                if (!page.isEmpty()) {
+                    after = page.get(page.size() - 1).key();
                 }
-                return true;
-            }
-
-            @Override
-            public CacheEntry next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
+                long now = table.time.now();
+                for (CacheEntry row : page) {
+                    if (live(row, now)) {
+                        chunk.add(row);
+                    }
                 }
-                return current.next();
+                return page.size() == LevelBacking.PAGE;
             }
         };
     }

@@ -62,23 +62,27 @@ final class MapView extends AbstractMap<String, Object> implements ConcurrentMap
         return Objects.requireNonNull(value, what);
     }
 
+    /** A key asked for: {@code null} for one of another type, which no entry has; a null is refused. */
+    private static String asked(Object key) {
+        return key instanceof String ? (String) key : nullRefused(key);
+    }
+
+    private static String nullRefused(Object key) {
+        Objects.requireNonNull(key, "key");
+        return null;
+    }
+
     @Override
     public Object get(Object key) {
-        if (!(key instanceof String)) {
-            Objects.requireNonNull(key, "key");
-            return null;
-        }
-        CacheEntry e = table.getEntry((String) key);
+        String k = asked(key);
+        CacheEntry e = k == null ? null : table.getEntry(k);
         return e == null ? null : e.value();
     }
 
     @Override
     public boolean containsKey(Object key) {
-        if (!(key instanceof String)) {
-            Objects.requireNonNull(key, "key");
-            return false;
-        }
-        return table.containsKey((String) key);
+        String k = asked(key);
+        return k != null && table.containsKey(k);
     }
 
     @Override
@@ -89,11 +93,8 @@ final class MapView extends AbstractMap<String, Object> implements ConcurrentMap
 
     @Override
     public Object remove(Object key) {
-        if (!(key instanceof String)) {
-            Objects.requireNonNull(key, "key");
-            return null;
-        }
-        return table.remove((String) key);
+        String k = asked(key);
+        return k == null ? null : table.remove(k);
     }
 
     @Override
@@ -109,12 +110,12 @@ final class MapView extends AbstractMap<String, Object> implements ConcurrentMap
 
     @Override
     public boolean remove(Object key, Object value) {
-        if (!(key instanceof String) || value == null) {
-            Objects.requireNonNull(key, "key");
+        String asked = asked(key);
+        if (asked == null || value == null) {
             return false;
         }
         boolean[] removed = new boolean[1];
-        changeIf((String) key, (k, v) -> {
+        changeIf(asked, (k, v) -> {
             removed[0] = v != null && Values.same(v, value);
             return removed[0] ? null : v;
         });

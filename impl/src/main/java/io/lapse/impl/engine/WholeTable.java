@@ -1,10 +1,8 @@
 package io.lapse.impl.engine;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
@@ -403,42 +401,23 @@ final class WholeTable {
      * bytes of values), each under its slot's lock at one instant; never returns a key twice, even
      * across changes of size (see {@link TablePass}).
      */
-    private final class EntryIterator implements Iterator<CacheEntry> {
+    private final class EntryIterator extends ChunkIterator {
         private final TablePass pass = new TablePass(table);
-        private final List<CacheEntry> chunk = new ArrayList<>();
-        private Iterator<CacheEntry> current = Collections.emptyIterator();
-        private boolean done;
 
-        @Override
-        public boolean hasNext() {
-            while (!current.hasNext()) {
-                if (done) {
-                    return false;
-                }
-                if (table.insideCompute()) {
-                    // an iterator made before a compute and walked inside it would wait for itself
-                    throw table.refusedInsideCompute("iterate over it");
-                }
-                chunk.clear();
-                long[] bytes = new long[1];
-                done = !pass.next((s, n, now) -> {
-                    if (n.deadline() > now) {
-                        chunk.add(table.entryOf(n));
-                        bytes[0] += Values.weight(n.value());
-                    }
-                    return bytes[0] < CacheTable.CHUNK_BYTES;
-                });
-                current = new ArrayList<>(chunk).iterator();
-            }
-            return true;
+        EntryIterator() {
+            super(table);
         }
 
         @Override
-        public CacheEntry next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            return current.next();
+        boolean fill(List<CacheEntry> chunk) {
+            long[] bytes = new long[1];
+            return pass.next((s, n, now) -> {
+                if (n.deadline() > now) {
+                    chunk.add(table.entryOf(n));
+                    bytes[0] += Values.weight(n.value());
+                }
+                return bytes[0] < CacheTable.CHUNK_BYTES;
+            });
         }
     }
 }
