@@ -57,9 +57,10 @@ import io.lapse.impl.store.TableLevel;
  *
  * <h2>A cache with a level</h2>
  * When the configuration names a backing level ({@code level = file}, or {@code level = table} with
- * {@code dbtable} in its database), it is opened before the cache is claimed and the table is backed by it ({@link CacheTable#backBy}); the level's
- * expiry thread runs from then until the stop, which reports what is due, then closes the table
- * and the level. The level cannot change while the cache runs: such a change is refused.
+ * {@code dbtable} in its database), it is opened before the cache is claimed and the table is
+ * backed by it ({@link CacheTable#backBy}); the level's expiry thread runs from then until the
+ * stop, which reports what is due, then closes the table and the level. The level cannot change
+ * while the cache runs: such a change is refused.
  *
  * <p>Concurrency: SCR calls the lifecycle methods one at a time; a store's load thread calls
  * {@link #loaded} concurrently. {@link #lock} guards the name, the registration, the store handle
@@ -157,9 +158,9 @@ public final class CacheComponent {
             return;
         }
         if (!Objects.equals(config.level, levelSettings)) {
-            refuse("properties 'level' and 'level_path' cannot change while the cache runs (its level holds its "
-                + "entries, " + (levelSettings == null ? "none" : levelSettings) + "): delete the configuration and "
-                + "create it again");
+            refuse("the backing level (properties 'level', 'level_path', and for a table level its table and database) "
+                + "cannot change while the cache runs (its level holds its entries, "
+                + (levelSettings == null ? "none" : levelSettings) + "): delete the configuration and create it again");
             return;
         }
         String current;
