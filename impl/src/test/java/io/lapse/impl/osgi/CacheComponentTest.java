@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +22,7 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceReference;
@@ -268,6 +272,57 @@ class CacheComponentTest {
             "'stored' keeps its current settings");
         assertEquals(List.of("a|one"), db.rows("SELECT key_name, key_value FROM kv ORDER BY 1"),
             "no write-back deleted the rows of the evicted entries");
+    }
+
+    @Test
+    void aFileLevelInTheDataAreaHoldsMoreThanItsHeapAndItsStopReportsWhatIsDue(@TempDir Path data) {
+        framework.dataArea = data;
+        CacheComponent component = activated("name", "levelled", "level", "file", "max_entries", "5");
+        Cache cache = theCache();
+        for (int i = 0; i < 20; i++) {
+            cache.put("t" + i, "v" + i, Duration.ofSeconds(1));
+            cache.put("k" + i, "v" + i);
+        }
+        assertTrue(Files.isRegularFile(data.resolve("lapse-levels").resolve("levelled.mv")), "the file in the data area");
+        assertEquals(40, cache.size());
+        sweeps.clock.advance(1_000);
+
+        deactivate(component);
+
+        Map<Object, Long> expired = eventAdmin.sent.stream().filter(e -> e.getTopic().equals(CacheEvents.TOPIC_EXPIRED))
+            .collect(Collectors.groupingBy(e -> e.getProperty(CacheEvents.CACHE_KEY), Collectors.counting()));
+        assertEquals(20, expired.size(), "every entry due at the stop is reported by then: " + expired);
+        assertTrue(expired.values().stream().allMatch(n -> n == 1), "each once: " + expired);
+        assertTrue(evicted().isEmpty(), "leaving the heap is no eviction");
+        activated("name", "levelled", "level", "file", "max_entries", "5");
+        Cache again = (Cache) framework.live(Cache.class).get(0).service;
+        assertEquals(20, again.size(), "the file kept the live entries");
+        assertEquals("v7", again.get("k7"));
+        assertTrue(log.lines("ERROR").isEmpty(), log.toString());
+    }
+
+    @Test
+    void aSecondCacheOnTheSameFileAndAChangeOfTheFileAreRefusedNamingIt(@TempDir Path data) {
+        String file = data.resolve("one.mv").toString();
+        CacheComponent component = activated("name", "one", "level", "file", "level_path", file);
+        Cache cache = theCache();
+        cache.put("k", "v");
+        activatedAs(OTHER_PID, "name", "two", "level", "file", "level_path", file);
+        String refused = theOnlyError();
+        assertNames(refused, OTHER_PID, file, "not created");
+        assertEquals(1, framework.live(Cache.class).size(), "the second cache is not created");
+
+        component.modified(config(PID, "name", "one", "level", "file", "level_path", data.resolve("two.mv").toString()));
+        assertEquals(2, log.lines("ERROR").size(), log.toString());
+        assertNames(log.lines("ERROR").get(1), PID, "cannot change while the cache runs", file);
+        assertEquals("v", cache.get("k"), "the cache keeps its level and entries");
+    }
+
+    @Test
+    void aFileLevelWithoutAPathInAFrameworkWithoutADataAreaAsksForOne() {
+        activated("name", "nowhere", "level", "file");
+        assertNames(theOnlyError(), PID, "set level_path");
+        assertTrue(framework.registered(Cache.class).isEmpty());
     }
 
     /** The {@code cache/evicted} events sent so far. */

@@ -142,6 +142,8 @@ final class FakeFramework {
     private final List<Registered> registered = new CopyOnWriteArrayList<>();
     private final List<Listening> listeners = new CopyOnWriteArrayList<>();
     private final BundleContext context = proxy(BundleContext.class, this::contextCall);
+    /** The bundle's data area that {@code getDataFile} answers from; {@code null} for a framework without one. */
+    volatile java.nio.file.Path dataArea;
 
     /** @return the context to give a component */
     BundleContext context() {
@@ -199,6 +201,8 @@ final class FakeFramework {
                 return Boolean.TRUE;
             case "getProperty":
                 return null;
+            case "getDataFile":
+                return dataArea == null ? null : dataArea.resolve((String) args[0]).toFile();
             default:
                 return objectCall(proxy, method, args);
         }
