@@ -12,7 +12,8 @@ import java.util.function.Consumer;
  *
  * <h2>Faults</h2>
  * A level that fails is reported to the failure callback (the first time, then at most once every
- * {@value #RETRY_MILLIS} ms while it keeps failing) and tried again {@value #RETRY_MILLIS} ms later;
+ * {@value #REPORT_MILLIS} ms while it keeps failing, so a database that is down for an hour is not
+ * an error a second) and tried again {@value #RETRY_MILLIS} ms later;
  * nothing is lost meanwhile: rows stay until they are deleted, and a row still there has not been
  * reported.
  *
@@ -24,6 +25,8 @@ public final class LevelExpiry implements AutoCloseable {
 
     /** How long after a failure the thread tries again. */
     static final long RETRY_MILLIS = 1_000;
+    /** How often a level that keeps failing is reported, at most. */
+    static final long REPORT_MILLIS = 10_000;
     /** The longest sleep: the thread looks at the level at least this often, deadline or not. */
     static final long MAX_SLEEP_MILLIS = 60_000;
     private static final long JOIN_MILLIS = 10_000;
@@ -103,7 +106,7 @@ public final class LevelExpiry implements AutoCloseable {
                     return;
                 }
                 long now = backing.table.time.now();
-                if (lastReport == Long.MIN_VALUE || now - lastReport >= RETRY_MILLIS) {
+                if (lastReport == Long.MIN_VALUE || now - lastReport >= REPORT_MILLIS) {
                     lastReport = now;
                     failures.accept(e);
                 }

@@ -241,7 +241,8 @@ public final class CacheComponent {
         if (backed != null) {
             String cache = config.name;
             backed.expiry().start("lapse-level-" + cache, e -> log.error("Cache '" + cache + "': the expiry of its "
-                + "level failed (it is tried again every second; nothing is lost meanwhile): " + e.getMessage(), e));
+                + "level failed (it is tried again every second, and reported again at most every 10 s while it "
+                + "keeps failing; nothing is lost meanwhile): " + e.getMessage(), e));
             log.info("Cache '" + cache + "' is backed by " + backed.level());
         }
         if (stored) {

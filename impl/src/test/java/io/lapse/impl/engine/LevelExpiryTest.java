@@ -85,6 +85,9 @@ class LevelExpiryTest {
         IllegalStateException e = (IllegalStateException) failures.get(0);
         assertTrue(e.getMessage().contains("cache 't'") && e.getMessage().contains("level"), e.getMessage());
         assertTrue(events.of(EventKind.EXPIRED).isEmpty(), "nothing reported while the level is down");
+        int tried = level.refused.get();
+        Await.until("two more tries, a second apart", () -> level.refused.get() >= tried + 2);
+        assertEquals(1, failures.size(), "a level that keeps failing is reported once in 10 s, not at each try");
         level.down.set(false);
         Await.until("the expiry once the level answers again", () -> events.of(EventKind.EXPIRED).size() == 1);
         assertNotNull(events.of(EventKind.EXPIRED).get(0));

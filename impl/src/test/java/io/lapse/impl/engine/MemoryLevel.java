@@ -22,6 +22,8 @@ final class MemoryLevel implements CacheLevel {
     final TreeMap<String, CacheEntry> rows = new TreeMap<>();
     final AtomicBoolean down = new AtomicBoolean();
     final AtomicInteger gets = new AtomicInteger();
+    /** Calls refused while down. */
+    final AtomicInteger refused = new AtomicInteger();
     private final long precision;
 
     MemoryLevel() {
@@ -34,6 +36,7 @@ final class MemoryLevel implements CacheLevel {
 
     private void check() {
         if (down.get()) {
+            refused.incrementAndGet();
             throw new IllegalStateException("memory level: down");
         }
     }
