@@ -46,10 +46,7 @@ final class LevelPasses {
     private void eachLiveRow(Match match, RowVisitor visitor) {
         String after = null;
         for (;;) {
-            table.checkOpen();
-            String from = after;
-            List<CacheEntry> page = backing.call(() -> backing.level.scan(match, from, LevelBacking.PAGE),
-                "read its entries");
+            List<CacheEntry> page = page(match, after);
             long now = table.time.now();
             for (CacheEntry row : page) {
                 if (live(row, now) && !visitor.visit(row)) {
@@ -61,6 +58,12 @@ final class LevelPasses {
             }
             after = page.get(page.size() - 1).key();
         }
+    }
+
+    /** A page of the level's rows whose key may match and comes after {@code after}. */
+    private List<CacheEntry> page(Match match, String after) {
+        table.checkOpen();
+        return backing.call(() -> backing.level.scan(match, after, LevelBacking.PAGE), "read its entries");
     }
 
     private boolean live(CacheEntry row, long now) {
@@ -252,10 +255,7 @@ final class LevelPasses {
 
             @Override
             boolean fill(List<CacheEntry> chunk) {
-                table.checkOpen();
-                String from = after;
-                List<CacheEntry> page = backing.call(() -> backing.level.scan(Match.prefix(""), from,
-                    LevelBacking.PAGE), "read its entries");
+                List<CacheEntry> page = page(Match.prefix(""), after);
                 if (!page.isEmpty()) {
                     after = page.get(page.size() - 1).key();
                 }

@@ -88,7 +88,7 @@ final class MapView extends AbstractMap<String, Object> implements ConcurrentMap
     @Override
     public Object put(String key, Object value) {
         present(value, "value");
-        return step(key(key), (k, v) -> value);
+        return before(key(key), (k, v) -> value, false);
     }
 
     @Override
@@ -100,12 +100,7 @@ final class MapView extends AbstractMap<String, Object> implements ConcurrentMap
     @Override
     public Object putIfAbsent(String key, Object value) {
         present(value, "value");
-        Object[] before = new Object[1];
-        changeIf(key(key), (k, v) -> {
-            before[0] = v;
-            return v == null ? value : v;
-        });
-        return before[0];
+        return before(key(key), (k, v) -> v == null ? value : v, true);
     }
 
     @Override
@@ -114,35 +109,22 @@ final class MapView extends AbstractMap<String, Object> implements ConcurrentMap
         if (asked == null || value == null) {
             return false;
         }
-        boolean[] removed = new boolean[1];
-        changeIf(asked, (k, v) -> {
-            removed[0] = v != null && Values.same(v, value);
-            return removed[0] ? null : v;
-        });
-        return removed[0];
+        Object before = before(asked, (k, v) -> v != null && Values.same(v, value) ? null : v, true);
+        return before != null && Values.same(before, value);
     }
 
     @Override
     public boolean replace(String key, Object oldValue, Object newValue) {
         present(oldValue, "oldValue");
         present(newValue, "newValue");
-        boolean[] replaced = new boolean[1];
-        changeIf(key(key), (k, v) -> {
-            replaced[0] = v != null && Values.same(v, oldValue);
-            return replaced[0] ? newValue : v;
-        });
-        return replaced[0];
+        Object before = before(key(key), (k, v) -> v != null && Values.same(v, oldValue) ? newValue : v, true);
+        return before != null && Values.same(before, oldValue);
     }
 
     @Override
     public Object replace(String key, Object value) {
         present(value, "value");
-        Object[] before = new Object[1];
-        changeIf(key(key), (k, v) -> {
-            before[0] = v;
-            return v == null ? null : value;
-        });
-        return before[0];
+        return before(key(key), (k, v) -> v == null ? null : value, true);
     }
 
     @Override
@@ -170,13 +152,18 @@ final class MapView extends AbstractMap<String, Object> implements ConcurrentMap
         return changeIf(key(key), (k, v) -> v == null ? value : remappingFunction.apply(v, value));
     }
 
-    /** A step that always stores what the function returns (a put), answering the value before. */
-    private Object step(String key, BiFunction<String, Object, Object> function) {
+    /**
+     * A step that answers the value before it: the conditional methods decide on that value alone,
+     * so it also tells whether they changed anything.
+     *
+     * @param keepIfSame see {@link ComputeStep#run}: {@code false} for a put, which always stores
+     */
+    private Object before(String key, BiFunction<String, Object, Object> function, boolean keepIfSame) {
         Object[] before = new Object[1];
         ComputeStep.run(table, key, (k, v) -> {
             before[0] = v;
             return function.apply(k, v);
-        }, false);
+        }, keepIfSame);
         return before[0];
     }
 
