@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -264,6 +265,32 @@ public interface Cache extends Iterable<CacheEntry> {
      *     cache, or thrown by the function for a refused operation
      */
     Object compute(String key, BiFunction<? super String, Object, Object> function);
+
+    /**
+     * Runs one step on a key's entry while holding the key's slot lock: the step reads the entry
+     * (value and deadline) from an {@link EntryEditor} and asks for at most one change, which is
+     * applied before the lock is released; what the step returns is returned. Unlike
+     * {@link #compute}, a step can keep or set the deadline, expire the entry, or change nothing.
+     *
+     * <p>If the step throws, nothing changes and the exception reaches the caller. An entry the
+     * step expires or finds past its deadline raises one {@link CacheEvents#TOPIC_EXPIRED} event
+     * as any other; one it removes, a {@link CacheEvents#TOPIC_REMOVED} event. Puts, removals and
+     * statistics count as for the single-key method the change matches.
+     *
+     * <p>The step runs under the slot lock, with the restrictions {@link #compute} states: keep it
+     * short, read single keys of this cache only, and write to no cache.
+     *
+     * @param <R> what the step returns
+     * @param key the key
+     * @param step reads the entry and asks for a change
+     * @return what the step returned
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the key is invalid
+     * @throws IllegalStateException if called from inside another step or compute function of
+     *     this cache
+     * @since 1.5
+     */
+    <R> R edit(String key, Function<? super EntryEditor, ? extends R> step);
 
     /**
      * Removes every live entry whose key matches, after htable's {@code sht_rm_name_re}; posts

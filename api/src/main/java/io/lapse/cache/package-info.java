@@ -9,7 +9,7 @@
  * {@link io.lapse.cache.CacheStore} service, which reloads it.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package io.lapse.cache;
 
 import org.osgi.annotation.bundle.Export;

@@ -10,12 +10,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import io.lapse.cache.Cache;
 import io.lapse.cache.CacheEntry;
 import io.lapse.cache.CacheStats;
+import io.lapse.cache.EntryEditor;
 import io.lapse.cache.Match;
 import io.lapse.cache.level.CacheLevel;
 import io.lapse.cache.replication.Replica;
@@ -597,6 +599,11 @@ public final class CacheTable implements Cache {
     @Override
     public Object compute(String key, BiFunction<? super String, Object, Object> function) {
         return ComputeStep.run(this, key, function, false);
+    }
+
+    @Override
+    public <R> R edit(String key, Function<? super EntryEditor, ? extends R> step) {
+        return EditStep.run(this, key, step);
     }
 
     /** Marks the calling thread as running a compute function of this table, until {@link #leaveCompute}. */

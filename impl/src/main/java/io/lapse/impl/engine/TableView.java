@@ -5,10 +5,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import io.lapse.cache.Cache;
 import io.lapse.cache.CacheEntry;
 import io.lapse.cache.CacheStats;
+import io.lapse.cache.EntryEditor;
 import io.lapse.cache.Match;
 
 /**
@@ -98,6 +100,11 @@ final class TableView implements Cache {
     @Override
     public boolean setTtl(String key, Duration ttl) {
         return table.setTtl(key, ttl);
+    }
+
+    @Override
+    public <R> R edit(String key, Function<? super EntryEditor, ? extends R> step) {
+        return table.edit(key, step);
     }
 
     @Override
