@@ -1,0 +1,232 @@
+package io.lapse.jcache;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import javax.cache.Cache;
+import javax.cache.configuration.CacheEntryListenerConfiguration;
+import javax.cache.configuration.Factory;
+import javax.cache.event.CacheEntryCreatedListener;
+import javax.cache.event.CacheEntryEventFilter;
+import javax.cache.event.CacheEntryExpiredListener;
+import javax.cache.event.CacheEntryListener;
+import javax.cache.event.CacheEntryListenerException;
+import javax.cache.event.CacheEntryRemovedListener;
+import javax.cache.event.CacheEntryUpdatedListener;
+import javax.cache.event.EventType;
+
+/**
+ * A cache's entry listeners and the delivery of its events.
+ *
+ * <p>Synchronous listeners are called on the thread that made the change, after the key's lock is
+ * released and before the operation returns (for an expiry: on the thread that found it, a
+ * sweeper's or a caller's); an exception they throw reaches the caller as a
+ * {@link CacheEntryListenerException}. Asynchronous listeners are called on the cache's one event
+ * thread ({@code lapse-jcache-events-<cache>}, started with the first such listener and stopped
+ * when the cache closes), so that each sees the events of a key in the order they happened; an
+ * exception they throw is logged.
+ *
+ * <p>Thread-safe: registrations are a copy-on-write list; the event thread is started under this
+ * object's monitor.
+ */
+final class EntryEvents<K, V> {
+
+    private static final Logger LOG = Logger.getLogger(EntryEvents.class.getName());
+
+    private final Cache<K, V> source;
+    private final List<Registration<K, V>> registrations = new CopyOnWriteArrayList<>();
+    private ExecutorService async;
+    private boolean closed;
+
+    EntryEvents(Cache<K, V> source) {
+        this.source = source;
+    }
+
+    /**
+     * Adds a listener.
+     *
+     * @throws IllegalArgumentException if the configuration is registered already
+     */
+    void register(CacheEntryListenerConfiguration<K, V> config) {
+        for (Registration<K, V> r : registrations) {
+            if (r.config.equals(config)) {
+                throw new IllegalArgumentException("cache '" + source.getName() + "': this listener configuration is "
+                    + "registered already");
+            }
+        }
+        Registration<K, V> r = new Registration<>(config);
+        if (!config.isSynchronous()) {
+            startAsync();
+        }
+        registrations.add(r);
+    }
+
+    /** Removes a listener; nothing if it is not registered. */
+    void deregister(CacheEntryListenerConfiguration<K, V> config) {
+        registrations.removeIf(r -> r.config.equals(config));
+    }
+
+    /** Tells whether any listener hears events of a type, so that a change gathers nothing for none. */
+    boolean wants(EventType type) {
+        for (Registration<K, V> r : registrations) {
+            if (r.hears(type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Delivers an event to every listener of its type whose filter accepts it.
+     *
+     * @param value the value now, or for a removal or an expiry the value the entry had
+     * @param oldValue the value before an update, removal or expiry, or {@code null}
+     * @throws CacheEntryListenerException if a synchronous listener or filter threw
+     */
+    void post(EventType type, K key, V value, V oldValue) {
+        CacheEntryListenerException failed = null;
+        for (Registration<K, V> r : registrations) {
+            if (!r.hears(type)) {
+                continue;
+            }
+            boolean withOld = r.config.isOldValueRequired() && type != EventType.CREATED;
+            // a removal or an expiry shows the value it ended only to a listener that asked for it
+            boolean ended = type == EventType.REMOVED || type == EventType.EXPIRED;
+            LapseEntryEvent<K, V> event = new LapseEntryEvent<>(source, type, key,
+                ended && !withOld ? null : value, withOld ? oldValue : null, withOld);
+            if (r.config.isSynchronous()) {
+                try {
+                    r.deliver(event);
+                } catch (RuntimeException e) {
+                    if (failed == null) {
+                        failed = e instanceof CacheEntryListenerException ? (CacheEntryListenerException) e
+                            : new CacheEntryListenerException(e);
+                    }
+                }
+            } else {
+                submit(r, event);
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
+    }
+
+    /** Stops the event thread after it delivered what it was given. */
+    void close() {
+        ExecutorService stopping;
+        synchronized (this) {
+            closed = true;
+            stopping = async;
+            async = null;
+        }
+        if (stopping != null) {
+            stopping.shutdown();
+            try {
+                if (!stopping.awaitTermination(10, TimeUnit.SECONDS)) {
+                    stopping.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                stopping.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private synchronized void startAsync() {
+        if (async == null && !closed) {
+            String name = "lapse-jcache-events-" + source.getName();
+            async = Executors.newSingleThreadExecutor(task -> {
+                Thread t = new Thread(task, name);
+                t.setDaemon(true);
+                return t;
+            });
+        }
+    }
+
+    private void submit(Registration<K, V> r, LapseEntryEvent<K, V> event) {
+        ExecutorService executor;
+        synchronized (this) {
+            executor = async;
+        }
+        if (executor == null) {
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    r.deliver(event);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "An asynchronous listener of cache '" + source.getName() + "' failed on "
+                        + event, e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(Level.FINE, "cache '" + source.getName() + "' closed: " + event + " not delivered", e);
+        }
+    }
+
+    /** A listener, its filter and its configuration. */
+    private static final class Registration<K, V> {
+        final CacheEntryListenerConfiguration<K, V> config;
+        final CacheEntryListener<? super K, ? super V> listener;
+        final CacheEntryEventFilter<? super K, ? super V> filter;
+
+        Registration(CacheEntryListenerConfiguration<K, V> config) {
+            this.config = config;
+            Factory<CacheEntryListener<? super K, ? super V>> lf = config.getCacheEntryListenerFactory();
+            if (lf == null) {
+                throw new IllegalArgumentException("a cache entry listener configuration has no listener factory");
+            }
+            this.listener = lf.create();
+            Factory<CacheEntryEventFilter<? super K, ? super V>> ff = config.getCacheEntryEventFilterFactory();
+            this.filter = ff == null ? null : ff.create();
+        }
+
+        boolean hears(EventType type) {
+            switch (type) {
+                case CREATED:
+                    return listener instanceof CacheEntryCreatedListener;
+                case UPDATED:
+                    return listener instanceof CacheEntryUpdatedListener;
+                case REMOVED:
+                    return listener instanceof CacheEntryRemovedListener;
+                case EXPIRED:
+                    return listener instanceof CacheEntryExpiredListener;
+                default:
+                    return false;
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        void deliver(LapseEntryEvent<K, V> event) {
+            if (filter != null && !filter.evaluate(event)) {
+                return;
+            }
+            List<LapseEntryEvent<K, V>> one = List.of(event);
+            Iterable<javax.cache.event.CacheEntryEvent<? extends K, ? extends V>> events =
+                (Iterable<javax.cache.event.CacheEntryEvent<? extends K, ? extends V>>) (Iterable<?>) one;
+            switch (event.getEventType()) {
+                case CREATED:
+                    ((CacheEntryCreatedListener<K, V>) listener).onCreated(events);
+                    break;
+                case UPDATED:
+                    ((CacheEntryUpdatedListener<K, V>) listener).onUpdated(events);
+                    break;
+                case REMOVED:
+                    ((CacheEntryRemovedListener<K, V>) listener).onRemoved(events);
+                    break;
+                case EXPIRED:
+                    ((CacheEntryExpiredListener<K, V>) listener).onExpired(events);
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+}

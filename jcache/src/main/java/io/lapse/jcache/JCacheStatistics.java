@@ -1,0 +1,152 @@
+package io.lapse.jcache;
+
+import java.util.concurrent.atomic.LongAdder;
+
+import javax.cache.management.CacheStatisticsMXBean;
+
+/**
+ * A cache's statistics as JCache counts them: gets are hits plus misses; a put is counted when an
+ * entry is stored (not when a creation's expiry is zero, nor when a conditional put does not put);
+ * a removal when an entry is removed by a caller (not an expiry, nor a clear); average times in
+ * microseconds. Counted only while statistics are enabled.
+ *
+ * <p>Thread-safe: striped counters; a read of several figures may see a change between them.
+ */
+final class JCacheStatistics implements CacheStatisticsMXBean {
+
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder puts = new LongAdder();
+    private final LongAdder removals = new LongAdder();
+    private final LongAdder evictions = new LongAdder();
+    private final LongAdder getNanos = new LongAdder();
+    private final LongAdder putNanos = new LongAdder();
+    private final LongAdder removeNanos = new LongAdder();
+    private volatile boolean enabled;
+
+    boolean enabled() {
+        return enabled;
+    }
+
+    void enable(boolean on) {
+        enabled = on;
+    }
+
+    /** A start time for a timed operation, or 0 when statistics are off. */
+    long start() {
+        return enabled ? System.nanoTime() : 0L;
+    }
+
+    void hits(long n) {
+        if (enabled && n > 0) {
+            hits.add(n);
+        }
+    }
+
+    void misses(long n) {
+        if (enabled && n > 0) {
+            misses.add(n);
+        }
+    }
+
+    void puts(long n) {
+        if (enabled && n > 0) {
+            puts.add(n);
+        }
+    }
+
+    void removals(long n) {
+        if (enabled && n > 0) {
+            removals.add(n);
+        }
+    }
+
+    void gotSince(long start) {
+        if (enabled && start != 0) {
+            getNanos.add(System.nanoTime() - start);
+        }
+    }
+
+    void putSince(long start) {
+        if (enabled && start != 0) {
+            putNanos.add(System.nanoTime() - start);
+        }
+    }
+
+    void removedSince(long start) {
+        if (enabled && start != 0) {
+            removeNanos.add(System.nanoTime() - start);
+        }
+    }
+
+    @Override
+    public void clear() {
+        for (LongAdder a : new LongAdder[] {hits, misses, puts, removals, evictions, getNanos, putNanos, removeNanos}) {
+            a.reset();
+        }
+    }
+
+    @Override
+    public long getCacheHits() {
+        return hits.sum();
+    }
+
+    @Override
+    public float getCacheHitPercentage() {
+        long h = hits.sum();
+        long all = h + misses.sum();
+        return all == 0 ? 0f : (float) h * 100f / all;
+    }
+
+    @Override
+    public long getCacheMisses() {
+        return misses.sum();
+    }
+
+    @Override
+    public float getCacheMissPercentage() {
+        long m = misses.sum();
+        long all = m + hits.sum();
+        return all == 0 ? 0f : (float) m * 100f / all;
+    }
+
+    @Override
+    public long getCacheGets() {
+        return hits.sum() + misses.sum();
+    }
+
+    @Override
+    public long getCachePuts() {
+        return puts.sum();
+    }
+
+    @Override
+    public long getCacheRemovals() {
+        return removals.sum();
+    }
+
+    /** A JCache cache made here has no capacity limit, so nothing is ever evicted from it. */
+    @Override
+    public long getCacheEvictions() {
+        return evictions.sum();
+    }
+
+    @Override
+    public float getAverageGetTime() {
+        return average(getNanos.sum(), getCacheGets());
+    }
+
+    @Override
+    public float getAveragePutTime() {
+        return average(putNanos.sum(), puts.sum());
+    }
+
+    @Override
+    public float getAverageRemoveTime() {
+        return average(removeNanos.sum(), removals.sum());
+    }
+
+    private static float average(long nanos, long count) {
+        return count == 0 ? 0f : (nanos / 1000f) / count;
+    }
+}

@@ -1,0 +1,1006 @@
+package io.lapse.jcache;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.configuration.CacheEntryListenerConfiguration;
+import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.configuration.Configuration;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.event.EventType;
+import javax.cache.expiry.EternalExpiryPolicy;
+import javax.cache.integration.CacheLoader;
+import javax.cache.integration.CacheLoaderException;
+import javax.cache.integration.CacheWriter;
+import javax.cache.integration.CacheWriterException;
+import javax.cache.integration.CompletionListener;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.EntryProcessorException;
+import javax.cache.processor.EntryProcessorResult;
+import javax.management.ObjectName;
+
+import io.lapse.cache.CacheEntry;
+import io.lapse.cache.EntryEditor;
+import io.lapse.cache.spi.CacheFactory;
+import io.lapse.cache.spi.OwnedCache;
+
+/**
+ * A JCache {@link Cache} on a Lapse cache made in code: each single-key operation is one
+ * {@link io.lapse.cache.Cache#edit} step under the key's slot lock, in which the expiry policy is
+ * asked and the writer called, so that the check, the write-through and the change are atomic;
+ * events are delivered once the lock is released. Entries expire on Lapse's sweeps, so an expired
+ * listener hears an idle entry expire within the sweeper's resolution of its deadline.
+ *
+ * <p>Keys and values are stored by value ({@link StoredForms}); a cache configured by reference is
+ * stored by value as well (store-by-reference is an optional feature Lapse does not offer).
+ *
+ * <p>Thread-safe. After {@link #close()}, every operation but {@link #getName()},
+ * {@link #getCacheManager()}, {@link #isClosed()}, {@link #getConfiguration} and {@link #unwrap}
+ * throws {@link IllegalStateException}.
+ */
+public final class LapseCache<K, V> implements Cache<K, V> {
+
+    private static final Logger LOG = Logger.getLogger(LapseCache.class.getName());
+
+    private final LapseCacheManager manager;
+    private final String name;
+    private final MutableConfiguration<K, V> config;
+    private final StoredForms forms;
+    private final Expiries expiries;
+    private final CacheLoader<K, V> loader;
+    private final CacheWriter<K, V> writer;
+    private final EntryEvents<K, V> events;
+    private final JCacheStatistics stats = new JCacheStatistics();
+    private final OwnedCache owned;
+    private final io.lapse.cache.Cache lapse;
+    private final Loads loads;
+    private final ObjectName statisticsName;
+    private final ObjectName configurationName;
+    private volatile boolean closed;
+
+    LapseCache(LapseCacheManager manager, String name, CompleteConfiguration<K, V> given, CacheFactory factory) {
+        this.manager = manager;
+        this.name = name;
+        this.config = new MutableConfiguration<>(given);
+        this.forms = new StoredForms(manager.getClassLoader());
+        this.expiries = new Expiries(config.getExpiryPolicyFactory() == null ? new EternalExpiryPolicy()
+            : config.getExpiryPolicyFactory().create());
+        this.loader = config.getCacheLoaderFactory() == null ? null : config.getCacheLoaderFactory().create();
+        this.writer = config.isWriteThrough() && config.getCacheWriterFactory() != null
+            ? writerOf(config) : null;
+        this.events = new EntryEvents<>(this);
+        for (CacheEntryListenerConfiguration<K, V> l : config.getCacheEntryListenerConfigurations()) {
+            events.register(l);
+        }
+        this.statisticsName = JCacheBeans.name(JCacheBeans.STATISTICS, manager.getURI().toString(), name);
+        this.configurationName = JCacheBeans.name(JCacheBeans.CONFIGURATION, manager.getURI().toString(), name);
+        this.owned = factory.create(name, this::expired);
+        this.lapse = owned.cache();
+        this.loads = new Loads(name);
+        setStatisticsEnabled(config.isStatisticsEnabled());
+        setManagementEnabled(config.isManagementEnabled());
+    }
+
+    /** The writer, typed as this cache's: it takes keys and values of supertypes of K and V. */
+    @SuppressWarnings("unchecked")
+    private static <K, V> CacheWriter<K, V> writerOf(CompleteConfiguration<K, V> config) {
+        return (CacheWriter<K, V>) config.getCacheWriterFactory().create();
+    }
+
+    // ------------------------------------------------------------------------------ reads
+
+    @Override
+    public V get(K key) {
+        checkOpen();
+        String k = keyOf(key);
+        long start = stats.start();
+        V value = valueOf(read(k));
+        if (value == null && config.isReadThrough() && loader != null) {
+            value = loadAndStore(key, k);
+        }
+        stats.gotSince(start);
+        return value;
+    }
+
+    /** Reads a key's value, counting a hit or a miss, and applies the policy's access expiry. */
+    private Object read(String k) {
+        Object stored;
+        if (expiries.accessKeeps()) {
+            stored = lapse.get(k);
+        } else {
+            stored = lapse.edit(k, e -> {
+                if (!e.exists()) {
+                    return null;
+                }
+                Object v = e.value();
+                accessed(e, expiries.access());
+                return v;
+            });
+        }
+        if (stored == null) {
+            stats.misses(1);
+        } else {
+            stats.hits(1);
+        }
+        return stored;
+    }
+
+    @Override
+    public Map<K, V> getAll(Set<? extends K> keys) {
+        checkOpen();
+        checkKeys(keys);
+        long start = stats.start();
+        Map<K, V> found = new LinkedHashMap<>();
+        List<K> missing = new ArrayList<>();
+        for (K key : keys) {
+            V v = valueOf(read(keyOf(key)));
+            if (v != null) {
+                found.put(key, v);
+            } else {
+                missing.add(key);
+            }
+        }
+        if (!missing.isEmpty() && config.isReadThrough() && loader != null) {
+            Map<K, V> loaded = loadAllFromLoader(missing);
+            for (Map.Entry<K, V> l : loaded.entrySet()) {
+                if (l.getKey() != null && l.getValue() != null) {
+                    store(l.getKey(), l.getValue(), false);
+                    found.put(l.getKey(), l.getValue());
+                }
+            }
+        }
+        stats.gotSince(start);
+        return found;
+    }
+
+    @Override
+    public boolean containsKey(K key) {
+        checkOpen();
+        return lapse.containsKey(keyOf(key));
+    }
+
+    @Override
+    public void loadAll(Set<? extends K> keys, boolean replaceExistingValues, CompletionListener listener) {
+        checkOpen();
+        checkKeys(keys);
+        if (loader == null) {
+            if (listener != null) {
+                listener.onCompletion();
+            }
+            return;
+        }
+        List<K> wanted = new ArrayList<>(keys);
+        loads.run(() -> {
+            try {
+                List<K> toLoad = new ArrayList<>();
+                for (K key : wanted) {
+                    if (replaceExistingValues || !lapse.containsKey(keyOf(key))) {
+                        toLoad.add(key);
+                    }
+                }
+                if (!toLoad.isEmpty()) {
+                    for (Map.Entry<K, V> l : loadAllFromLoader(toLoad).entrySet()) {
+                        if (l.getKey() != null && l.getValue() != null) {
+                            store(l.getKey(), l.getValue(), replaceExistingValues);
+                        }
+                    }
+                }
+                if (listener != null) {
+                    listener.onCompletion();
+                }
+            } catch (Exception e) {
+                if (listener != null) {
+                    listener.onException(e);
+                }
+            }
+        });
+    }
+
+    // ----------------------------------------------------------------------------- writes
+
+    @Override
+    public void put(K key, V value) {
+        checkOpen();
+        long start = stats.start();
+        putAndGet(key, value, false);
+        stats.putSince(start);
+    }
+
+    @Override
+    public V getAndPut(K key, V value) {
+        checkOpen();
+        long start = stats.start();
+        V old = putAndGet(key, value, true);
+        if (old == null) {
+            stats.misses(1);
+        } else {
+            stats.hits(1);
+        }
+        stats.putSince(start);
+        stats.gotSince(start);
+        return old;
+    }
+
+    /** A put: the writer is called, the entry created or updated as the policy says; returns the old value. */
+    private V putAndGet(K key, V value, boolean wantOld) {
+        String k = keyOf(key);
+        Object stored = storedValue(value);
+        Changed changed = lapse.edit(k, e -> {
+            write(key, value);
+            return e.exists() ? updated(e, stored, expiries.update()) : created(e, stored);
+        });
+        return announce(changed, key, value, wantOld || events.wants(EventType.UPDATED));
+    }
+
+    @Override
+    public void putAll(Map<? extends K, ? extends V> map) {
+        checkOpen();
+        Objects.requireNonNull(map, "map is null");
+        long start = stats.start();
+        Map<K, V> copy = new LinkedHashMap<>();
+        for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
+            K key = entry.getKey();
+            V value = entry.getValue();
+            keyOf(key);
+            storedValue(value);
+            copy.put(key, value);
+        }
+        RuntimeException failed = null;
+        Collection<K> written = copy.keySet();
+        if (writer != null) {
+            List<Cache.Entry<? extends K, ? extends V>> toWrite = new ArrayList<>();
+            copy.forEach((k, v) -> toWrite.add(new LapseEntry<>(k, v)));
+            try {
+                writer.writeAll(toWrite);
+            } catch (RuntimeException e) {
+                failed = e;
+                Set<K> unwritten = new HashSet<>();
+                toWrite.forEach(en -> unwritten.add(en.getKey()));
+                written = new ArrayList<>(copy.keySet());
+                written.removeAll(unwritten);
+            }
+        }
+        for (K key : written) {
+            V value = copy.get(key);
+            Object stored = storedValue(value);
+            Changed changed = lapse.edit(keyOf(key),
+                e -> e.exists() ? updated(e, stored, expiries.update()) : created(e, stored));
+            announce(changed, key, value, events.wants(EventType.UPDATED));
+        }
+        stats.putSince(start);
+        if (failed != null) {
+            throw writerFailed(failed);
+        }
+    }
+
+    @Override
+    public boolean putIfAbsent(K key, V value) {
+        checkOpen();
+        String k = keyOf(key);
+        Object stored = storedValue(value);
+        long start = stats.start();
+        Changed changed = lapse.edit(k, e -> {
+            if (e.exists()) {
+                return null;
+            }
+            write(key, value);
+            return created(e, stored);
+        });
+        if (changed == null) {
+            stats.hits(1);
+        } else {
+            stats.misses(1);
+            announce(changed, key, value, false);
+        }
+        stats.putSince(start);
+        return changed != null;
+    }
+
+    @Override
+    public boolean remove(K key) {
+        checkOpen();
+        String k = keyOf(key);
+        long start = stats.start();
+        Object old = lapse.edit(k, e -> {
+            delete(key);
+            Object v = e.value();
+            e.remove();
+            return v;
+        });
+        removed(key, old, start);
+        return old != null;
+    }
+
+    @Override
+    public boolean remove(K key, V oldValue) {
+        checkOpen();
+        String k = keyOf(key);
+        storedValue(oldValue);
+        long start = stats.start();
+        Object[] found = new Object[1];
+        Object old = lapse.edit(k, e -> {
+            Object v = e.value();
+            found[0] = v;
+            if (v == null || !matches(v, oldValue)) {
+                if (v != null) {
+                    accessed(e, expiries.access());
+                }
+                return null;
+            }
+            delete(key);
+            e.remove();
+            return v;
+        });
+        if (found[0] == null) {
+            stats.misses(1);
+        } else {
+            stats.hits(1);
+        }
+        removed(key, old, start);
+        return old != null;
+    }
+
+    @Override
+    public V getAndRemove(K key) {
+        checkOpen();
+        String k = keyOf(key);
+        long start = stats.start();
+        Object old = lapse.edit(k, e -> {
+            delete(key);
+            Object v = e.value();
+            e.remove();
+            return v;
+        });
+        if (old == null) {
+            stats.misses(1);
+        } else {
+            stats.hits(1);
+        }
+        stats.gotSince(start);
+        return removed(key, old, start);
+    }
+
+    /** Counts and announces a removal; returns the value removed. */
+    private V removed(K key, Object old, long start) {
+        if (old == null) {
+            return null;
+        }
+        stats.removals(1);
+        stats.removedSince(start);
+        V value = valueOf(old);
+        events.post(EventType.REMOVED, key, value, value);
+        return value;
+    }
+
+    @Override
+    public boolean replace(K key, V oldValue, V newValue) {
+        checkOpen();
+        String k = keyOf(key);
+        storedValue(oldValue);
+        Object stored = storedValue(newValue);
+        long start = stats.start();
+        boolean[] found = new boolean[1];
+        Changed changed = lapse.edit(k, e -> {
+            Object v = e.value();
+            found[0] = v != null;
+            if (v == null) {
+                return null;
+            }
+            if (!matches(v, oldValue)) {
+                accessed(e, expiries.access());
+                return null;
+            }
+            write(key, newValue);
+            return updated(e, stored, expiries.update());
+        });
+        stats.hits(found[0] ? 1 : 0);
+        stats.misses(found[0] ? 0 : 1);
+        if (changed != null) {
+            announce(changed, key, newValue, false);
+            stats.putSince(start);
+        }
+        return changed != null;
+    }
+
+    @Override
+    public boolean replace(K key, V value) {
+        checkOpen();
+        return replaced(key, value) != null;
+    }
+
+    @Override
+    public V getAndReplace(K key, V value) {
+        checkOpen();
+        return replaced(key, value);
+    }
+
+    private V replaced(K key, V value) {
+        String k = keyOf(key);
+        Object stored = storedValue(value);
+        long start = stats.start();
+        Changed changed = lapse.edit(k, e -> {
+            if (!e.exists()) {
+                return null;
+            }
+            write(key, value);
+            return updated(e, stored, expiries.update());
+        });
+        if (changed == null) {
+            stats.misses(1);
+            return null;
+        }
+        stats.hits(1);
+        V old = announce(changed, key, value, true);
+        stats.putSince(start);
+        return old;
+    }
+
+    @Override
+    public void removeAll(Set<? extends K> keys) {
+        checkOpen();
+        checkKeys(keys);
+        removeKeys(new ArrayList<>(keys));
+    }
+
+    @Override
+    public void removeAll() {
+        checkOpen();
+        List<K> keys = new ArrayList<>();
+        for (CacheEntry entry : lapse) {
+            @SuppressWarnings("unchecked")
+            K key = (K) forms.keyOf(entry.key());
+            keys.add(key);
+        }
+        removeKeys(keys);
+    }
+
+    /** Deletes keys through the writer, then removes those it deleted, each with its event. */
+    private void removeKeys(List<K> keys) {
+        long start = stats.start();
+        RuntimeException failed = null;
+        Collection<K> deleted = keys;
+        if (writer != null && !keys.isEmpty()) {
+            List<K> toDelete = new ArrayList<>(keys);
+            try {
+                writer.deleteAll(toDelete);
+            } catch (RuntimeException e) {
+                failed = e;
+                deleted = new ArrayList<>(keys);
+                deleted.removeAll(new HashSet<>(toDelete));
+            }
+        }
+        for (K key : deleted) {
+            Object old = lapse.edit(keyOf(key), e -> {
+                Object v = e.value();
+                e.remove();
+                return v;
+            });
+            removed(key, old, start);
+        }
+        if (failed != null) {
+            throw writerFailed(failed);
+        }
+    }
+
+    @Override
+    public void clear() {
+        checkOpen();
+        lapse.clear();
+    }
+
+    // ------------------------------------------------------------------- entry processors
+
+    @Override
+    public <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
+        checkOpen();
+        String k = keyOf(key);
+        Objects.requireNonNull(processor, "entry processor is null");
+        long start = stats.start();
+        Object[] result = new Object[1];
+        @SuppressWarnings("unchecked")
+        ProcessorEntry<K, V>[] seen = new ProcessorEntry[1];
+        Changed changed = lapse.edit(k, e -> {
+            ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, valueOf(e.value()),
+                config.isReadThrough() && loader != null ? this::load : null);
+            seen[0] = entry;
+            try {
+                result[0] = processor.process(entry, arguments);
+            } catch (EntryProcessorException ex) {
+                throw ex;
+            } catch (Exception ex) {
+                throw new EntryProcessorException(ex);
+            }
+            return applied(e, entry);
+        });
+        ProcessorEntry<K, V> entry = seen[0];
+        countProcessed(entry, start);
+        if (changed != null) {
+            if (changed.kind == Changed.REMOVED) {
+                V old = valueOf(changed.old);
+                events.post(EventType.REMOVED, key, old, old);
+            } else {
+                announce(changed, key, entry.value(), false);
+            }
+        }
+        @SuppressWarnings("unchecked")
+        T t = (T) result[0];
+        return t;
+    }
+
+    /** Applies what a processor asked for, inside its edit step. */
+    private Changed applied(EntryEditor e, ProcessorEntry<K, V> entry) {
+        switch (entry.outcome()) {
+            case LOADED:
+                return created(e, storedValue(entry.value()));
+            case CREATED:
+                write(entry.getKey(), entry.value());
+                return created(e, storedValue(entry.value()));
+            case UPDATED:
+                write(entry.getKey(), entry.value());
+                return updated(e, storedValue(entry.value()), expiries.update());
+            case REMOVED:
+                delete(entry.getKey());
+                Object old = e.value();
+                e.remove();
+                return new Changed(Changed.REMOVED, old);
+            default:
+                if (entry.accessed()) {
+                    accessed(e, expiries.access());
+                }
+                return null;
+        }
+    }
+
+    private void countProcessed(ProcessorEntry<K, V> entry, long start) {
+        switch (entry.outcome()) {
+            case LOADED:
+                stats.misses(1);
+                stats.puts(1);
+                break;
+            case CREATED:
+            case UPDATED:
+                stats.puts(1);
+                stats.putSince(start);
+                break;
+            case REMOVED:
+                stats.removals(1);
+                stats.removedSince(start);
+                break;
+            default:
+                if (entry.accessed()) {
+                    stats.hits(1);
+                } else if (entry.readMissing()) {
+                    stats.misses(1);
+                }
+                break;
+        }
+    }
+
+    @Override
+    public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys, EntryProcessor<K, V, T> processor,
+        Object... arguments) {
+        checkOpen();
+        checkKeys(keys);
+        Objects.requireNonNull(processor, "entry processor is null");
+        Map<K, EntryProcessorResult<T>> results = new HashMap<>();
+        for (K key : keys) {
+            try {
+                T result = invoke(key, processor, arguments);
+                if (result != null) {
+                    results.put(key, () -> result);
+                }
+            } catch (EntryProcessorException e) {
+                results.put(key, () -> {
+                    throw e;
+                });
+            } catch (RuntimeException e) {
+                EntryProcessorException wrapped = new EntryProcessorException(e);
+                results.put(key, () -> {
+                    throw wrapped;
+                });
+            }
+        }
+        return results;
+    }
+
+    // --------------------------------------------------------------------------- iteration
+
+    @Override
+    public Iterator<Entry<K, V>> iterator() {
+        checkOpen();
+        Iterator<CacheEntry> entries = lapse.iterator();
+        return new Iterator<>() {
+            private Entry<K, V> next;
+            private K last;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && entries.hasNext()) {
+                    String k = entries.next().key();
+                    V v = valueOf(read(k));
+                    if (v != null) {
+                        @SuppressWarnings("unchecked")
+                        K key = (K) forms.keyOf(k);
+                        next = new LapseEntry<>(key, v);
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public Entry<K, V> next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Entry<K, V> e = next;
+                next = null;
+                last = e.getKey();
+                return e;
+            }
+
+            @Override
+            public void remove() {
+                if (last == null) {
+                    throw new IllegalStateException("next() was not called, or remove() was called already");
+                }
+                K key = last;
+                last = null;
+                LapseCache.this.remove(key);
+            }
+        };
+    }
+
+    // ------------------------------------------------------------------ listeners, config
+
+    @Override
+    public void registerCacheEntryListener(CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
+        checkOpen();
+        Objects.requireNonNull(listenerConfiguration, "listener configuration is null");
+        synchronized (config) {
+            config.addCacheEntryListenerConfiguration(listenerConfiguration);
+            try {
+                events.register(listenerConfiguration);
+            } catch (RuntimeException e) {
+                config.removeCacheEntryListenerConfiguration(listenerConfiguration);
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void deregisterCacheEntryListener(CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
+        checkOpen();
+        Objects.requireNonNull(listenerConfiguration, "listener configuration is null");
+        synchronized (config) {
+            config.removeCacheEntryListenerConfiguration(listenerConfiguration);
+            events.deregister(listenerConfiguration);
+        }
+    }
+
+    @Override
+    public <C extends Configuration<K, V>> C getConfiguration(Class<C> clazz) {
+        MutableConfiguration<K, V> copy = configuration();
+        if (clazz.isInstance(copy)) {
+            return clazz.cast(copy);
+        }
+        throw new IllegalArgumentException("cache '" + name + "': its configuration is not a " + clazz.getName());
+    }
+
+    /** A copy of the configuration as it is now. */
+    MutableConfiguration<K, V> configuration() {
+        synchronized (config) {
+            return new MutableConfiguration<>(config);
+        }
+    }
+
+    void setStatisticsEnabled(boolean on) {
+        synchronized (config) {
+            config.setStatisticsEnabled(on);
+            stats.enable(on);
+            if (on) {
+                JCacheBeans.register(stats, statisticsName);
+            } else {
+                JCacheBeans.unregister(statisticsName);
+            }
+        }
+    }
+
+    void setManagementEnabled(boolean on) {
+        synchronized (config) {
+            config.setManagementEnabled(on);
+            if (on) {
+                JCacheBeans.register(new JCacheConfigurationBean(this), configurationName);
+            } else {
+                JCacheBeans.unregister(configurationName);
+            }
+        }
+    }
+
+    @Override
+    public String getName() {
+        return name;
+    }
+
+    @Override
+    public CacheManager getCacheManager() {
+        return manager;
+    }
+
+    /** Closes the cache and tells its manager, which no longer lists it. */
+    @Override
+    public void close() {
+        if (shutDown()) {
+            manager.closed(this);
+        }
+    }
+
+    /**
+     * Closes the cache without telling its manager: entries are dropped, the MBeans unregistered,
+     * the event and load threads stopped, and the loader, writer, policy and listeners that are
+     * {@link java.io.Closeable} closed.
+     *
+     * @return whether this call closed it
+     */
+    boolean shutDown() {
+        synchronized (config) {
+            if (closed) {
+                return false;
+            }
+            closed = true;
+        }
+        owned.close();
+        JCacheBeans.unregister(statisticsName);
+        JCacheBeans.unregister(configurationName);
+        loads.close();
+        events.close();
+        closeQuietly(loader);
+        closeQuietly(writer);
+        closeQuietly(expiries.policy());
+        return true;
+    }
+
+    private static void closeQuietly(Object o) {
+        if (o instanceof AutoCloseable) {
+            try {
+                ((AutoCloseable) o).close();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "Closing " + o + " failed", e);
+            }
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> clazz) {
+        if (clazz.isInstance(this)) {
+            return clazz.cast(this);
+        }
+        if (clazz.isInstance(lapse)) {
+            return clazz.cast(lapse);
+        }
+        throw new IllegalArgumentException("cache '" + name + "' is not a " + clazz.getName());
+    }
+
+    // ----------------------------------------------------------------------------- helpers
+
+    /** What an edit step did to a key, for the events and statistics after it. */
+    private static final class Changed {
+        static final int CREATED = 1;
+        static final int UPDATED = 2;
+        static final int REMOVED = 3;
+        /** A creation whose expiry was zero: nothing stored. */
+        static final int NOT_STORED = 4;
+
+        final int kind;
+        final Object old;
+
+        Changed(int kind, Object old) {
+            this.kind = kind;
+            this.old = old;
+        }
+    }
+
+    private Changed created(EntryEditor e, Object stored) {
+        long ttl = expiries.creation();
+        if (ttl == Expiries.NOW) {
+            return new Changed(Changed.NOT_STORED, null);
+        }
+        e.put(stored, Expiries.ttl(ttl));
+        return new Changed(Changed.CREATED, null);
+    }
+
+    private static Changed updated(EntryEditor e, Object stored, long ttl) {
+        Object old = e.value();
+        if (ttl == Expiries.KEEP) {
+            e.putKeepingDeadline(stored);
+        } else if (ttl == Expiries.NOW) {
+            e.putKeepingDeadline(stored);
+            e.expireNow();
+        } else {
+            e.put(stored, Expiries.ttl(ttl));
+        }
+        return new Changed(Changed.UPDATED, old);
+    }
+
+    private static void accessed(EntryEditor e, long ttl) {
+        if (ttl == Expiries.NOW) {
+            e.expireNow();
+        } else if (ttl != Expiries.KEEP) {
+            e.setTtl(Expiries.ttl(ttl));
+        }
+    }
+
+    /** Counts and announces a create or update; returns the old value, decoded if asked for. */
+    private V announce(Changed changed, K key, V value, boolean wantOld) {
+        if (changed.kind == Changed.NOT_STORED) {
+            return null;
+        }
+        stats.puts(1);
+        if (changed.kind == Changed.CREATED) {
+            events.post(EventType.CREATED, key, value, null);
+            return null;
+        }
+        V old = wantOld || events.wants(EventType.UPDATED) ? valueOf(changed.old) : null;
+        events.post(EventType.UPDATED, key, value, old);
+        return old;
+    }
+
+    /** Stores a loaded value: created, or updated when {@code replace} and present; no writer. */
+    private void store(K key, V value, boolean replace) {
+        Object stored = storedValue(value);
+        Changed changed = lapse.edit(keyOf(key), e -> {
+            if (e.exists()) {
+                return replace ? updated(e, stored, expiries.update()) : null;
+            }
+            return created(e, stored);
+        });
+        if (changed != null) {
+            announce(changed, key, value, false);
+        }
+    }
+
+    private V loadAndStore(K key, String k) {
+        V loaded = load(key);
+        if (loaded == null) {
+            return null;
+        }
+        store(key, loaded, false);
+        return loaded;
+    }
+
+    private V load(K key) {
+        try {
+            return loader.load(key);
+        } catch (CacheLoaderException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CacheLoaderException("cache '" + name + "': its loader failed on key " + key + ": " + e, e);
+        }
+    }
+
+    private Map<K, V> loadAllFromLoader(List<K> keys) {
+        try {
+            Map<K, V> loaded = loader.loadAll(keys);
+            return loaded == null ? Map.of() : loaded;
+        } catch (CacheLoaderException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CacheLoaderException("cache '" + name + "': its loader failed: " + e, e);
+        }
+    }
+
+    private void write(K key, V value) {
+        if (writer == null) {
+            return;
+        }
+        try {
+            writer.write(new LapseEntry<>(key, value));
+        } catch (RuntimeException e) {
+            throw writerFailed(e);
+        }
+    }
+
+    private void delete(K key) {
+        if (writer == null) {
+            return;
+        }
+        try {
+            writer.delete(key);
+        } catch (RuntimeException e) {
+            throw writerFailed(e);
+        }
+    }
+
+    private CacheWriterException writerFailed(RuntimeException e) {
+        return e instanceof CacheWriterException ? (CacheWriterException) e
+            : new CacheWriterException("cache '" + name + "': its writer failed: " + e, e);
+    }
+
+    /** Called by the engine for each entry whose deadline passed, exactly once, with no lock held. */
+    private void expired(String key, Object value, long expiresAtMillis) {
+        if (!events.wants(EventType.EXPIRED)) {
+            return;
+        }
+        try {
+            @SuppressWarnings("unchecked")
+            K k = (K) forms.keyOf(key);
+            V v = valueOf(value);
+            events.post(EventType.EXPIRED, k, v, v);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cache '" + name + "': an expired listener failed on a key", e);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("cache '" + name + "' is closed");
+        }
+    }
+
+    private void checkKeys(Set<? extends K> keys) {
+        Objects.requireNonNull(keys, "keys is null");
+        for (K key : keys) {
+            Objects.requireNonNull(key, "a key in the set is null");
+        }
+    }
+
+    private String keyOf(K key) {
+        Objects.requireNonNull(key, "key is null");
+        Class<K> type = config.getKeyType();
+        if (type != Object.class && !type.isInstance(key)) {
+            throw new ClassCastException("cache '" + name + "' takes keys of " + type.getName() + ", not "
+                + key.getClass().getName());
+        }
+        return forms.key(key);
+    }
+
+    private Object storedValue(V value) {
+        Objects.requireNonNull(value, "value is null");
+        Class<V> type = config.getValueType();
+        if (type != Object.class && !type.isInstance(value)) {
+            throw new ClassCastException("cache '" + name + "' takes values of " + type.getName() + ", not "
+                + value.getClass().getName());
+        }
+        return forms.value(value);
+    }
+
+    @SuppressWarnings("unchecked")
+    private V valueOf(Object stored) {
+        return stored == null ? null : (V) forms.valueOf(stored);
+    }
+
+    /**
+     * Whether a stored value equals an expected one, by the expected value's {@code equals} as
+     * JCache says (byte arrays by their contents): a serialised value is read back to compare, as
+     * equal objects need not serialise to equal bytes.
+     */
+    private boolean matches(Object stored, V expected) {
+        Object value = forms.valueOf(stored);
+        if (value instanceof byte[] && expected instanceof byte[]) {
+            return java.util.Arrays.equals((byte[]) value, (byte[]) expected);
+        }
+        return expected.equals(value);
+    }
+
+    @Override
+    public String toString() {
+        return "LapseCache[" + name + " of " + manager.getURI() + "]";
+    }
+}
