@@ -66,9 +66,13 @@ final class EntryEvents<K, V> {
         registrations.add(r);
     }
 
-    /** Removes a listener; nothing if it is not registered. */
+    /** Removes a listener and closes it (and its filter) if it is {@link AutoCloseable}; nothing if it is not registered. */
     void deregister(CacheEntryListenerConfiguration<K, V> config) {
-        registrations.removeIf(r -> r.config.equals(config));
+        for (Registration<K, V> r : registrations) {
+            if (r.config.equals(config) && registrations.remove(r)) {
+                r.close();
+            }
+        }
     }
 
     /** Tells whether any listener hears events of a type, so that a change gathers nothing for none. */
@@ -117,7 +121,7 @@ final class EntryEvents<K, V> {
         }
     }
 
-    /** Stops the event thread after it delivered what it was given. */
+    /** Stops the event thread after it delivered what it was given, then closes the listeners. */
     void close() {
         ExecutorService stopping;
         synchronized (this) {
@@ -125,6 +129,8 @@ final class EntryEvents<K, V> {
             stopping = async;
             async = null;
         }
+        List<Registration<K, V>> all = List.copyOf(registrations);
+        registrations.clear();
         if (stopping != null) {
             stopping.shutdown();
             try {
@@ -136,6 +142,7 @@ final class EntryEvents<K, V> {
                 Thread.currentThread().interrupt();
             }
         }
+        all.forEach(Registration::close);
     }
 
     private synchronized void startAsync() {
@@ -186,6 +193,19 @@ final class EntryEvents<K, V> {
             this.listener = lf.create();
             Factory<CacheEntryEventFilter<? super K, ? super V>> ff = config.getCacheEntryEventFilterFactory();
             this.filter = ff == null ? null : ff.create();
+        }
+
+        /** Closes the listener and the filter that are {@link AutoCloseable}, as JCache asks of a closed cache. */
+        void close() {
+            for (Object o : new Object[] {listener, filter}) {
+                if (o instanceof AutoCloseable) {
+                    try {
+                        ((AutoCloseable) o).close();
+                    } catch (Exception e) {
+                        LOG.log(Level.WARNING, "Closing the cache entry listener " + o + " failed", e);
+                    }
+                }
+            }
         }
 
         boolean hears(EventType type) {

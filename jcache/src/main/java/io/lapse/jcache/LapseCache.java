@@ -556,6 +556,9 @@ public final class LapseCache<K, V> implements Cache<K, V> {
                 Object old = e.value();
                 e.remove();
                 return new Changed(Changed.REMOVED, old);
+            case DELETED:
+                delete(entry.getKey());
+                return null;
             default:
                 if (entry.accessed()) {
                     accessed(e, expiries.access());
@@ -564,15 +567,18 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         }
     }
 
+    /** Counts an invoke as JCache does: a hit or a miss by whether the entry existed, and what it changed. */
     private void countProcessed(ProcessorEntry<K, V> entry, long start) {
+        if (entry.existed()) {
+            stats.hits(1);
+        } else {
+            stats.misses(1);
+        }
         switch (entry.outcome()) {
             case LOADED:
-                stats.misses(1);
-                stats.puts(1);
-                break;
             case CREATED:
             case UPDATED:
-                stats.puts(1);
+                // the put itself is counted where it is announced
                 stats.putSince(start);
                 break;
             case REMOVED:
@@ -580,11 +586,7 @@ public final class LapseCache<K, V> implements Cache<K, V> {
                 stats.removedSince(start);
                 break;
             default:
-                if (entry.accessed()) {
-                    stats.hits(1);
-                } else if (entry.readMissing()) {
-                    stats.misses(1);
-                }
+                stats.gotSince(start);
                 break;
         }
     }

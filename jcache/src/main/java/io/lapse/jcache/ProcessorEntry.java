@@ -21,7 +21,9 @@ final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
         /** A value was set on an existing key. */
         UPDATED,
         /** The existing entry is removed. */
-        REMOVED
+        REMOVED,
+        /** A missing entry is removed: nothing changes in the cache, but the writer deletes the key. */
+        DELETED
     }
 
     /** Loads a missing key's value for {@link #getValue()}, or returns {@code null}. */
@@ -70,7 +72,12 @@ final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
     @Override
     public void remove() {
         value = null;
-        outcome = existed ? Outcome.REMOVED : Outcome.NONE;
+        if (existed) {
+            outcome = Outcome.REMOVED;
+        } else {
+            // a value the processor set and took back never reached the writer: nothing to delete
+            outcome = outcome == Outcome.CREATED || outcome == Outcome.LOADED ? Outcome.NONE : Outcome.DELETED;
+        }
         accessed = false;
     }
 
