@@ -411,9 +411,27 @@ class KarafIT {
     }
 
     @Test
+    void theJcacheFeatureRegistersTheCachingProviderOnTheEngine() throws Exception {
+        String out = shell(ADMIN).run(SHELL, List.of("feature:install lapse-jcache"));
+        assertFalse(out.contains("Error executing command"), out);
+        Framework framework = new Framework(admin);
+        Await.answer("the io.lapse.jcache bundle", SOON, () -> framework.bundlesNamed("io.lapse.jcache"),
+            found -> found.size() == 1);
+        Set<Long> jcache = framework.bundlesNamed("io.lapse.jcache");
+        Await.answer("a CachingProvider service of io.lapse.jcache", SOON, () -> framework.services().stream()
+            .anyMatch(s -> s.objectClass.contains("javax.cache.spi.CachingProvider") && jcache.contains(s.bundle)));
+        assertTrue(framework.services().stream()
+            .anyMatch(s -> s.objectClass.contains("io.lapse.cache.spi.CacheFactory")),
+            "the impl bundle's CacheFactory, which the provider is made on");
+    }
+
+    @Test
     @Order(Integer.MAX_VALUE)
     void uninstallingTheFeaturesLeavesNoMBeanServiceOrThread() throws Exception {
         Framework framework = new Framework(admin);
+        String jcache = shell(ADMIN).run(SHELL, List.of("feature:uninstall lapse-jcache"));
+        assertFalse(jcache.contains("Error executing command"), jcache);
+        Await.answer("no io.lapse.jcache bundle", SOON, () -> framework.bundlesNamed("io.lapse.jcache"), Set::isEmpty);
         Set<Long> lapse = framework.bundlesNamed("io.lapse.");
         assertEquals(4, lapse.size(), "api, impl, jmx, example: " + framework.bundles());
         assertFalse(lapseThreads().isEmpty(), "the sweeper runs before the uninstall");
