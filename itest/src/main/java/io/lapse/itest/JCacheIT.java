@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.Serializable;
 import java.lang.management.ManagementFactory;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +27,9 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 import org.junit.jupiter.api.Test;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 
 import io.lapse.cache.CacheService;
@@ -34,8 +39,9 @@ import io.lapse.testing.Await;
  * The JCache provider as a bundle gets it in Felix: a {@code CachingProvider} service of the
  * jcache bundle, on the impl bundle's engine and sweeps. An idle entry's expiry is heard by a
  * {@code CacheEntryExpiredListener} close to its deadline, with no call on the cache to prompt it;
- * the cache's JCache statistics are in the platform MBeanServer; and a cache made through JCache
- * is the caller's own, not a configured cache.
+ * the cache's JCache statistics are in the platform MBeanServer; a cache made through JCache is the
+ * caller's own, not a configured cache; and a configured cache is seen through JCache by its name,
+ * its expiries reaching a JCache listener through EventAdmin.
  */
 class JCacheIT {
 
@@ -47,6 +53,55 @@ class JCacheIT {
 
     @InjectService(timeout = Await.SERVICE_MILLIS)
     static CacheService caches;
+
+    @InjectService(timeout = Await.SERVICE_MILLIS)
+    static ConfigurationAdmin configAdmin;
+
+    @InjectBundleContext
+    static BundleContext context;
+
+    /** Records the keys and old values of the expiries heard. */
+    static final class Recorded implements CacheEntryExpiredListener<String, Object>, Serializable {
+        private static final long serialVersionUID = 1L;
+        final transient BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+
+        @Override
+        public void onExpired(Iterable<CacheEntryEvent<? extends String, ? extends Object>> expired) {
+            expired.forEach(e -> heard.add(e.getKey() + "=" + e.getOldValue()));
+        }
+    }
+
+    @Test
+    void aConfiguredCacheIsSeenThroughJCacheAndItsExpiriesReachAViewsListener() throws Exception {
+        Caches configured = new Caches(context, configAdmin);
+        try {
+            io.lapse.cache.Cache cache = configured.create("jcache-configured", "autoexpire", "300ms");
+            cache.put("native", 42L);
+            CacheManager manager = provider.getCacheManager(provider.getDefaultURI(), JCacheIT.class.getClassLoader());
+            Cache<String, Object> view = manager.getCache("jcache-configured");
+            assertTrue(view != null, "the configured cache is found by name");
+            assertEquals(42L, view.get("native"));
+            Recorded recorded = new Recorded();
+            view.registerCacheEntryListener(new MutableCacheEntryListenerConfiguration<>(
+                FactoryBuilder.factoryOf(recorded), null, true, false));
+            view.put("through-jcache", "v");
+            long in = cache.getEntry("through-jcache").expiresAtMillis() - System.currentTimeMillis();
+            assertTrue(in > 0 && in <= 300, "the cache's autoexpire gave the entry " + in + " ms");
+
+            Set<String> heard = new TreeSet<>();
+            for (int i = 0; i < 2; i++) {
+                String one = recorded.heard.poll(Await.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                assertTrue(one != null, "an expiry of the configured cache heard through JCache: " + heard);
+                heard.add(one);
+            }
+            assertEquals(Set.of("native=42", "through-jcache=v"), heard);
+            assertNull(recorded.heard.poll(100, TimeUnit.MILLISECONDS), "each heard once");
+            view.close();
+            assertEquals(0L, cache.size(), "closing the view leaves the configured cache open");
+        } finally {
+            configured.deleteAll();
+        }
+    }
 
     /** Records when each expiry is heard; serialisable as JCache's factories ask, though never serialised. */
     static final class Heard implements CacheEntryExpiredListener<String, String>, Serializable {

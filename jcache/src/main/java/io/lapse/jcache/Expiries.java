@@ -29,18 +29,22 @@ final class Expiries {
     static final long NOW = 0;
     /** The entry never expires. */
     static final long ETERNAL = Long.MAX_VALUE;
+    /** The deadline the cache's own rules give a write ({@code autoexpire}, {@code updateexpire}). */
+    static final long CACHE_RULES = -2;
 
     private static final Logger LOG = Logger.getLogger(Expiries.class.getName());
     private static final long MAX_MILLIS = Cache.MAX_TTL.toMillis();
 
     private final ExpiryPolicy policy;
     private final boolean accessKeeps;
+    private final boolean cacheRules;
 
     Expiries(ExpiryPolicy policy) {
         this.policy = policy;
         Class<?> type = policy.getClass();
+        this.cacheRules = policy instanceof ConfiguredRules;
         // the standard policies that never change a deadline on access: a read need not lock
-        this.accessKeeps = type == CreatedExpiryPolicy.class || type == ModifiedExpiryPolicy.class
+        this.accessKeeps = cacheRules || type == CreatedExpiryPolicy.class || type == ModifiedExpiryPolicy.class
             || type == EternalExpiryPolicy.class;
     }
 
@@ -49,8 +53,11 @@ final class Expiries {
         return accessKeeps;
     }
 
-    /** The TTL of a new entry: {@link #NOW}, {@link #ETERNAL} or milliseconds. */
+    /** The TTL of a new entry: {@link #NOW}, {@link #ETERNAL}, {@link #CACHE_RULES} or milliseconds. */
     long creation() {
+        if (cacheRules) {
+            return CACHE_RULES;
+        }
         try {
             Duration d = policy.getExpiryForCreation();
             return d == null ? ETERNAL : millis(d);
@@ -74,8 +81,11 @@ final class Expiries {
         }
     }
 
-    /** What an update does to the deadline: {@link #KEEP}, {@link #NOW}, {@link #ETERNAL} or milliseconds. */
+    /** What an update does to the deadline: {@link #KEEP}, {@link #NOW}, {@link #ETERNAL}, {@link #CACHE_RULES} or milliseconds. */
     long update() {
+        if (cacheRules) {
+            return CACHE_RULES;
+        }
         try {
             Duration d = policy.getExpiryForUpdate();
             return d == null ? KEEP : millis(d);

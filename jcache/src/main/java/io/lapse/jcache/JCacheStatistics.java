@@ -37,15 +37,10 @@ final class JCacheStatistics implements CacheStatisticsMXBean {
         return enabled ? System.nanoTime() : 0L;
     }
 
-    void hits(long n) {
-        if (enabled && n > 0) {
-            hits.add(n);
-        }
-    }
-
-    void misses(long n) {
-        if (enabled && n > 0) {
-            misses.add(n);
+    /** Counts a hit if an entry was found, else a miss. */
+    void found(boolean hit) {
+        if (enabled) {
+            (hit ? hits : misses).increment();
         }
     }
 

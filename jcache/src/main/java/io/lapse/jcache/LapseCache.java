@@ -19,6 +19,7 @@ import javax.cache.CacheManager;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
+import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.event.EventType;
 import javax.cache.expiry.EternalExpiryPolicy;
@@ -71,7 +72,15 @@ public final class LapseCache<K, V> implements Cache<K, V> {
     private final ObjectName configurationName;
     private volatile boolean closed;
 
-    LapseCache(LapseCacheManager manager, String name, CompleteConfiguration<K, V> given, CacheFactory factory) {
+    /**
+     * Makes a JCache cache: on a cache made in code through {@code factory}, which it owns, or
+     * as a view of a configured cache, which it does not.
+     *
+     * @param factory the factory to make the cache with, or {@code null} for a view
+     * @param configured the configured cache a view shows, or {@code null}
+     */
+    private LapseCache(LapseCacheManager manager, String name, CompleteConfiguration<K, V> given, CacheFactory factory,
+        io.lapse.cache.Cache configured) {
         this.manager = manager;
         this.name = name;
         this.config = new MutableConfiguration<>(given);
@@ -87,11 +96,34 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         }
         this.statisticsName = JCacheBeans.name(JCacheBeans.STATISTICS, manager.getURI().toString(), name);
         this.configurationName = JCacheBeans.name(JCacheBeans.CONFIGURATION, manager.getURI().toString(), name);
-        this.owned = factory.create(name, this::expired);
-        this.lapse = owned.cache();
+        this.owned = factory == null ? null : factory.create(name, this::expired);
+        this.lapse = owned == null ? configured : owned.cache();
         this.loads = new Loads(name);
         setStatisticsEnabled(config.isStatisticsEnabled());
         setManagementEnabled(config.isManagementEnabled());
+    }
+
+    /** A cache made in code on Lapse's engine, owned by the JCache cache. */
+    static <K, V> LapseCache<K, V> owning(LapseCacheManager manager, String name, CompleteConfiguration<K, V> config,
+        CacheFactory factory) {
+        return new LapseCache<>(manager, name, config, factory, null);
+    }
+
+    /**
+     * A view of a configured cache: keys are strings, values what the cache holds (strings, longs,
+     * byte arrays) or any serialisable object a JCache caller stores; writes follow the cache's own
+     * expiry rules ({@link ConfiguredRules}); closing the view leaves the cache as it is.
+     */
+    static LapseCache<String, Object> viewing(LapseCacheManager manager, io.lapse.cache.Cache configured) {
+        MutableConfiguration<String, Object> config = new MutableConfiguration<String, Object>()
+            .setTypes(String.class, Object.class)
+            .setExpiryPolicyFactory(FactoryBuilder.factoryOf(new ConfiguredRules()));
+        return new LapseCache<>(manager, configured.name(), config, null, configured);
+    }
+
+    /** Whether this is a view of the given configured cache. */
+    boolean views(io.lapse.cache.Cache configured) {
+        return owned == null && lapse == configured;
     }
 
     /** The writer, typed as this cache's: it takes keys and values of supertypes of K and V. */
@@ -130,11 +162,7 @@ public final class LapseCache<K, V> implements Cache<K, V> {
                 return v;
             });
         }
-        if (stored == null) {
-            stats.misses(1);
-        } else {
-            stats.hits(1);
-        }
+        stats.found(stored != null);
         return stored;
     }
 
@@ -224,11 +252,7 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         checkOpen();
         long start = stats.start();
         V old = putAndGet(key, value, true);
-        if (old == null) {
-            stats.misses(1);
-        } else {
-            stats.hits(1);
-        }
+        stats.found(old != null);
         stats.putSince(start);
         stats.gotSince(start);
         return old;
@@ -299,10 +323,8 @@ public final class LapseCache<K, V> implements Cache<K, V> {
             write(key, value);
             return created(e, stored);
         });
-        if (changed == null) {
-            stats.hits(1);
-        } else {
-            stats.misses(1);
+        stats.found(changed == null);
+        if (changed != null) {
             announce(changed, key, value, false);
         }
         stats.putSince(start);
@@ -314,12 +336,7 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         checkOpen();
         String k = keyOf(key);
         long start = stats.start();
-        Object old = lapse.edit(k, e -> {
-            delete(key);
-            Object v = e.value();
-            e.remove();
-            return v;
-        });
+        Object old = lapse.edit(k, e -> removeThroughWriter(e, key));
         removed(key, old, start);
         return old != null;
     }
@@ -344,11 +361,7 @@ public final class LapseCache<K, V> implements Cache<K, V> {
             e.remove();
             return v;
         });
-        if (found[0] == null) {
-            stats.misses(1);
-        } else {
-            stats.hits(1);
-        }
+        stats.found(found[0] != null);
         removed(key, old, start);
         return old != null;
     }
@@ -358,19 +371,18 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         checkOpen();
         String k = keyOf(key);
         long start = stats.start();
-        Object old = lapse.edit(k, e -> {
-            delete(key);
-            Object v = e.value();
-            e.remove();
-            return v;
-        });
-        if (old == null) {
-            stats.misses(1);
-        } else {
-            stats.hits(1);
-        }
+        Object old = lapse.edit(k, e -> removeThroughWriter(e, key));
+        stats.found(old != null);
         stats.gotSince(start);
         return removed(key, old, start);
+    }
+
+    /** Deletes a key through the writer and removes its entry, in its edit step; returns the stored value it had. */
+    private Object removeThroughWriter(EntryEditor e, K key) {
+        delete(key);
+        Object v = e.value();
+        e.remove();
+        return v;
     }
 
     /** Counts and announces a removal; returns the value removed. */
@@ -406,8 +418,7 @@ public final class LapseCache<K, V> implements Cache<K, V> {
             write(key, newValue);
             return updated(e, stored, expiries.update());
         });
-        stats.hits(found[0] ? 1 : 0);
-        stats.misses(found[0] ? 0 : 1);
+        stats.found(found[0]);
         if (changed != null) {
             announce(changed, key, newValue, false);
             stats.putSince(start);
@@ -438,11 +449,10 @@ public final class LapseCache<K, V> implements Cache<K, V> {
             write(key, value);
             return updated(e, stored, expiries.update());
         });
+        stats.found(changed != null);
         if (changed == null) {
-            stats.misses(1);
             return null;
         }
-        stats.hits(1);
         V old = announce(changed, key, value, true);
         stats.putSince(start);
         return old;
@@ -569,11 +579,7 @@ public final class LapseCache<K, V> implements Cache<K, V> {
 
     /** Counts an invoke as JCache does: a hit or a miss by whether the entry existed, and what it changed. */
     private void countProcessed(ProcessorEntry<K, V> entry, long start) {
-        if (entry.existed()) {
-            stats.hits(1);
-        } else {
-            stats.misses(1);
-        }
+        stats.found(entry.existed());
         switch (entry.outcome()) {
             case LOADED:
             case CREATED:
@@ -763,7 +769,9 @@ public final class LapseCache<K, V> implements Cache<K, V> {
             }
             closed = true;
         }
-        owned.close();
+        if (owned != null) {
+            owned.close();
+        }
         JCacheBeans.unregister(statisticsName);
         JCacheBeans.unregister(configurationName);
         loads.close();
@@ -824,13 +832,19 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         if (ttl == Expiries.NOW) {
             return new Changed(Changed.NOT_STORED, null);
         }
-        e.put(stored, Expiries.ttl(ttl));
+        if (ttl == Expiries.CACHE_RULES) {
+            e.put(stored);
+        } else {
+            e.put(stored, Expiries.ttl(ttl));
+        }
         return new Changed(Changed.CREATED, null);
     }
 
     private static Changed updated(EntryEditor e, Object stored, long ttl) {
         Object old = e.value();
-        if (ttl == Expiries.KEEP) {
+        if (ttl == Expiries.CACHE_RULES) {
+            e.put(stored);
+        } else if (ttl == Expiries.KEEP) {
             e.putKeepingDeadline(stored);
         } else if (ttl == Expiries.NOW) {
             e.putKeepingDeadline(stored);
@@ -935,8 +949,12 @@ public final class LapseCache<K, V> implements Cache<K, V> {
             : new CacheWriterException("cache '" + name + "': its writer failed: " + e, e);
     }
 
-    /** Called by the engine for each entry whose deadline passed, exactly once, with no lock held. */
-    private void expired(String key, Object value, long expiresAtMillis) {
+    /**
+     * An entry expired: called by the engine for each entry of an owned cache whose deadline
+     * passed, exactly once, with no lock held; for a view, from the configured cache's
+     * {@code cache/expired} event.
+     */
+    void expired(String key, Object value, long expiresAtMillis) {
         if (!events.wants(EventType.EXPIRED)) {
             return;
         }

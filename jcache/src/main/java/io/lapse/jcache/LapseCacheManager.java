@@ -7,8 +7,10 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
 
 import javax.cache.Cache;
 import javax.cache.CacheException;
@@ -18,14 +20,19 @@ import javax.cache.configuration.Configuration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.spi.CachingProvider;
 
+import io.lapse.cache.CacheService;
 import io.lapse.cache.spi.CacheFactory;
 
 /**
  * A JCache {@link CacheManager}: the caches of one URI and class loader, each a Lapse cache made
- * in code through the {@link CacheFactory}.
+ * in code through the {@link CacheFactory}; and, where ConfigAdmin configures caches (OSGi, with
+ * the impl bundle's {@link CacheService}), a view of each configured cache by its name
+ * ({@link LapseCache#viewing}), which {@link #getCache} returns and {@link #getCacheNames} lists.
+ * A configured cache is made and destroyed by its configuration: {@link #createCache} and
+ * {@link #destroyCache} refuse its name.
  *
- * <p>Thread-safe: the caches are a concurrent map, and a cache is created under the map's lock of
- * its name, so that two threads creating the same name get one cache and one
+ * <p>Thread-safe: the caches and views are concurrent maps, and a cache is created under the map's
+ * lock of its name, so that two threads creating the same name get one cache and one
  * {@link CacheException}.
  */
 public final class LapseCacheManager implements CacheManager {
@@ -35,12 +42,15 @@ public final class LapseCacheManager implements CacheManager {
     private final WeakReference<ClassLoader> classLoader;
     private final Properties properties;
     private final CacheFactory factory;
+    private final Supplier<CacheService> configured;
     private final ConcurrentMap<String, LapseCache<?, ?>> caches = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, LapseCache<String, Object>> views = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     LapseCacheManager(LapseCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties,
-        CacheFactory factory) {
+        CacheFactory factory, Supplier<CacheService> configured) {
         this.provider = provider;
+        this.configured = configured;
         this.uri = uri;
         this.classLoader = new WeakReference<>(classLoader);
         this.properties = properties;
@@ -73,10 +83,14 @@ public final class LapseCacheManager implements CacheManager {
         Objects.requireNonNull(cacheName, "cache name is null");
         Objects.requireNonNull(configuration, "configuration is null");
         CompleteConfiguration<K, V> complete = complete(configuration);
+        if (configured(cacheName) != null) {
+            throw new CacheException("a cache named '" + cacheName + "' is configured through ConfigAdmin (factory PID "
+                + CacheService.FACTORY_PID + "): get it with getCache, or choose another name");
+        }
         boolean[] made = new boolean[1];
         LapseCache<?, ?> cache = caches.computeIfAbsent(cacheName, n -> {
             made[0] = true;
-            return new LapseCache<>(this, n, complete, factory);
+            return LapseCache.owning(this, n, complete, factory);
         });
         if (!made[0]) {
             throw new CacheException("cache manager " + uri + " has a cache named '" + cacheName + "' already");
@@ -102,7 +116,7 @@ public final class LapseCacheManager implements CacheManager {
         Objects.requireNonNull(cacheName, "cache name is null");
         Objects.requireNonNull(keyType, "key type is null");
         Objects.requireNonNull(valueType, "value type is null");
-        LapseCache<?, ?> cache = caches.get(cacheName);
+        LapseCache<?, ?> cache = cacheNamed(cacheName);
         if (cache == null) {
             return null;
         }
@@ -125,20 +139,83 @@ public final class LapseCacheManager implements CacheManager {
         checkOpen();
         Objects.requireNonNull(cacheName, "cache name is null");
         @SuppressWarnings("unchecked")
-        Cache<K, V> cache = (Cache<K, V>) caches.get(cacheName);
+        Cache<K, V> cache = (Cache<K, V>) cacheNamed(cacheName);
         return cache;
+    }
+
+    /** A cache of this manager's, else a view of the configured cache of that name, else {@code null}. */
+    private LapseCache<?, ?> cacheNamed(String cacheName) {
+        LapseCache<?, ?> own = caches.get(cacheName);
+        if (own != null) {
+            return own;
+        }
+        io.lapse.cache.Cache found = configured(cacheName);
+        if (found == null) {
+            LapseCache<String, Object> gone = views.remove(cacheName);
+            if (gone != null) {
+                gone.shutDown();
+                provider.viewsChanged();
+            }
+            return null;
+        }
+        @SuppressWarnings("unchecked")
+        LapseCache<String, Object>[] replaced = new LapseCache[1];
+        boolean[] made = new boolean[1];
+        LapseCache<String, Object> view = views.compute(cacheName, (n, v) -> {
+            if (v != null && v.views(found) && !v.isClosed()) {
+                return v;
+            }
+            replaced[0] = v;
+            made[0] = true;
+            return LapseCache.viewing(this, found);
+        });
+        if (replaced[0] != null) {
+            // the configured cache was made anew: the view of the old one goes
+            replaced[0].shutDown();
+        }
+        if (made[0]) {
+            provider.viewsChanged();
+        }
+        return view;
+    }
+
+    private io.lapse.cache.Cache configured(String cacheName) {
+        CacheService service = configured.get();
+        return service == null ? null : service.find(cacheName).orElse(null);
+    }
+
+    /** The names of the configured caches this manager has views of. */
+    Set<String> viewNames() {
+        return Set.copyOf(views.keySet());
+    }
+
+    /** A configured cache's entry expired: its view's listeners hear it. */
+    void configuredExpired(String cacheName, String key, Object value, long expiresAtMillis) {
+        LapseCache<String, Object> view = views.get(cacheName);
+        if (view != null) {
+            view.expired(key, value, expiresAtMillis);
+        }
     }
 
     @Override
     public Iterable<String> getCacheNames() {
         checkOpen();
-        return Collections.unmodifiableSet(new LinkedHashSet<>(caches.keySet()));
+        Set<String> names = new LinkedHashSet<>(caches.keySet());
+        CacheService service = configured.get();
+        if (service != null) {
+            names.addAll(service.names());
+        }
+        return Collections.unmodifiableSet(names);
     }
 
     @Override
     public void destroyCache(String cacheName) {
         checkOpen();
         Objects.requireNonNull(cacheName, "cache name is null");
+        if (!caches.containsKey(cacheName) && configured(cacheName) != null) {
+            throw new CacheException("cache '" + cacheName + "' is configured through ConfigAdmin (factory PID "
+                + CacheService.FACTORY_PID + "): delete its configuration to destroy it");
+        }
         LapseCache<?, ?> cache = caches.remove(cacheName);
         if (cache != null) {
             cache.shutDown();
@@ -159,7 +236,7 @@ public final class LapseCacheManager implements CacheManager {
 
     private LapseCache<?, ?> named(String cacheName) {
         Objects.requireNonNull(cacheName, "cache name is null");
-        LapseCache<?, ?> cache = caches.get(cacheName);
+        LapseCache<?, ?> cache = cacheNamed(cacheName);
         if (cache == null) {
             throw new IllegalArgumentException("cache manager " + uri + " has no cache named '" + cacheName + "'");
         }
@@ -168,7 +245,9 @@ public final class LapseCacheManager implements CacheManager {
 
     /** A cache closed itself: it is no longer managed. */
     void closed(LapseCache<?, ?> cache) {
-        caches.remove(cache.getName(), cache);
+        if (!caches.remove(cache.getName(), cache) && views.remove(cache.getName(), cache)) {
+            provider.viewsChanged();
+        }
     }
 
     @Override
@@ -182,6 +261,11 @@ public final class LapseCacheManager implements CacheManager {
             caches.remove(cache.getName(), cache);
             cache.shutDown();
         }
+        for (LapseCache<?, ?> view : new ArrayList<>(views.values())) {
+            views.remove(view.getName(), view);
+            view.shutDown();
+        }
+        provider.viewsChanged();
     }
 
     @Override

@@ -1,18 +1,26 @@
 package io.lapse.jcache;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.WeakHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.OptionalFeature;
 import javax.cache.spi.CachingProvider;
 
+import io.lapse.cache.CacheService;
 import io.lapse.cache.spi.CacheFactory;
 
 /**
@@ -24,6 +32,12 @@ import io.lapse.cache.spi.CacheFactory;
  * <p>Store-by-reference is not supported ({@link #isSupported} says so): a cache configured by
  * reference stores by value.
  *
+ * <p>Where ConfigAdmin configures caches, the provider is given the {@link CacheService} that
+ * lists them, and every manager shows each configured cache by its name (see
+ * {@link LapseCacheManager}); the configured caches' expiries reach the views' listeners through
+ * {@link #configuredExpired}, and the names viewed go to a watcher, so that the OSGi component
+ * asks EventAdmin for those caches' expiries only.
+ *
  * <p>Thread-safe: the managers, per class loader and URI, are kept under this object's monitor.
  */
 public final class LapseCachingProvider implements CachingProvider {
@@ -32,6 +46,8 @@ public final class LapseCachingProvider implements CachingProvider {
     public static final URI DEFAULT_URI = URI.create("urn:io.lapse:jcache");
 
     private final CacheFactory factory;
+    private final Supplier<CacheService> configured;
+    private final Consumer<Set<String>> viewsWatcher;
     private final Map<ClassLoader, Map<URI, LapseCacheManager>> managers = new WeakHashMap<>();
 
     /**
@@ -50,10 +66,26 @@ public final class LapseCachingProvider implements CachingProvider {
      * @param factory the factory
      */
     public LapseCachingProvider(CacheFactory factory) {
+        this(factory, () -> null, names -> {
+        });
+    }
+
+    /**
+     * Makes a provider that also shows configured caches.
+     *
+     * @param factory makes the caches created through JCache
+     * @param configured the configured caches, or a supplier of {@code null} while there are none
+     * @param viewsWatcher told the names of the configured caches viewed through JCache, each time
+     *     they change; called with no lock of the provider held
+     */
+    public LapseCachingProvider(CacheFactory factory, Supplier<CacheService> configured,
+        Consumer<Set<String>> viewsWatcher) {
         if (factory == null) {
             throw new NullPointerException("cache factory is null");
         }
         this.factory = factory;
+        this.configured = Objects.requireNonNull(configured, "configured caches");
+        this.viewsWatcher = Objects.requireNonNull(viewsWatcher, "views watcher");
     }
 
     private static CacheFactory loadFactory() {
@@ -72,7 +104,7 @@ public final class LapseCachingProvider implements CachingProvider {
         ClassLoader cl = classLoader == null ? getDefaultClassLoader() : classLoader;
         Properties p = properties == null ? new Properties() : properties;
         return managers.computeIfAbsent(cl, k -> new HashMap<>())
-            .computeIfAbsent(u, k -> new LapseCacheManager(this, u, cl, p, factory));
+            .computeIfAbsent(u, k -> new LapseCacheManager(this, u, cl, p, factory, configured));
     }
 
     @Override
@@ -140,6 +172,33 @@ public final class LapseCachingProvider implements CachingProvider {
         if (byUri != null) {
             byUri.remove(manager.getURI(), manager);
         }
+    }
+
+    /** The views of configured caches changed: tells the watcher every name viewed now. */
+    void viewsChanged() {
+        Set<String> names = new TreeSet<>();
+        for (LapseCacheManager manager : openManagers()) {
+            names.addAll(manager.viewNames());
+        }
+        viewsWatcher.accept(names);
+    }
+
+    /**
+     * A configured cache's entry expired (its {@code cache/expired} event): the listeners of its
+     * views hear it.
+     *
+     * @param value the value as the event carries it
+     */
+    public void configuredExpired(String cache, String key, Object value, long expiresAtMillis) {
+        for (LapseCacheManager manager : openManagers()) {
+            manager.configuredExpired(cache, key, value, expiresAtMillis);
+        }
+    }
+
+    private synchronized List<LapseCacheManager> openManagers() {
+        List<LapseCacheManager> all = new ArrayList<>();
+        managers.values().forEach(byUri -> all.addAll(byUri.values()));
+        return all;
     }
 
     @Override
