@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -28,8 +31,9 @@ import javax.cache.event.EventType;
  * sweeper's or a caller's); an exception they throw reaches the caller as a
  * {@link CacheEntryListenerException}. Asynchronous listeners are called on the cache's one event
  * thread ({@code lapse-jcache-events-<cache>}, started with the first such listener and stopped
- * when the cache closes), so that each sees the events of a key in the order they happened; an
- * exception they throw is logged.
+ * when the cache closes); a change made through JCache is queued for them inside its key's step,
+ * so that they hear the changes of a key in the order they were made (an expiry is queued by the
+ * thread that found it, after it took the entry out); an exception they throw is logged.
  *
  * <p>Thread-safe: registrations are a copy-on-write list; the event thread is started under this
  * object's monitor.
@@ -42,6 +46,8 @@ final class EntryEvents<K, V> {
     private final List<Registration<K, V>> registrations = new CopyOnWriteArrayList<>();
     private ExecutorService async;
     private boolean closed;
+    /** How many asynchronous listeners are registered: a step queues nothing while there are none. */
+    private volatile int asyncListeners;
 
     EntryEvents(Cache<K, V> source) {
         this.source = source;
@@ -64,6 +70,17 @@ final class EntryEvents<K, V> {
             startAsync();
         }
         registrations.add(r);
+        countAsync();
+    }
+
+    private void countAsync() {
+        int n = 0;
+        for (Registration<K, V> r : registrations) {
+            if (!r.config.isSynchronous()) {
+                n++;
+            }
+        }
+        asyncListeners = n;
     }
 
     /** Removes a listener and closes it (and its filter) if it is {@link AutoCloseable}; nothing if it is not registered. */
@@ -73,6 +90,7 @@ final class EntryEvents<K, V> {
                 r.close();
             }
         }
+        countAsync();
     }
 
     /** Tells whether any listener hears events of a type, so that a change gathers nothing for none. */
@@ -86,39 +104,87 @@ final class EntryEvents<K, V> {
     }
 
     /**
-     * Delivers an event to every listener of its type whose filter accepts it.
+     * Delivers an event to every listener of its type whose filter accepts it: the expiries, which
+     * the engine reports with no lock held.
      *
-     * @param value the value now, or for a removal or an expiry the value the entry had
-     * @param oldValue the value before an update, removal or expiry, or {@code null}
+     * @param value the value the entry had
+     * @param oldValue the same, for listeners that ask for old values
      * @throws CacheEntryListenerException if a synchronous listener or filter threw
      */
     void post(EventType type, K key, V value, V oldValue) {
+        for (Registration<K, V> r : registrations) {
+            if (!r.config.isSynchronous() && r.hears(type)) {
+                LapseEntryEvent<K, V> event = eventFor(r, type, key, value, oldValue);
+                submit(r, () -> event);
+            }
+        }
+        postSync(type, key, value, oldValue);
+    }
+
+    /**
+     * Hands an event to the asynchronous listeners of its type, to be decoded and delivered on the
+     * event thread. Called inside the key's edit step, so that they hear a key's changes in the
+     * order the steps made them; it only queues, never waits.
+     *
+     * @param stored the stored form of the value now, or for a removal of the value removed
+     * @param storedOld the stored form of the value before an update or a removal, or {@code null}
+     * @param decode turns a stored form into a value
+     */
+    void queue(EventType type, K key, Object stored, Object storedOld, Function<Object, V> decode) {
+        if (asyncListeners == 0) {
+            return;
+        }
+        for (Registration<K, V> r : registrations) {
+            if (!r.config.isSynchronous() && r.hears(type)) {
+                submit(r, () -> eventFor(r, type, key, decode.apply(stored), decode.apply(storedOld)));
+            }
+        }
+    }
+
+    /**
+     * Delivers an event to the synchronous listeners of its type, on the calling thread, after the
+     * key's step released its lock.
+     *
+     * @param value the value now, or for a removal or an expiry the value the entry had
+     * @param oldValue the value before an update, removal or expiry, or {@code null}
+     * @throws CacheEntryListenerException if a listener or filter threw
+     */
+    void postSync(EventType type, K key, V value, V oldValue) {
         CacheEntryListenerException failed = null;
         for (Registration<K, V> r : registrations) {
-            if (!r.hears(type)) {
+            if (!r.config.isSynchronous() || !r.hears(type)) {
                 continue;
             }
-            boolean withOld = r.config.isOldValueRequired() && type != EventType.CREATED;
-            // a removal or an expiry shows the value it ended only to a listener that asked for it
-            boolean ended = type == EventType.REMOVED || type == EventType.EXPIRED;
-            LapseEntryEvent<K, V> event = new LapseEntryEvent<>(source, type, key,
-                ended && !withOld ? null : value, withOld ? oldValue : null, withOld);
-            if (r.config.isSynchronous()) {
-                try {
-                    r.deliver(event);
-                } catch (RuntimeException e) {
-                    if (failed == null) {
-                        failed = e instanceof CacheEntryListenerException ? (CacheEntryListenerException) e
-                            : new CacheEntryListenerException(e);
-                    }
+            try {
+                r.deliver(eventFor(r, type, key, value, oldValue));
+            } catch (RuntimeException e) {
+                if (failed == null) {
+                    failed = e instanceof CacheEntryListenerException ? (CacheEntryListenerException) e
+                        : new CacheEntryListenerException(e);
                 }
-            } else {
-                submit(r, event);
             }
         }
         if (failed != null) {
             throw failed;
         }
+    }
+
+    /** Tells whether a synchronous listener hears events of a type. */
+    boolean wantsSync(EventType type) {
+        for (Registration<K, V> r : registrations) {
+            if (r.config.isSynchronous() && r.hears(type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private LapseEntryEvent<K, V> eventFor(Registration<K, V> r, EventType type, K key, V value, V oldValue) {
+        boolean withOld = r.config.isOldValueRequired() && type != EventType.CREATED;
+        // a removal or an expiry shows the value it ended only to a listener that asked for it
+        boolean ended = type == EventType.REMOVED || type == EventType.EXPIRED;
+        return new LapseEntryEvent<>(source, type, key, ended && !withOld ? null : value,
+            withOld ? oldValue : null, withOld);
     }
 
     /** Stops the event thread after it delivered what it was given, then closes the listeners. */
@@ -131,6 +197,7 @@ final class EntryEvents<K, V> {
         }
         List<Registration<K, V>> all = List.copyOf(registrations);
         registrations.clear();
+        asyncListeners = 0;
         if (stopping != null) {
             stopping.shutdown();
             try {
@@ -156,7 +223,7 @@ final class EntryEvents<K, V> {
         }
     }
 
-    private void submit(Registration<K, V> r, LapseEntryEvent<K, V> event) {
+    private void submit(Registration<K, V> r, Supplier<LapseEntryEvent<K, V>> event) {
         ExecutorService executor;
         synchronized (this) {
             executor = async;
@@ -166,15 +233,17 @@ final class EntryEvents<K, V> {
         }
         try {
             executor.execute(() -> {
+                LapseEntryEvent<K, V> made = null;
                 try {
-                    r.deliver(event);
+                    made = event.get();
+                    r.deliver(made);
                 } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "An asynchronous listener of cache '" + source.getName() + "' failed on "
-                        + event, e);
+                    LOG.log(Level.WARNING, "An asynchronous listener of cache '" + source.getName() + "' failed"
+                        + (made == null ? " (its event could not be read back)" : " on " + made), e);
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            LOG.log(Level.FINE, "cache '" + source.getName() + "' closed: " + event + " not delivered", e);
+        } catch (RejectedExecutionException e) {
+            LOG.log(Level.FINE, "cache '" + source.getName() + "' closed: an event was not delivered", e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.lapse.jcache;
 
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 import javax.cache.management.CacheStatisticsMXBean;
 
@@ -8,7 +9,10 @@ import javax.cache.management.CacheStatisticsMXBean;
  * A cache's statistics as JCache counts them: gets are hits plus misses; a put is counted when an
  * entry is stored (not when a creation's expiry is zero, nor when a conditional put does not put);
  * a removal when an entry is removed by a caller (not an expiry, nor a clear); average times in
- * microseconds. Counted only while statistics are enabled.
+ * microseconds. Counted only while statistics are enabled. Evictions are the Lapse cache's own
+ * count since the last {@link #clear()}: none for a cache made through JCache, which has no
+ * capacity limit; a configured cache's, for a view of one with {@code max_entries} or
+ * {@code max_bytes}.
  *
  * <p>Thread-safe: striped counters; a read of several figures may see a change between them.
  */
@@ -18,11 +22,18 @@ final class JCacheStatistics implements CacheStatisticsMXBean {
     private final LongAdder misses = new LongAdder();
     private final LongAdder puts = new LongAdder();
     private final LongAdder removals = new LongAdder();
-    private final LongAdder evictions = new LongAdder();
+    private final LongSupplier evictions;
+    private volatile long evictionsBefore;
     private final LongAdder getNanos = new LongAdder();
     private final LongAdder putNanos = new LongAdder();
     private final LongAdder removeNanos = new LongAdder();
     private volatile boolean enabled;
+
+    /** @param evictions the Lapse cache's count of evictions, read when asked */
+    JCacheStatistics(LongSupplier evictions) {
+        this.evictions = evictions;
+        this.evictionsBefore = evictions.getAsLong();
+    }
 
     boolean enabled() {
         return enabled;
@@ -76,9 +87,10 @@ final class JCacheStatistics implements CacheStatisticsMXBean {
 
     @Override
     public void clear() {
-        for (LongAdder a : new LongAdder[] {hits, misses, puts, removals, evictions, getNanos, putNanos, removeNanos}) {
+        for (LongAdder a : new LongAdder[] {hits, misses, puts, removals, getNanos, putNanos, removeNanos}) {
             a.reset();
         }
+        evictionsBefore = evictions.getAsLong();
     }
 
     @Override
@@ -120,10 +132,9 @@ final class JCacheStatistics implements CacheStatisticsMXBean {
         return removals.sum();
     }
 
-    /** A JCache cache made here has no capacity limit, so nothing is ever evicted from it. */
     @Override
     public long getCacheEvictions() {
-        return evictions.sum();
+        return Math.max(0, evictions.getAsLong() - evictionsBefore);
     }
 
     @Override

@@ -64,7 +64,7 @@ public final class LapseCache<K, V> implements Cache<K, V> {
     private final CacheLoader<K, V> loader;
     private final CacheWriter<K, V> writer;
     private final EntryEvents<K, V> events;
-    private final JCacheStatistics stats = new JCacheStatistics();
+    private final JCacheStatistics stats;
     private final OwnedCache owned;
     private final io.lapse.cache.Cache lapse;
     private final Loads loads;
@@ -98,6 +98,7 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         this.configurationName = JCacheBeans.name(JCacheBeans.CONFIGURATION, manager.getURI().toString(), name);
         this.owned = factory == null ? null : factory.create(name, this::expired);
         this.lapse = owned == null ? configured : owned.cache();
+        this.stats = new JCacheStatistics(this::evictions);
         this.loads = new Loads(name);
         setStatisticsEnabled(config.isStatisticsEnabled());
         setManagementEnabled(config.isManagementEnabled());
@@ -121,6 +122,15 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         return new LapseCache<>(manager, configured.name(), config, null, configured);
     }
 
+    /** The Lapse cache's evictions; a closed one's last count is gone, so none. */
+    private long evictions() {
+        try {
+            return lapse.stats().evictions();
+        } catch (IllegalStateException e) {
+            return 0;
+        }
+    }
+
     /** Whether this is a view of the given configured cache. */
     boolean views(io.lapse.cache.Cache configured) {
         return owned == null && lapse == configured;
@@ -141,7 +151,7 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         long start = stats.start();
         V value = valueOf(read(k));
         if (value == null && config.isReadThrough() && loader != null) {
-            value = loadAndStore(key, k);
+            value = loadAndStore(key);
         }
         stats.gotSince(start);
         return value;
@@ -151,7 +161,8 @@ public final class LapseCache<K, V> implements Cache<K, V> {
     private Object read(String k) {
         Object stored;
         if (expiries.accessKeeps()) {
-            stored = lapse.get(k);
+            // a configured cache may have an initval, which its get returns for a missing key
+            stored = owned != null ? lapse.get(k) : storedIn(lapse.getEntry(k));
         } else {
             stored = lapse.edit(k, e -> {
                 if (!e.exists()) {
@@ -264,9 +275,9 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         Object stored = storedValue(value);
         Changed changed = lapse.edit(k, e -> {
             write(key, value);
-            return e.exists() ? updated(e, stored, expiries.update()) : created(e, stored);
+            return e.exists() ? updated(e, key, stored, expiries.update()) : created(e, key, stored);
         });
-        return announce(changed, key, value, wantOld || events.wants(EventType.UPDATED));
+        return announce(changed, key, value, wantOld);
     }
 
     @Override
@@ -301,8 +312,8 @@ public final class LapseCache<K, V> implements Cache<K, V> {
             V value = copy.get(key);
             Object stored = storedValue(value);
             Changed changed = lapse.edit(keyOf(key),
-                e -> e.exists() ? updated(e, stored, expiries.update()) : created(e, stored));
-            announce(changed, key, value, events.wants(EventType.UPDATED));
+                e -> e.exists() ? updated(e, key, stored, expiries.update()) : created(e, key, stored));
+            announce(changed, key, value, false);
         }
         stats.putSince(start);
         if (failed != null) {
@@ -321,7 +332,7 @@ public final class LapseCache<K, V> implements Cache<K, V> {
                 return null;
             }
             write(key, value);
-            return created(e, stored);
+            return created(e, key, stored);
         });
         stats.found(changed == null);
         if (changed != null) {
@@ -357,9 +368,7 @@ public final class LapseCache<K, V> implements Cache<K, V> {
                 }
                 return null;
             }
-            delete(key);
-            e.remove();
-            return v;
+            return removeThroughWriter(e, key);
         });
         stats.found(found[0] != null);
         removed(key, old, start);
@@ -380,8 +389,16 @@ public final class LapseCache<K, V> implements Cache<K, V> {
     /** Deletes a key through the writer and removes its entry, in its edit step; returns the stored value it had. */
     private Object removeThroughWriter(EntryEditor e, K key) {
         delete(key);
+        return removedInStep(e, key);
+    }
+
+    /** Removes a key's entry inside its step and queues the event for the asynchronous listeners; returns the stored value it had. */
+    private Object removedInStep(EntryEditor e, K key) {
         Object v = e.value();
         e.remove();
+        if (v != null) {
+            events.queue(EventType.REMOVED, key, v, v, this::valueOf);
+        }
         return v;
     }
 
@@ -393,7 +410,7 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         stats.removals(1);
         stats.removedSince(start);
         V value = valueOf(old);
-        events.post(EventType.REMOVED, key, value, value);
+        events.postSync(EventType.REMOVED, key, value, value);
         return value;
     }
 
@@ -416,7 +433,7 @@ public final class LapseCache<K, V> implements Cache<K, V> {
                 return null;
             }
             write(key, newValue);
-            return updated(e, stored, expiries.update());
+            return updated(e, key, stored, expiries.update());
         });
         stats.found(found[0]);
         if (changed != null) {
@@ -447,7 +464,7 @@ public final class LapseCache<K, V> implements Cache<K, V> {
                 return null;
             }
             write(key, value);
-            return updated(e, stored, expiries.update());
+            return updated(e, key, stored, expiries.update());
         });
         stats.found(changed != null);
         if (changed == null) {
@@ -493,11 +510,7 @@ public final class LapseCache<K, V> implements Cache<K, V> {
             }
         }
         for (K key : deleted) {
-            Object old = lapse.edit(keyOf(key), e -> {
-                Object v = e.value();
-                e.remove();
-                return v;
-            });
+            Object old = lapse.edit(keyOf(key), e -> removedInStep(e, key));
             removed(key, old, start);
         }
         if (failed != null) {
@@ -540,7 +553,7 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         if (changed != null) {
             if (changed.kind == Changed.REMOVED) {
                 V old = valueOf(changed.old);
-                events.post(EventType.REMOVED, key, old, old);
+                events.postSync(EventType.REMOVED, key, old, old);
             } else {
                 announce(changed, key, entry.value(), false);
             }
@@ -554,18 +567,15 @@ public final class LapseCache<K, V> implements Cache<K, V> {
     private Changed applied(EntryEditor e, ProcessorEntry<K, V> entry) {
         switch (entry.outcome()) {
             case LOADED:
-                return created(e, storedValue(entry.value()));
+                return created(e, entry.getKey(), storedValue(entry.value()));
             case CREATED:
                 write(entry.getKey(), entry.value());
-                return created(e, storedValue(entry.value()));
+                return created(e, entry.getKey(), storedValue(entry.value()));
             case UPDATED:
                 write(entry.getKey(), entry.value());
-                return updated(e, storedValue(entry.value()), expiries.update());
+                return updated(e, entry.getKey(), storedValue(entry.value()), expiries.update());
             case REMOVED:
-                delete(entry.getKey());
-                Object old = e.value();
-                e.remove();
-                return new Changed(Changed.REMOVED, old);
+                return new Changed(Changed.REMOVED, removeThroughWriter(e, entry.getKey()));
             case DELETED:
                 delete(entry.getKey());
                 return null;
@@ -827,7 +837,8 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         }
     }
 
-    private Changed created(EntryEditor e, Object stored) {
+    /** Creates an entry as the policy says, inside its step, and queues its event for the asynchronous listeners. */
+    private Changed created(EntryEditor e, K key, Object stored) {
         long ttl = expiries.creation();
         if (ttl == Expiries.NOW) {
             return new Changed(Changed.NOT_STORED, null);
@@ -837,11 +848,14 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         } else {
             e.put(stored, Expiries.ttl(ttl));
         }
+        events.queue(EventType.CREATED, key, stored, null, this::valueOf);
         return new Changed(Changed.CREATED, null);
     }
 
-    private static Changed updated(EntryEditor e, Object stored, long ttl) {
+    /** Updates an entry as the policy says, inside its step, and queues its event for the asynchronous listeners. */
+    private Changed updated(EntryEditor e, K key, Object stored, long ttl) {
         Object old = e.value();
+        events.queue(EventType.UPDATED, key, stored, old, this::valueOf);
         if (ttl == Expiries.CACHE_RULES) {
             e.put(stored);
         } else if (ttl == Expiries.KEEP) {
@@ -870,11 +884,11 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         }
         stats.puts(1);
         if (changed.kind == Changed.CREATED) {
-            events.post(EventType.CREATED, key, value, null);
+            events.postSync(EventType.CREATED, key, value, null);
             return null;
         }
-        V old = wantOld || events.wants(EventType.UPDATED) ? valueOf(changed.old) : null;
-        events.post(EventType.UPDATED, key, value, old);
+        V old = wantOld || events.wantsSync(EventType.UPDATED) ? valueOf(changed.old) : null;
+        events.postSync(EventType.UPDATED, key, value, old);
         return old;
     }
 
@@ -883,16 +897,16 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         Object stored = storedValue(value);
         Changed changed = lapse.edit(keyOf(key), e -> {
             if (e.exists()) {
-                return replace ? updated(e, stored, expiries.update()) : null;
+                return replace ? updated(e, key, stored, expiries.update()) : null;
             }
-            return created(e, stored);
+            return created(e, key, stored);
         });
         if (changed != null) {
             announce(changed, key, value, false);
         }
     }
 
-    private V loadAndStore(K key, String k) {
+    private V loadAndStore(K key) {
         V loaded = load(key);
         if (loaded == null) {
             return null;
@@ -999,6 +1013,10 @@ public final class LapseCache<K, V> implements Cache<K, V> {
                 + value.getClass().getName());
         }
         return forms.value(value);
+    }
+
+    private static Object storedIn(CacheEntry entry) {
+        return entry == null ? null : entry.value();
     }
 
     @SuppressWarnings("unchecked")

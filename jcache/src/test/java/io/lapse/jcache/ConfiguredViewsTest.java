@@ -78,7 +78,11 @@ class ConfiguredViewsTest {
     }
 
     private CacheTable configure(String name, long autoexpireMillis) {
-        CacheTable t = new CacheTable(name, new CacheSettings(4, autoexpireMillis, true, 0, null), time,
+        return configure(name, autoexpireMillis, null);
+    }
+
+    private CacheTable configure(String name, long autoexpireMillis, Long initval) {
+        CacheTable t = new CacheTable(name, new CacheSettings(4, autoexpireMillis, true, 0, initval), time,
             TableListener.NONE);
         tables.put(name, t);
         return t;
@@ -100,6 +104,16 @@ class ConfiguredViewsTest {
         manager.getCacheNames().forEach(names::add);
         assertTrue(names.contains("sessions"), "listed: " + names);
         assertEquals(List.of(Set.of("sessions")), watched, "the watcher is told the names viewed, once");
+    }
+
+    @Test
+    void aMissingKeyIsMissingThroughJCacheWhateverTheCachesInitval() {
+        CacheTable counters = configure("counters", 0, 7L);
+        assertEquals(7L, counters.get("missing"), "the native get answers the initval");
+        Cache<String, Object> view = manager.getCache("counters");
+        assertNull(view.get("missing"));
+        assertFalse(view.containsKey("missing"));
+        assertTrue(view.putIfAbsent("missing", 1L));
     }
 
     @Test

@@ -21,8 +21,10 @@ import javax.cache.Caching;
 import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
+import javax.cache.event.CacheEntryCreatedListener;
 import javax.cache.event.CacheEntryEvent;
 import javax.cache.event.CacheEntryExpiredListener;
+import javax.cache.event.CacheEntryUpdatedListener;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
 import javax.cache.expiry.ExpiryPolicy;
@@ -89,6 +91,55 @@ class LapseJCacheTest {
         }
         assertFalse(cache.iterator().hasNext());
         assertEquals(50, Heard.EXPIRED.size());
+    }
+
+    /** Records a key's created and updated events in the order heard, as "old>new". */
+    public static final class Chain implements CacheEntryCreatedListener<String, String>,
+        CacheEntryUpdatedListener<String, String>, Serializable {
+        private static final long serialVersionUID = 1L;
+        static final List<String> HEARD = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+            events.forEach(e -> HEARD.add("-" + ">" + e.getValue()));
+        }
+
+        @Override
+        public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+            events.forEach(e -> HEARD.add(e.getOldValue() + ">" + e.getValue()));
+        }
+    }
+
+    @Test
+    void anAsynchronousListenerHearsAKeysChangesInTheOrderTheyWereMade() throws Exception {
+        Chain.HEARD.clear();
+        Cache<String, String> cache = manager.createCache("ordered", new MutableConfiguration<String, String>()
+            .setTypes(String.class, String.class)
+            .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+                FactoryBuilder.factoryOf(Chain.class), null, true, false)));
+        int perThread = 5_000;
+        Thread[] writers = new Thread[2];
+        for (int t = 0; t < writers.length; t++) {
+            String name = "w" + t;
+            writers[t] = new Thread(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    cache.put("k", name + "-" + i);
+                }
+            });
+            writers[t].start();
+        }
+        for (Thread w : writers) {
+            w.join();
+        }
+        Await.until("every change heard", () -> Chain.HEARD.size() == writers.length * perThread);
+        List<String> heard = List.copyOf(Chain.HEARD);
+        String previous = "-";
+        for (int i = 0; i < heard.size(); i++) {
+            String[] step = heard.get(i).split(">");
+            assertEquals(previous, step[0], "event " + i + " follows the one before it: " + heard.get(i));
+            previous = step[1];
+        }
+        assertEquals(cache.get("k"), previous, "the last event heard is the value the key holds");
     }
 
     @Test
