@@ -42,6 +42,8 @@ class ManifestIT {
     private static final String API_PACKAGE = "io.lapse.cache";
     private static final String REPLICATION_PACKAGE = "io.lapse.cache.replication";
     private static final String LEVEL_PACKAGE = "io.lapse.cache.level";
+    private static final String SPI_PACKAGE = "io.lapse.cache.spi";
+    private static final String JCACHE = "io.lapse.jcache";
 
     /** The built jars by Bundle-SymbolicName. */
     private static final Map<String, Path> JARS = new HashMap<>();
@@ -60,9 +62,9 @@ class ManifestIT {
     // ---- io.lapse.api -------------------------------------------------------------------
 
     @Test
-    void apiExportsExactlyTheCacheLevelAndReplicationPackagesAtTheVersionsOfTheirPackageInfo() throws IOException {
+    void apiExportsExactlyTheCacheLevelReplicationAndSpiPackagesAtTheVersionsOfTheirPackageInfo() throws IOException {
         List<ManifestHeaders.Clause> exports = exports(API);
-        assertEquals(List.of(API_PACKAGE, LEVEL_PACKAGE, REPLICATION_PACKAGE), exports.stream().map(ManifestHeaders.Clause::path)
+        assertEquals(List.of(API_PACKAGE, LEVEL_PACKAGE, REPLICATION_PACKAGE, SPI_PACKAGE), exports.stream().map(ManifestHeaders.Clause::path)
             .sorted().collect(Collectors.toList()), "api's Export-Package");
         for (ManifestHeaders.Clause export : exports) {
             Version exported = Version.parseVersion(export.attribute(Constants.VERSION_ATTRIBUTE));
@@ -140,6 +142,23 @@ class ManifestIT {
                 .forEach(metatype::add);
         }
         assertFalse(metatype.isEmpty(), "impl contains no OSGI-INF/metatype/*.xml");
+    }
+
+    // ---- io.lapse.jcache ----------------------------------------------------------------
+
+    @Test
+    void jcacheExportsNothingDeclaresItsComponentAndImportsJCacheAndTheSpiWithRanges() throws IOException {
+        assertEquals(List.of(), exports(JCACHE), "jcache's Export-Package: the provider's classes must stay private");
+        assertNotNull(header(JCACHE, "Service-Component"), "jcache has no Service-Component header");
+        String imports = header(JCACHE, Constants.IMPORT_PACKAGE);
+        ManifestHeaders.Clause spi = ManifestHeaders.find(imports, SPI_PACKAGE);
+        assertNotNull(spi, "jcache does not import " + SPI_PACKAGE);
+        assertTrue(new VersionRange(spi.attribute(Constants.VERSION_ATTRIBUTE)).includes(packageInfoVersion(SPI_PACKAGE)),
+            "jcache's import of " + SPI_PACKAGE + " does not accept the api's version");
+        ManifestHeaders.Clause jcache = ManifestHeaders.find(imports, "javax.cache");
+        assertNotNull(jcache, "jcache does not import javax.cache");
+        assertTrue(new VersionRange(jcache.attribute(Constants.VERSION_ATTRIBUTE)).includes(new Version(1, 1, 1)),
+            "jcache's import of javax.cache does not accept JCache 1.1.1, the cache-api bundle's export");
     }
 
     // ---- io.lapse.jmx -------------------------------------------------------------------
