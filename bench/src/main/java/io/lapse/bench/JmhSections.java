@@ -16,7 +16,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import io.lapse.impl.engine.SweepBenchmark;
 
 /**
- * Sections A and B, section F's throughput and section G's reads, run through JMH's API: each benchmark in forked
+ * Sections A and B, section F's throughput, section G's reads and section I's throughput, run through JMH's API: each benchmark in forked
  * JVMs, the scores kept by name for the report.
  */
 final class JmhSections {
@@ -89,6 +89,21 @@ final class JmhSections {
     Map<String, Score> levels() throws RunnerException {
         Map<String, Score> scores = new LinkedHashMap<>();
         collect(new Runner(options(LevelBenchmark.class.getName() + "\\.").build()).run(), scores);
+        return scores;
+    }
+
+    /**
+     * Section I's throughput: get, put and getObject at 1 and 2 threads, Lapse's JCache provider
+     * beside Ehcache's.
+     *
+     * @return ops/s keyed {@code "<operation>|<threads>|<subject>"}
+     */
+    Map<String, Score> jcache() throws RunnerException {
+        Map<String, Score> scores = new LinkedHashMap<>();
+        for (int threads : new int[] {1, 2}) {
+            collect(new Runner(options(JCacheBenchmark.class.getName() + "\\.").threads(threads).build()).run(),
+                scores);
+        }
         return scores;
     }
 

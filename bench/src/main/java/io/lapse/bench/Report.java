@@ -51,6 +51,8 @@ final class Report {
     Map<String, JmhSections.Score> levels;
     List<LevelHitRatio.Figure> levelHitRatios;
     LevelExpiryCost.Result levelExpiry;
+    Map<String, JmhSections.Score> jcache;
+    List<JCacheIdleExpiry.Result> jcacheExpiry;
     double minutes;
 
     Report(String command, boolean smoke, String machine, String date) {
@@ -92,6 +94,9 @@ final class Report {
         }
         if (levels != null) {
             renderLevels(md);
+        }
+        if (jcache != null) {
+            renderJCache(md);
         }
         return md.toString();
     }
@@ -741,6 +746,50 @@ final class Report {
                 .append(" ms at the 99th percentile and ").append(e.maxMillis).append(" ms at most; the level "
                     + "expired ").append(fmt(e.perSecond, 0)).append(" entries per second (rows deleted a page of "
                     + "256 at a time, one commit each).\n\n");
+        }
+    }
+
+    private static final String[] JCACHE_OPERATIONS = {"get", "put", "getObject"};
+    private static final String[] JCACHE_OPERATION_NAMES = {"get, String values", "put, String values",
+        "get, a small serialisable object"};
+
+    private void renderJCache(StringBuilder md) {
+        md.append("## I. JCache\n\n");
+        md.append("The same `javax.cache` calls on Lapse's provider (`io.lapse.jcache`, the class path's own sweeper) "
+            + "and on Ehcache 3.12's, each with JCache's defaults (store-by-value, statistics off) and a cache of the ")
+            .append(String.format(Locale.ROOT, "%,d", ZipfKeys.POPULATION))
+            .append(" keys prefilled, entries living an hour from their creation (`CreatedExpiryPolicy`), walked "
+                + "in the Zipfian sequence. Lapse stores String values as they are; Ehcache copies them; both "
+                + "serialise the object values. Ops/s (± the 99.9 % error).\n\n");
+        md.append("| operation | threads | Lapse | Ehcache | Lapse / Ehcache |\n|---|---|---|---|---|\n");
+        for (int i = 0; i < JCACHE_OPERATIONS.length; i++) {
+            for (int threads : new int[] {1, 2}) {
+                JmhSections.Score l = jcache.get(JCACHE_OPERATIONS[i] + "|" + threads + "|LAPSE");
+                JmhSections.Score e = jcache.get(JCACHE_OPERATIONS[i] + "|" + threads + "|EHCACHE");
+                if (l == null || e == null) {
+                    continue;
+                }
+                md.append("| ").append(JCACHE_OPERATION_NAMES[i]).append(" | ").append(threads).append(" | ")
+                    .append(fmt(l.value, 0)).append(error(l.error, 0)).append(" | ").append(fmt(e.value, 0))
+                    .append(error(e.error, 0)).append(" | ").append(fmt(l.value / e.value, 2)).append("× |\n");
+            }
+        }
+        md.append('\n');
+        if (jcacheExpiry != null && !jcacheExpiry.isEmpty()) {
+            md.append("What a synchronous `CacheEntryExpiredListener` hears of ")
+                .append(String.format(Locale.ROOT, "%,d", jcacheExpiry.get(0).entries))
+                .append(" entries written with a TTL of ").append(JCacheIdleExpiry.TTL_MILLIS)
+                .append(" ms and then left alone until ").append(JCacheIdleExpiry.IDLE_MILLIS)
+                .append(" ms past the last deadline, and by the time every key has been read once more:\n\n");
+            md.append("| provider | heard while idle | lateness p50 / p99 / max | heard after the reads |\n"
+                + "|---|---|---|---|\n");
+            for (JCacheIdleExpiry.Result r : jcacheExpiry) {
+                md.append("| ").append(r.subject == JCacheSubject.LAPSE ? "Lapse" : "Ehcache").append(" | ")
+                    .append(String.format(Locale.ROOT, "%,d", r.heardIdle)).append(" | ")
+                    .append(r.heardIdle == 0 ? "—" : r.p50Millis + " / " + r.p99Millis + " / " + r.maxMillis + " ms")
+                    .append(" | ").append(String.format(Locale.ROOT, "%,d", r.heardAfterReads)).append(" |\n");
+            }
+            md.append('\n');
         }
     }
 

@@ -12,9 +12,9 @@ import java.util.List;
 import io.lapse.impl.engine.MemoryFootprint;
 
 /**
- * Runs the eight sections of the benchmarks in one go and writes the report: what {@code bench/run}
+ * Runs the nine sections of the benchmarks in one go and writes the report: what {@code bench/run}
  * starts. Arguments: {@code --smoke} (a short run, for checking that everything works),
- * {@code --sections ABCDEFGH} (a subset), {@code --out FILE} (default {@code docs/benchmarks.md}, or
+ * {@code --sections ABCDEFGHI} (a subset), {@code --out FILE} (default {@code docs/benchmarks.md}, or
  * {@code bench/target/benchmarks-smoke.md} for a smoke run),
  * {@code --bundles DIR} (section C's bundles, default {@code bench/target/bundles}) and
  * {@code --command TEXT} (how the run was started, for the report).
@@ -26,7 +26,7 @@ public final class RunAll {
 
     public static void main(String[] args) throws Exception {
         boolean smoke = false;
-        String sections = "ABCDEFGH";
+        String sections = "ABCDEFGHI";
         Path out = null;
         Path bundles = Paths.get("bench/target/bundles");
         String command = "bench/run";
@@ -49,7 +49,7 @@ public final class RunAll {
                     break;
                 default:
                     System.err.println("unknown argument '" + args[i]
-                        + "'; use --smoke, --sections ABCDEFGH, --out FILE, --bundles DIR, --command TEXT");
+                        + "'; use --smoke, --sections ABCDEFGHI, --out FILE, --bundles DIR, --command TEXT");
                     System.exit(2);
             }
         }
@@ -100,6 +100,10 @@ public final class RunAll {
             report.levels = jmh.levels();
             report.levelHitRatios = LevelHitRatio.measure(smoke ? 200_000 : 2_000_000);
             report.levelExpiry = LevelExpiryCost.measure(smoke ? 2_000 : 20_000);
+        }
+        if (sections.contains("I")) {
+            report.jcache = jmh.jcache();
+            report.jcacheExpiry = JCacheIdleExpiry.measure(smoke ? 2_000 : 10_000);
         }
         report.minutes = (System.nanoTime() - started) / 60e9;
         if (out.getParent() != null) {
