@@ -100,9 +100,7 @@ final class JCacheStatistics implements CacheStatisticsMXBean {
 
     @Override
     public float getCacheHitPercentage() {
-        long h = hits.sum();
-        long all = h + misses.sum();
-        return all == 0 ? 0f : (float) h * 100f / all;
+        return percent(hits.sum(), misses.sum());
     }
 
     @Override
@@ -112,9 +110,13 @@ final class JCacheStatistics implements CacheStatisticsMXBean {
 
     @Override
     public float getCacheMissPercentage() {
-        long m = misses.sum();
-        long all = m + hits.sum();
-        return all == 0 ? 0f : (float) m * 100f / all;
+        return percent(misses.sum(), hits.sum());
+    }
+
+    /** The share of {@code part} in {@code part + rest}, in percent; 0 when both are 0. */
+    private static float percent(long part, long rest) {
+        long all = part + rest;
+        return all == 0 ? 0f : (float) part * 100f / all;
     }
 
     @Override
