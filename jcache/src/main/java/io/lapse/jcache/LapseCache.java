@@ -285,12 +285,13 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         checkOpen();
         Objects.requireNonNull(map, "map is null");
         long start = stats.start();
+        // every key and value is checked (and serialised once) before anything is written
         Map<K, V> copy = new LinkedHashMap<>();
+        Map<K, Object[]> checked = new HashMap<>();
         for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
             K key = entry.getKey();
             V value = entry.getValue();
-            keyOf(key);
-            storedValue(value);
+            checked.put(key, new Object[] {keyOf(key), storedValue(value)});
             copy.put(key, value);
         }
         RuntimeException failed = null;
@@ -309,11 +310,10 @@ public final class LapseCache<K, V> implements Cache<K, V> {
             }
         }
         for (K key : written) {
-            V value = copy.get(key);
-            Object stored = storedValue(value);
-            Changed changed = lapse.edit(keyOf(key),
-                e -> e.exists() ? updated(e, key, stored, expiries.update()) : created(e, key, stored));
-            announce(changed, key, value, false);
+            Object[] stored = checked.get(key);
+            Changed changed = lapse.edit((String) stored[0],
+                e -> e.exists() ? updated(e, key, stored[1], expiries.update()) : created(e, key, stored[1]));
+            announce(changed, key, copy.get(key), false);
         }
         stats.putSince(start);
         if (failed != null) {
