@@ -52,7 +52,13 @@ final class StoredForms {
                 return s;
             }
         }
-        return MARK + Base64.getEncoder().encodeToString(serialise(key, "key"));
+        String stored = MARK + Base64.getEncoder().encodeToString(serialise(key, "key"));
+        if (stored.length() > io.lapse.cache.Cache.MAX_KEY_LENGTH) {
+            throw new IllegalArgumentException("a key of " + key.getClass().getName() + " serialises to "
+                + stored.length() + " characters as Lapse stores it (Base64 of its Java serialisation), longer than "
+                + "the limit of " + io.lapse.cache.Cache.MAX_KEY_LENGTH + " for a key");
+        }
+        return stored;
     }
 
     /** The key a stored form stands for. */

@@ -234,6 +234,14 @@ class LapseJCacheTest {
             new MutableConfiguration<String, String>().setTypes(String.class, String.class));
         @SuppressWarnings({"unchecked", "rawtypes"})
         Cache<Object, Object> raw = (Cache) typed;
+        IllegalArgumentException big = assertThrows(IllegalArgumentException.class,
+            () -> cache.put(new java.util.ArrayList<>(java.util.Collections.nCopies(2_000, "k")), "v"));
+        assertTrue(big.getMessage().contains("java.util.ArrayList") && big.getMessage().contains("4096"),
+            big.getMessage());
+        IllegalArgumentException longText = assertThrows(IllegalArgumentException.class,
+            () -> cache.put("k".repeat(5_000), "v"));
+        assertTrue(longText.getMessage().contains("4096"), longText.getMessage());
+        assertFalse(cache.iterator().hasNext(), "nothing refused was stored");
         ClassCastException c = assertThrows(ClassCastException.class, () -> raw.put(1, "v"));
         assertTrue(c.getMessage().contains("typed"), c.getMessage());
         assertFalse(typed.iterator().hasNext(), "a refused put stored nothing");
