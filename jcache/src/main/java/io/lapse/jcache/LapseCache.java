@@ -39,11 +39,13 @@ import io.lapse.cache.spi.CacheFactory;
 import io.lapse.cache.spi.OwnedCache;
 
 /**
- * A JCache {@link Cache} on a Lapse cache made in code: each single-key operation is one
- * {@link io.lapse.cache.Cache#edit} step under the key's slot lock, in which the expiry policy is
- * asked and the writer called, so that the check, the write-through and the change are atomic;
- * events are delivered once the lock is released. Entries expire on Lapse's sweeps, so an expired
- * listener hears an idle entry expire within the sweeper's resolution of its deadline.
+ * A JCache {@link Cache} on a Lapse cache made in code, or a view of a configured cache
+ * ({@link #viewing}): each single-key operation is one {@link io.lapse.cache.Cache#edit} step under
+ * the key's slot lock, in which the expiry policy is asked and the writer called, so that the
+ * check, the write-through and the change are atomic; synchronous listeners hear the change once
+ * the lock is released, asynchronous ones from a queue the step fills ({@link EntryEvents}).
+ * Entries expire on Lapse's sweeps, so an expired listener hears an idle entry expire within the
+ * sweeper's resolution of its deadline.
  *
  * <p>Keys and values are stored by value ({@link StoredForms}); a cache configured by reference is
  * stored by value as well (store-by-reference is an optional feature Lapse does not offer).
@@ -66,6 +68,13 @@ public final class LapseCache<K, V> implements Cache<K, V> {
     private final EntryEvents<K, V> events;
     private final JCacheStatistics stats;
     private final OwnedCache owned;
+    /**
+     * Whether a change's event is queued for the asynchronous listeners inside its step, which
+     * orders a key's events as its changes: for a cache made here, whose step applies its change
+     * before it returns; a view of a configured cache queues after the step, since the cache's
+     * store or level may still refuse the change the step decided.
+     */
+    private final boolean queueInStep;
     private final io.lapse.cache.Cache lapse;
     private final Loads loads;
     private final ObjectName statisticsName;
@@ -98,6 +107,7 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         this.configurationName = JCacheBeans.name(JCacheBeans.CONFIGURATION, manager.getURI().toString(), name);
         this.owned = factory == null ? null : factory.create(name, this::expired);
         this.lapse = owned == null ? configured : owned.cache();
+        this.queueInStep = owned != null;
         this.stats = new JCacheStatistics(this::evictions);
         this.loads = new Loads(name);
         setStatisticsEnabled(config.isStatisticsEnabled());
@@ -396,7 +406,7 @@ public final class LapseCache<K, V> implements Cache<K, V> {
     private Object removedInStep(EntryEditor e, K key) {
         Object v = e.value();
         e.remove();
-        if (v != null) {
+        if (v != null && queueInStep) {
             events.queue(EventType.REMOVED, key, v, v, this::valueOf);
         }
         return v;
@@ -409,6 +419,9 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         }
         stats.removals(1);
         stats.removedSince(start);
+        if (!queueInStep) {
+            events.queue(EventType.REMOVED, key, old, old, this::valueOf);
+        }
         V value = valueOf(old);
         events.postSync(EventType.REMOVED, key, value, value);
         return value;
@@ -552,6 +565,9 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         countProcessed(entry, start);
         if (changed != null) {
             if (changed.kind == Changed.REMOVED) {
+                if (!queueInStep) {
+                    events.queue(EventType.REMOVED, key, changed.old, changed.old, this::valueOf);
+                }
                 V old = valueOf(changed.old);
                 events.postSync(EventType.REMOVED, key, old, old);
             } else {
@@ -575,7 +591,7 @@ public final class LapseCache<K, V> implements Cache<K, V> {
                 write(entry.getKey(), entry.value());
                 return updated(e, entry.getKey(), storedValue(entry.value()), expiries.update());
             case REMOVED:
-                return new Changed(Changed.REMOVED, removeThroughWriter(e, entry.getKey()));
+                return new Changed(Changed.REMOVED, removeThroughWriter(e, entry.getKey()), null);
             case DELETED:
                 delete(entry.getKey());
                 return null;
@@ -829,11 +845,15 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         static final int NOT_STORED = 4;
 
         final int kind;
+        /** The stored form of the value before an update or a removal, or {@code null}. */
         final Object old;
+        /** The stored form of the value a creation or an update stored, or {@code null}. */
+        final Object stored;
 
-        Changed(int kind, Object old) {
+        Changed(int kind, Object old, Object stored) {
             this.kind = kind;
             this.old = old;
+            this.stored = stored;
         }
     }
 
@@ -841,21 +861,25 @@ public final class LapseCache<K, V> implements Cache<K, V> {
     private Changed created(EntryEditor e, K key, Object stored) {
         long ttl = expiries.creation();
         if (ttl == Expiries.NOW) {
-            return new Changed(Changed.NOT_STORED, null);
+            return new Changed(Changed.NOT_STORED, null, null);
         }
         if (ttl == Expiries.CACHE_RULES) {
             e.put(stored);
         } else {
             e.put(stored, Expiries.ttl(ttl));
         }
-        events.queue(EventType.CREATED, key, stored, null, this::valueOf);
-        return new Changed(Changed.CREATED, null);
+        if (queueInStep) {
+            events.queue(EventType.CREATED, key, stored, null, this::valueOf);
+        }
+        return new Changed(Changed.CREATED, null, stored);
     }
 
     /** Updates an entry as the policy says, inside its step, and queues its event for the asynchronous listeners. */
     private Changed updated(EntryEditor e, K key, Object stored, long ttl) {
         Object old = e.value();
-        events.queue(EventType.UPDATED, key, stored, old, this::valueOf);
+        if (queueInStep) {
+            events.queue(EventType.UPDATED, key, stored, old, this::valueOf);
+        }
         if (ttl == Expiries.CACHE_RULES) {
             e.put(stored);
         } else if (ttl == Expiries.KEEP) {
@@ -866,7 +890,7 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         } else {
             e.put(stored, Expiries.ttl(ttl));
         }
-        return new Changed(Changed.UPDATED, old);
+        return new Changed(Changed.UPDATED, old, stored);
     }
 
     private static void accessed(EntryEditor e, long ttl) {
@@ -884,8 +908,14 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         }
         stats.puts(1);
         if (changed.kind == Changed.CREATED) {
+            if (!queueInStep) {
+                events.queue(EventType.CREATED, key, changed.stored, null, this::valueOf);
+            }
             events.postSync(EventType.CREATED, key, value, null);
             return null;
+        }
+        if (!queueInStep) {
+            events.queue(EventType.UPDATED, key, changed.stored, changed.old, this::valueOf);
         }
         V old = wantOld || events.wantsSync(EventType.UPDATED) ? valueOf(changed.old) : null;
         events.postSync(EventType.UPDATED, key, value, old);

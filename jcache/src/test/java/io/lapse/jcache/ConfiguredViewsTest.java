@@ -25,8 +25,10 @@ import javax.cache.CacheManager;
 import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
+import javax.cache.event.CacheEntryCreatedListener;
 import javax.cache.event.CacheEntryEvent;
 import javax.cache.event.CacheEntryExpiredListener;
+import javax.cache.event.CacheEntryRemovedListener;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +39,9 @@ import io.lapse.impl.engine.CacheTable;
 import io.lapse.impl.engine.Clock;
 import io.lapse.impl.engine.TableListener;
 import io.lapse.impl.engine.TimeSource;
+import io.lapse.impl.engine.WriteThrough;
 import io.lapse.impl.spi.StandaloneCacheFactory;
+import io.lapse.testing.Await;
 
 /**
  * JCache views of configured caches, as the OSGi component wires them, here with a
@@ -146,6 +150,69 @@ class ConfiguredViewsTest {
         tables.remove("sessions").close();
         assertNull(manager.getCache("sessions"));
         assertTrue(second.isClosed());
+    }
+
+    /** Hears created and removed events; a static list, since JCache's factories make the instance. */
+    public static final class Changes implements CacheEntryCreatedListener<String, Object>,
+        CacheEntryRemovedListener<String, Object>, Serializable {
+        private static final long serialVersionUID = 1L;
+        static final List<String> HEARD = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends Object>> events) {
+            events.forEach(e -> HEARD.add("created " + e.getKey()));
+        }
+
+        @Override
+        public void onRemoved(Iterable<CacheEntryEvent<? extends String, ? extends Object>> events) {
+            events.forEach(e -> HEARD.add("removed " + e.getKey()));
+        }
+    }
+
+    @Test
+    void aWriteTheCachesStoreRefusesIsHeardByNoListener() throws Exception {
+        Changes.HEARD.clear();
+        CacheTable stored = configure("stored", 0);
+        boolean[] refusing = {true};
+        stored.writeThrough(new WriteThrough() {
+            @Override
+            public void put(String key, Object value, long expiresAtMillis) {
+                if (refusing[0]) {
+                    throw new IllegalStateException("the database is down");
+                }
+            }
+
+            @Override
+            public void remove(String key) {
+                if (refusing[0]) {
+                    throw new IllegalStateException("the database is down");
+                }
+            }
+
+            @Override
+            public void removeAll(List<String> keys) {
+            }
+        });
+        Cache<String, Object> view = manager.getCache("stored");
+        for (boolean synchronous : new boolean[] {true, false}) {
+            view.registerCacheEntryListener(new MutableCacheEntryListenerConfiguration<>(
+                FactoryBuilder.factoryOf(Changes.class), null, false, synchronous));
+        }
+        assertThrows(IllegalStateException.class, () -> view.put("k", "v"));
+        assertNull(view.get("k"));
+        refusing[0] = false;
+        view.put("k", "v");
+        refusing[0] = true;
+        assertThrows(IllegalStateException.class, () -> view.remove("k"));
+        refusing[0] = false;
+        assertTrue(view.remove("k"));
+        Await.until("the asynchronous listener heard the two changes made",
+            () -> Changes.HEARD.size() >= 4);
+        view.close();
+        List<String> heard = new ArrayList<>(Changes.HEARD);
+        heard.sort(null);
+        assertEquals(List.of("created k", "created k", "removed k", "removed k"), heard,
+            "each listener heard the put and the removal the store took, and nothing of those it refused");
     }
 
     /** Hears expiries; a static list, since JCache's factories make the instance. */
