@@ -33,7 +33,8 @@ import javax.cache.event.EventType;
  * thread ({@code lapse-jcache-events-<cache>}, started with the first such listener and stopped
  * when the cache closes); a change made through JCache is queued for them inside its key's step,
  * so that they hear the changes of a key in the order they were made (an expiry is queued by the
- * thread that found it, after it took the entry out); an exception they throw is logged.
+ * thread that found it, after it took the entry out; a view of a configured cache queues after the
+ * step, see {@code LapseCache}); an exception they throw is logged.
  *
  * <p>Thread-safe: registrations are a copy-on-write list; the event thread is started under this
  * object's monitor.
