@@ -877,18 +877,21 @@ public final class LapseCache<K, V> implements Cache<K, V> {
     /** Updates an entry as the policy says, inside its step, and queues its event for the asynchronous listeners. */
     private Changed updated(EntryEditor e, K key, Object stored, long ttl) {
         Object old = e.value();
-        if (queueInStep) {
-            events.queue(EventType.UPDATED, key, stored, old, this::valueOf);
-        }
         if (ttl == Expiries.CACHE_RULES) {
             e.put(stored);
         } else if (ttl == Expiries.KEEP) {
             e.putKeepingDeadline(stored);
         } else if (ttl == Expiries.NOW) {
+            // the put checks the value as any update's does; the expiry, asked for last, is what
+            // the step applies: the entry ends at once, reported expired with the value it had
             e.putKeepingDeadline(stored);
             e.expireNow();
         } else {
             e.put(stored, Expiries.ttl(ttl));
+        }
+        // queued once the cache has taken the value: a value it refuses is heard by no listener
+        if (queueInStep) {
+            events.queue(EventType.UPDATED, key, stored, old, this::valueOf);
         }
         return new Changed(Changed.UPDATED, old, stored);
     }

@@ -143,6 +143,23 @@ class LapseJCacheTest {
     }
 
     @Test
+    void anUpdateTheCacheRefusesIsHeardByNoListener() {
+        Chain.HEARD.clear();
+        Cache<String, String> cache = manager.createCache("refused-update", new MutableConfiguration<String, String>()
+            .setTypes(String.class, String.class)
+            .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+                FactoryBuilder.factoryOf(Chain.class), null, true, false)));
+        cache.put("k", "v");
+        String tooLong = "x".repeat(io.lapse.cache.Cache.MAX_VALUE_LENGTH + 1);
+        assertThrows(IllegalArgumentException.class, () -> cache.put("k", tooLong));
+        cache.put("k", "w");
+        cache.close();
+        List<String> heard = Chain.HEARD.stream().map(e -> e.length() > 40 ? e.substring(0, 40) + "..." : e)
+            .collect(java.util.stream.Collectors.toList());
+        assertEquals(List.of("->v", "v>w"), heard, "the refused update was never heard");
+    }
+
+    @Test
     void accessExpiryMovesTheDeadlineOnRead() {
         MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
             .setTypes(String.class, String.class)
