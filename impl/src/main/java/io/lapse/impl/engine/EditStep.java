@@ -24,13 +24,13 @@ final class EditStep implements EntryEditor {
     private Change change;
     private boolean open = true;
 
-    private EditStep(CacheTable table, String key, Node live, long now, CacheSettings settings, Object unchanged) {
+    private EditStep(CacheTable table, String key, Node live, long now, CacheSettings settings) {
         this.table = table;
         this.key = key;
         this.live = live;
         this.now = now;
         this.settings = settings;
-        this.change = Change.none(unchanged);
+        this.change = Change.none(null);
     }
 
     /**
@@ -47,7 +47,7 @@ final class EditStep implements EntryEditor {
         }
         Object[] returned = new Object[1];
         table.writeKey(key, (n, now, st) -> {
-            EditStep editor = new EditStep(table, key, n, now, st, null);
+            EditStep editor = new EditStep(table, key, n, now, st);
             table.enterCompute();
             try {
                 returned[0] = step.apply(editor);
@@ -86,24 +86,20 @@ final class EditStep implements EntryEditor {
 
     @Override
     public void put(Object value) {
-        putWith(value, Deadlines.DEFAULT);
+        checkOpen();
+        putAt(value, Deadlines.forWrite(live, Deadlines.DEFAULT, now, settings));
     }
 
     @Override
     public void put(Object value, Duration ttl) {
         checkOpen();
-        putWith(value, Values.ttlMillis(table.name(), ttl));
+        putAt(value, Deadlines.forWrite(live, Values.ttlMillis(table.name(), ttl), now, settings));
     }
 
     @Override
     public void putKeepingDeadline(Object value) {
         checkOpen();
-        if (live == null) {
-            putWith(value, Deadlines.DEFAULT);
-            return;
-        }
-        Object stored = admitted(value);
-        change = Change.put(stored, flags(stored), live.writeDeadline(), null);
+        putAt(value, live != null ? live.writeDeadline() : Deadlines.forWrite(null, Deadlines.DEFAULT, now, settings));
     }
 
     @Override
@@ -125,18 +121,11 @@ final class EditStep implements EntryEditor {
         change = live == null ? Change.none(null) : Change.remove(null);
     }
 
-    private void putWith(Object value, long ttlMillis) {
-        checkOpen();
-        Object stored = admitted(value);
-        change = Change.put(stored, flags(stored), Deadlines.forWrite(live, ttlMillis, now, settings), null);
-    }
-
-    private Object admitted(Object value) {
-        return Values.store(table.name(), key, value, settings.limits.maxItemSize);
-    }
-
-    private int flags(Object stored) {
-        return settings.limits.admit(table.name(), key, stored, settings.idleMillis > 0);
+    /** Asks for a put of a value, checked and weighed as any put's, with a deadline. */
+    private void putAt(Object value, long deadline) {
+        Object stored = Values.store(table.name(), key, value, settings.limits.maxItemSize);
+        change = Change.put(stored, settings.limits.admit(table.name(), key, stored, settings.idleMillis > 0), deadline,
+            null);
     }
 
     private Node liveOrRefuse(String what) {
