@@ -49,6 +49,8 @@ final class EntryEvents<K, V> {
     private boolean closed;
     /** How many asynchronous listeners are registered: a step queues nothing while there are none. */
     private volatile int asyncListeners;
+    /** How many synchronous ones: a change calls none while there are none. */
+    private volatile int syncListeners;
 
     EntryEvents(Cache<K, V> source) {
         this.source = source;
@@ -71,17 +73,18 @@ final class EntryEvents<K, V> {
             startAsync();
         }
         registrations.add(r);
-        countAsync();
+        count();
     }
 
-    private void countAsync() {
-        int n = 0;
+    private void count() {
+        int async = 0;
         for (Registration<K, V> r : registrations) {
             if (!r.config.isSynchronous()) {
-                n++;
+                async++;
             }
         }
-        asyncListeners = n;
+        asyncListeners = async;
+        syncListeners = registrations.size() - async;
     }
 
     /** Removes a listener and closes it (and its filter) if it is {@link AutoCloseable}; nothing if it is not registered. */
@@ -91,7 +94,7 @@ final class EntryEvents<K, V> {
                 r.close();
             }
         }
-        countAsync();
+        count();
     }
 
     /** Tells whether any listener hears events of a type, so that a change gathers nothing for none. */
@@ -112,20 +115,17 @@ final class EntryEvents<K, V> {
      * @param oldValue the same, for listeners that ask for old values
      * @throws CacheEntryListenerException if a synchronous listener or filter threw
      */
+    @SuppressWarnings("unchecked")
     void post(EventType type, K key, V value, V oldValue) {
-        for (Registration<K, V> r : registrations) {
-            if (!r.config.isSynchronous() && r.hears(type)) {
-                LapseEntryEvent<K, V> event = eventFor(r, type, key, value, oldValue);
-                submit(r, () -> event);
-            }
-        }
+        queue(type, key, value, oldValue, v -> (V) v);
         postSync(type, key, value, oldValue);
     }
 
     /**
      * Hands an event to the asynchronous listeners of its type, to be decoded and delivered on the
-     * event thread. Called inside the key's edit step, so that they hear a key's changes in the
-     * order the steps made them; it only queues, never waits.
+     * event thread, in the order of the calls. Called inside the key's edit step where the step
+     * applies its change, so that they hear a key's changes in the order the steps made them; it
+     * only queues, never waits.
      *
      * @param stored the stored form of the value now, or for a removal of the value removed
      * @param storedOld the stored form of the value before an update or a removal, or {@code null}
@@ -151,6 +151,9 @@ final class EntryEvents<K, V> {
      * @throws CacheEntryListenerException if a listener or filter threw
      */
     void postSync(EventType type, K key, V value, V oldValue) {
+        if (syncListeners == 0) {
+            return;
+        }
         CacheEntryListenerException failed = null;
         for (Registration<K, V> r : registrations) {
             if (!r.config.isSynchronous() || !r.hears(type)) {
@@ -172,6 +175,9 @@ final class EntryEvents<K, V> {
 
     /** Tells whether a synchronous listener hears events of a type. */
     boolean wantsSync(EventType type) {
+        if (syncListeners == 0) {
+            return false;
+        }
         for (Registration<K, V> r : registrations) {
             if (r.config.isSynchronous() && r.hears(type)) {
                 return true;
@@ -198,7 +204,7 @@ final class EntryEvents<K, V> {
         }
         List<Registration<K, V>> all = List.copyOf(registrations);
         registrations.clear();
-        asyncListeners = 0;
+        count();
         if (stopping != null) {
             stopping.shutdown();
             try {
