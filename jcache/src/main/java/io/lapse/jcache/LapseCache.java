@@ -358,7 +358,7 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         String k = keyOf(key);
         long start = stats.start();
         Object old = lapse.edit(k, e -> removeThroughWriter(e, key));
-        removed(key, old, start);
+        removed(key, old, start, false);
         return old != null;
     }
 
@@ -381,7 +381,7 @@ public final class LapseCache<K, V> implements Cache<K, V> {
             return removeThroughWriter(e, key);
         });
         stats.found(found[0] != null);
-        removed(key, old, start);
+        removed(key, old, start, false);
         return old != null;
     }
 
@@ -393,7 +393,7 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         Object old = lapse.edit(k, e -> removeThroughWriter(e, key));
         stats.found(old != null);
         stats.gotSince(start);
-        return removed(key, old, start);
+        return removed(key, old, start, true);
     }
 
     /** Deletes a key through the writer and removes its entry, in its edit step; returns the stored value it had. */
@@ -412,8 +412,8 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         return v;
     }
 
-    /** Counts and announces a removal; returns the value removed. */
-    private V removed(K key, Object old, long start) {
+    /** Counts and announces a removal; returns the value removed if {@code wantValue}, else {@code null}. */
+    private V removed(K key, Object old, long start, boolean wantValue) {
         if (old == null) {
             return null;
         }
@@ -422,7 +422,8 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         if (!queueInStep) {
             events.queue(EventType.REMOVED, key, old, old, this::valueOf);
         }
-        V value = valueOf(old);
+        // read back only for a caller or a listener that takes it
+        V value = wantValue || events.wantsSync(EventType.REMOVED) ? valueOf(old) : null;
         events.postSync(EventType.REMOVED, key, value, value);
         return value;
     }
@@ -524,7 +525,7 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         }
         for (K key : deleted) {
             Object old = lapse.edit(keyOf(key), e -> removedInStep(e, key));
-            removed(key, old, start);
+            removed(key, old, start, false);
         }
         if (failed != null) {
             throw writerFailed(failed);
@@ -565,11 +566,7 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         countProcessed(entry, start);
         if (changed != null) {
             if (changed.kind == Changed.REMOVED) {
-                if (!queueInStep) {
-                    events.queue(EventType.REMOVED, key, changed.old, changed.old, this::valueOf);
-                }
-                V old = valueOf(changed.old);
-                events.postSync(EventType.REMOVED, key, old, old);
+                removed(key, changed.old, start, false);
             } else {
                 announce(changed, key, entry.value(), false);
             }
@@ -603,19 +600,19 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         }
     }
 
-    /** Counts an invoke as JCache does: a hit or a miss by whether the entry existed, and what it changed. */
+    /**
+     * Counts an invoke as JCache does: a hit or a miss by whether the entry existed, and the time of
+     * what it changed (the put or removal itself is counted where it is announced).
+     */
     private void countProcessed(ProcessorEntry<K, V> entry, long start) {
         stats.found(entry.existed());
         switch (entry.outcome()) {
             case LOADED:
             case CREATED:
             case UPDATED:
-                // the put itself is counted where it is announced
                 stats.putSince(start);
                 break;
             case REMOVED:
-                stats.removals(1);
-                stats.removedSince(start);
                 break;
             default:
                 stats.gotSince(start);
