@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import javax.cache.Cache;
@@ -22,9 +23,9 @@ import javax.cache.spi.CachingProvider;
 /**
  * Section I's expiry: what a {@code CacheEntryExpiredListener} hears of entries nobody touches
  * after writing them. Each provider gets a cache with a synchronous expired listener; its entries
- * are written with a TTL of {@link #TTL_MILLIS}, then left alone for {@link #IDLE_MILLIS} past the
- * last deadline; the listener's events so far, and how late each came after its entry's deadline,
- * are what an application would have heard. Then every key is read, and what the listener hears
+ * are written with a TTL of {@link #TTL_MILLIS}, then left alone until the listener heard every
+ * one, or for {@link #IDLE_MILLIS} past the last deadline at most; the listener's events so far,
+ * and how late each came after its entry's deadline, are what an application would have heard. Then every key is read, and what the listener hears
  * by then is counted too: a provider that expires entries only when they are touched reports them
  * at that point.
  */
@@ -60,12 +61,16 @@ final class JCacheIdleExpiry {
     public static final class Heard implements CacheEntryExpiredListener<String, String>, Serializable {
         private static final long serialVersionUID = 1L;
         static final Map<String, Long> AT = new ConcurrentHashMap<>();
+        /** Counts down once per key heard, so that the wait ends when every key was. */
+        static volatile CountDownLatch all = new CountDownLatch(0);
 
         @Override
         public void onExpired(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
             long now = System.currentTimeMillis();
             for (CacheEntryEvent<? extends String, ? extends String> e : events) {
-                AT.putIfAbsent(e.getKey(), now);
+                if (AT.putIfAbsent(e.getKey(), now) == null) {
+                    all.countDown();
+                }
             }
         }
     }
@@ -83,6 +88,7 @@ final class JCacheIdleExpiry {
 
     private static Result measure(JCacheSubject subject, int entries) throws InterruptedException {
         Heard.AT.clear();
+        Heard.all = new CountDownLatch(entries);
         CachingProvider provider = subject.provider();
         try {
             CacheManager manager = provider.getCacheManager();
@@ -97,8 +103,8 @@ final class JCacheIdleExpiry {
                 deadlines[i] = System.currentTimeMillis() + TTL_MILLIS;
                 cache.put("k" + i, "v" + i);
             }
-            // the measurement itself: the cache is left alone until well past the last deadline
-            Thread.sleep(deadlines[entries - 1] + IDLE_MILLIS - System.currentTimeMillis());
+            // the cache is left alone until every expiry is heard, or until well past the last deadline
+            Heard.all.await(deadlines[entries - 1] + IDLE_MILLIS - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
             Map<String, Long> idle = Map.copyOf(Heard.AT);
             long[] lateness = new long[idle.size()];
             int n = 0;

@@ -779,8 +779,8 @@ final class Report {
             md.append("What a synchronous `CacheEntryExpiredListener` hears of ")
                 .append(String.format(Locale.ROOT, "%,d", jcacheExpiry.get(0).entries))
                 .append(" entries written with a TTL of ").append(JCacheIdleExpiry.TTL_MILLIS)
-                .append(" ms and then left alone until ").append(JCacheIdleExpiry.IDLE_MILLIS)
-                .append(" ms past the last deadline, and by the time every key has been read once more. Lateness "
+                .append(" ms and then left alone until it heard every one, or ").append(JCacheIdleExpiry.IDLE_MILLIS)
+                .append(" ms past the last deadline at most, and by the time every key has been read once more. Lateness "
                     + "is counted from the wall-clock time of each put plus the TTL; Lapse takes its deadlines from "
                     + "its sweeper's clock, which ticks every 10 ms, so an entry may expire up to one tick before "
                     + "that figure:\n\n");
