@@ -99,11 +99,6 @@ final class StoredForms {
         return stored;
     }
 
-    /** A copy of a value, as a caller's object must not be shared with the cache or a listener. */
-    Object copy(Object value) {
-        return valueOf(value(value));
-    }
-
     private static byte[] serialise(Object o, String what) {
         if (!(o instanceof Serializable)) {
             throw new IllegalArgumentException("a " + what + " of " + o.getClass().getName() + " cannot be stored by "
