@@ -730,6 +730,16 @@ public final class LapseCache<K, V> implements Cache<K, V> {
         throw new IllegalArgumentException("cache '" + name + "': its configuration is not a " + clazz.getName());
     }
 
+    /** The type of keys the cache was configured with; types never change. */
+    Class<K> keyType() {
+        return config.getKeyType();
+    }
+
+    /** The type of values the cache was configured with. */
+    Class<V> valueType() {
+        return config.getValueType();
+    }
+
     /** A copy of the configuration as it is now. */
     MutableConfiguration<K, V> configuration() {
         synchronized (config) {

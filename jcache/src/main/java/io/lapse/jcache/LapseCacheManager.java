@@ -120,13 +120,12 @@ public final class LapseCacheManager implements CacheManager {
         if (cache == null) {
             return null;
         }
-        CompleteConfiguration<?, ?> config = cache.configuration();
-        if (config.getKeyType() != keyType) {
-            throw new ClassCastException("cache '" + cacheName + "' has keys of " + config.getKeyType().getName()
+        if (cache.keyType() != keyType) {
+            throw new ClassCastException("cache '" + cacheName + "' has keys of " + cache.keyType().getName()
                 + ", not " + keyType.getName());
         }
-        if (config.getValueType() != valueType) {
-            throw new ClassCastException("cache '" + cacheName + "' has values of " + config.getValueType().getName()
+        if (cache.valueType() != valueType) {
+            throw new ClassCastException("cache '" + cacheName + "' has values of " + cache.valueType().getName()
                 + ", not " + valueType.getName());
         }
         @SuppressWarnings("unchecked")
