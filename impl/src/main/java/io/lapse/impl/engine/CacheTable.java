@@ -487,13 +487,14 @@ public final class CacheTable implements Cache {
         int h = spread(key.hashCode());
         long now = time.coarseNow();
         Node expired = null;
+        Node n = null;
         boolean viaStore = false;
         Segment s = lockForWrite(h);
         try {
             if (writeThrough != null) {
                 viaStore = true;
             } else {
-                Node n = s.findLocked(key, h);
+                n = s.findLocked(key, h);
                 expired = Decided.takeIfExpired(this, s, n);
                 if (expired != null) {
                     n = null;
@@ -517,9 +518,9 @@ public final class CacheTable implements Cache {
         }
         if (viaStore) {
             storeWrites.write(key, h,
-                (n, t, st2) -> Change.put(v, flags, Deadlines.forWrite(n, ttlMillis, t, st2), null));
+                (found, t, st2) -> Change.put(v, flags, Deadlines.forWrite(found, ttlMillis, t, st2), null));
         }
-        hand.evictIfExceeded();
+        hand.evictAfterWrite(viaStore || n == null);
     }
 
     @Override

@@ -68,6 +68,22 @@ final class ClockHand {
         }
     }
 
+    /**
+     * Evicts after a single-key write, if that write can have taken the table over its limits:
+     * one that linked a node, or any write while entries are weighed (a new value may weigh
+     * more). A new value for a live key of a table that only counts its entries leaves the count
+     * as it was, so the writes of a capped cache's hot keys read none of the shared totals; the
+     * caller holds no lock of the table.
+     *
+     * @param linked whether the write linked a node, or may have (through a store)
+     */
+    void evictAfterWrite(boolean linked) {
+        Footprint f = table.footprint;
+        if (f != null && (linked || f.weighs)) {
+            evictIfExceeded();
+        }
+    }
+
     private boolean exceeded() {
         Footprint f = table.footprint;
         return f != null && table.settings.limits.exceeded(f.entries(), f.bytes());
