@@ -501,7 +501,13 @@ final class Report {
                 + "the limit; \"Lapse, no limit\" is section A's Lapse, measured again in this run, where every get "
                 + "hits. Caffeine maximumSize has no expiry, the other adds expireAfterWrite of an hour as in section "
                 + "A; both run their maintenance on Caffeine's default executor, as an application's would. The "
-                + "targets are judged on Lapse with the limit.\n\n");
+                + "targets are judged on Lapse with the limit. Each figure is the mean of ")
+            .append(smoke ? "one JVM (a smoke run's one fork)" : JmhSections.CAPACITY_FORKS + " JVMs (forks), where "
+                + "the other sections run two")
+            .append(": a cache's throughput stays steady within a JVM but may differ by half from one to the next "
+                + "(section F's capped Lapse read 15 M/s in one and 30 M/s in the next on this kind of machine, "
+                + "Caffeine 10 and 19; the same code was compiled in both, and the change came with full "
+                + "collections, which move the entries), and the targets here are ratios near their bounds.\n\n");
         md.append("| operation | threads |");
         for (String name : CAPPED_NAMES) {
             md.append(' ').append(name).append(" |");
