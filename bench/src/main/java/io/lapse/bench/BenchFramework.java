@@ -27,16 +27,13 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.EventAdmin;
 
 import io.lapse.cache.Cache;
-import io.lapse.cache.level.CacheLevel;
-import io.lapse.cache.replication.Replica;
 
 /**
  * Apache Felix in this JVM, with the bundles of {@code bench/target/bundles} (Declarative
  * Services, ConfigurationAdmin, EventAdmin, Log and the Lapse impl), for section C.
  *
- * <p>The system bundle exports the EventAdmin and ConfigurationAdmin APIs, {@code io.lapse.cache},
- * {@code io.lapse.cache.replication} and {@code io.lapse.cache.level} (which the impl bundle
- * imports) from this class path, so the benchmark registers a plain {@code EventHandler} and casts the
+ * <p>The system bundle exports the EventAdmin and ConfigurationAdmin APIs and every package the
+ * api bundle exports (all of which the impl bundle may import) from this class path, so the benchmark registers a plain {@code EventHandler} and casts the
  * framework's {@link Cache} services: what an application embedding Felix does. {@link #start}
  * checks that the bundles really use those exports, since a miswired handler is silently never
  * called.
@@ -45,8 +42,8 @@ import io.lapse.cache.replication.Replica;
  */
 final class BenchFramework implements AutoCloseable {
 
-    private static final List<Class<?>> SHARED = List.of(EventAdmin.class, ConfigurationAdmin.class, Cache.class,
-        Replica.class, CacheLevel.class);
+    /** Classes whose packages the system bundle exports, beside every package of {@link Cache}'s jar. */
+    private static final List<Class<?>> SHARED = List.of(EventAdmin.class, ConfigurationAdmin.class);
     private static final long SERVICE_WAIT_MILLIS = 30_000;
 
     private final Framework framework;
@@ -99,16 +96,35 @@ final class BenchFramework implements AutoCloseable {
         }
     }
 
-    /** The shared packages, each at the version the jar on this class path exports it. */
+    /**
+     * The shared packages, each at the version the jar on this class path exports it: those of
+     * {@link #SHARED}, and every package the api jar exports, so that a package added to the api
+     * needs no change here.
+     */
     private static String sharedPackages() throws IOException {
         StringJoiner packages = new StringJoiner(",");
         for (Class<?> type : SHARED) {
-            packages.add(type.getPackageName() + ";version=\"" + exportedVersion(type) + "\"");
+            packages.add(type.getPackageName() + ";version=\"" + exportedVersion(type, type.getPackageName()) + "\"");
+        }
+        Matcher api = Pattern.compile("(?:^|,)(" + Pattern.quote(Cache.class.getPackageName()) + "[\\w.]*);")
+            .matcher(exports(Cache.class));
+        while (api.find()) {
+            packages.add(api.group(1) + ";version=\"" + exportedVersion(Cache.class, api.group(1)) + "\"");
         }
         return packages.toString();
     }
 
-    private static String exportedVersion(Class<?> type) throws IOException {
+    private static String exportedVersion(Class<?> type, String packageName) throws IOException {
+        Matcher m = Pattern.compile("(?:^|,)" + Pattern.quote(packageName) + ";[^,]*?version=\"?([0-9.]+)")
+            .matcher(exports(type));
+        if (!m.find()) {
+            throw new IOException("the jar of " + type.getName() + " does not export " + packageName + " with a version");
+        }
+        return m.group(1);
+    }
+
+    /** The Export-Package header of the jar a class was loaded from. */
+    private static String exports(Class<?> type) throws IOException {
         Path jar;
         try {
             jar = Paths.get(type.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -125,11 +141,7 @@ final class BenchFramework implements AutoCloseable {
             throw new IOException(jar + " has no Export-Package: run the benchmarks with the class path"
                 + " bench/target/classpath.txt lists, as bench/run does");
         }
-        Matcher m = Pattern.compile(Pattern.quote(type.getPackageName()) + ";[^,]*?version=\"?([0-9.]+)").matcher(exports);
-        if (!m.find()) {
-            throw new IOException(jar + " does not export " + type.getPackageName() + " with a version");
-        }
-        return m.group(1);
+        return exports;
     }
 
     /**
