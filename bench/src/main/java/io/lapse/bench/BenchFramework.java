@@ -33,8 +33,9 @@ import io.lapse.cache.Cache;
  * Services, ConfigurationAdmin, EventAdmin, Log and the Lapse impl), for section C.
  *
  * <p>The system bundle exports the EventAdmin and ConfigurationAdmin APIs and every package the
- * api bundle exports (all of which the impl bundle may import) from this class path, so the benchmark registers a plain {@code EventHandler} and casts the
- * framework's {@link Cache} services: what an application embedding Felix does. {@link #start}
+ * api bundle exports (all of which the impl bundle may import) from this class path, so the
+ * benchmark registers a plain {@code EventHandler} and casts the framework's {@link Cache}
+ * services: what an application embedding Felix does. {@link #start}
  * checks that the bundles really use those exports, since a miswired handler is silently never
  * called.
  *

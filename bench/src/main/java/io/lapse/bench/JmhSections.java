@@ -42,8 +42,8 @@ final class JmhSections {
     private static final int FORKS = 2;
     /**
      * Forks of section F's throughput, whose targets are ratios near their bounds: on these
-     * machines one cache read 15 M/s in one fork and 30 M/s in the next, steady within each, as its
-     * entries came to lie in memory; more forks average more such draws for every subject alike.
+     * machines one cache read 15 M/s in one fork and 30 M/s in the next, mostly steady within
+     * each; more forks average more such draws, for every subject alike.
      */
     static final int CAPACITY_FORKS = 3;
 

@@ -504,10 +504,10 @@ final class Report {
                 + "targets are judged on Lapse with the limit. Each figure is the mean of ")
             .append(smoke ? "one JVM (a smoke run's one fork)" : JmhSections.CAPACITY_FORKS + " JVMs (forks), where "
                 + "the other sections run two")
-            .append(": a cache's throughput stays steady within a JVM but may differ by half from one to the next "
+            .append(": a cache's throughput is mostly steady within a JVM but may differ by half from one to the next "
                 + "(section F's capped Lapse read 15 M/s in one and 30 M/s in the next on this kind of machine, "
-                + "Caffeine 10 and 19; the same code was compiled in both, and the change came with full "
-                + "collections, which move the entries), and the targets here are ratios near their bounds.\n\n");
+                + "Caffeine 10 and 19; the same code was compiled in both, and the machine offers no hardware "
+                + "counters to tell where the time went), and the targets here are ratios near their bounds.\n\n");
         md.append("| operation | threads |");
         for (String name : CAPPED_NAMES) {
             md.append(' ').append(name).append(" |");
