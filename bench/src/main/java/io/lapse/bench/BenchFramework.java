@@ -105,23 +105,27 @@ final class BenchFramework implements AutoCloseable {
     private static String sharedPackages() throws IOException {
         StringJoiner packages = new StringJoiner(",");
         for (Class<?> type : SHARED) {
-            packages.add(type.getPackageName() + ";version=\"" + exportedVersion(type, type.getPackageName()) + "\"");
+            packages.add(type.getPackageName() + ";version=\"" + exportedVersion(type) + "\"");
         }
-        Matcher api = Pattern.compile("(?:^|,)(" + Pattern.quote(Cache.class.getPackageName()) + "[\\w.]*);")
-            .matcher(exports(Cache.class));
+        Matcher api = exported(Pattern.quote(Cache.class.getPackageName()) + "[\\w.]*").matcher(exports(Cache.class));
         while (api.find()) {
-            packages.add(api.group(1) + ";version=\"" + exportedVersion(Cache.class, api.group(1)) + "\"");
+            packages.add(api.group(1) + ";version=\"" + api.group(2) + "\"");
         }
         return packages.toString();
     }
 
-    private static String exportedVersion(Class<?> type, String packageName) throws IOException {
-        Matcher m = Pattern.compile("(?:^|,)" + Pattern.quote(packageName) + ";[^,]*?version=\"?([0-9.]+)")
-            .matcher(exports(type));
+    private static String exportedVersion(Class<?> type) throws IOException {
+        String packageName = type.getPackageName();
+        Matcher m = exported(Pattern.quote(packageName)).matcher(exports(type));
         if (!m.find()) {
             throw new IOException("the jar of " + type.getName() + " does not export " + packageName + " with a version");
         }
-        return m.group(1);
+        return m.group(2);
+    }
+
+    /** A clause of Export-Package for the packages a regex names: group 1 the package, group 2 its version. */
+    private static Pattern exported(String packageRegex) {
+        return Pattern.compile("(?:^|,)(" + packageRegex + ");[^,]*?version=\"?([0-9.]+)");
     }
 
     /** The Export-Package header of the jar a class was loaded from. */
