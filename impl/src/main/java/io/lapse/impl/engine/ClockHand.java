@@ -31,7 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>Slack</h2>
  * A write links its entry first and evicts after, so a limit may be exceeded by the entries of
- * the writes in flight at that instant, at most one per writing thread; every write returns with
+ * the writes in flight at that instant, at most one per writing thread (and, when entries are
+ * weighed, the doubling of that entry's slot bucket array if the write grew it); every write returns with
  * the table within its limits again, unless the only entries left are pinned or in flight.
  */
 final class ClockHand {

@@ -93,7 +93,8 @@ import io.lapse.impl.store.TableStore;
             + "MiB, GiB (64MB, 1GiB). What counts: each entry's node, key and value, and each slot's bucket array, as a "
             + "64-bit JVM with compressed references lays them out, a String taking one byte per character if "
             + "every character is below U+0100, two otherwise. Past it, entries are evicted as for "
-            + "max_entries (approximate LRU, with the same slack), and an entry that alone weighs more is refused "
+            + "max_entries (approximate LRU, with the same slack, plus the doubling of a slot's bucket array by a "
+            + "write that grows it), and an entry that alone weighs more is refused "
             + "with an IllegalArgumentException; otherwise a limit never refuses a write. Not with dbmode = on-stop, "
             + "as for max_entries. Default " + CacheProperties.DEFAULT_MAX_BYTES + ".")
     String max__bytes() default CacheProperties.DEFAULT_MAX_BYTES;

@@ -80,7 +80,15 @@ class CapacityBoundTest {
 
         assertTrue(samples[0] > 100, "the watcher looked only " + samples[0] + " times");
         assertTrue(mostEntries.get() <= MAX_ENTRIES + WRITERS, "entries reached " + mostEntries.get());
-        assertTrue(mostBytes.get() <= maxBytes + WRITERS * oneEntry, "bytes reached " + mostBytes.get());
+        // A write that links an entry may also double its slot's bucket array before it evicts;
+        // arrays never shrink here, so the largest one now bounds the largest such growth.
+        int longest = 0;
+        for (Segment s : table.segments) {
+            Node[] tab = s.table();
+            longest = Math.max(longest, tab == null ? 0 : tab.length);
+        }
+        long growth = Weights.buckets(longest) - Weights.buckets(longest / 2);
+        assertTrue(mostBytes.get() <= maxBytes + WRITERS * (oneEntry + growth), "bytes reached " + mostBytes.get());
         CacheStats stats = table.stats();
         assertTrue(stats.size() <= MAX_ENTRIES && stats.weightedBytes() <= maxBytes, stats.toString());
         assertEquals(table.footprint.entries(), stats.size());
