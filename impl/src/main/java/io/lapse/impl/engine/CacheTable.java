@@ -136,6 +136,8 @@ public final class CacheTable implements Cache {
     volatile Footprint footprint;
     /** Evicts while the table is over its limits. */
     final ClockHand hand = new ClockHand(this);
+    /** Puts of live keys made without the slot lock. */
+    final LiveRewrite rewrites = new LiveRewrite(this);
     /** What the listener is told, and how late expiries were noticed. */
     final TableReports reports = new TableReports(this);
     /** Which keys each keygroup holds; made before the segments, which tell it of their nodes. */
@@ -296,10 +298,10 @@ public final class CacheTable implements Cache {
     /**
      * The live node of a key, touched for idle expiry; {@code null} if none. The key is checked
      * only when nothing is found: a stored key was valid when it was stored (see
-     * {@link #checkNotNull}).
+     * {@link Values#checkNotNull}).
      */
     private Node live(String key) {
-        checkNotNull(key);
+        Values.checkNotNull(name, key);
         int h = spread(key.hashCode());
         for (;;) {
             Node[][] tabs = tables;
@@ -383,19 +385,6 @@ public final class CacheTable implements Cache {
         }
     }
 
-    /**
-     * The part of the key check that must come first. The rest (empty, too long) waits until a
-     * lookup finds no entry, since a key equal to a stored one is valid: a hit or an update then
-     * never reads the key's characters, which CPU caches often do not hold. Every path that
-     * stores a new key checks it before storing, under the slot lock, where throwing changes
-     * nothing.
-     */
-    private void checkNotNull(String key) {
-        if (key == null) {
-            Values.checkKey(name, null);
-        }
-    }
-
     private Node findLocked(String key, int h) {
         Segment s = lockForRead(h);
         try {
@@ -474,18 +463,20 @@ public final class CacheTable implements Cache {
 
     @Override
     public void put(String key, Object value, Duration ttl) {
-        long ttlMillis = Values.ttlMillis(name, ttl);
-        write(key, value, ttlMillis);
+        write(key, value, Values.ttlMillis(name, ttl));
     }
 
     /** {@link #put}, written out rather than through {@link #writeKey}: the hottest write. */
     private void write(String key, Object value, long ttlMillis) {
-        checkNotNull(key);
+        Values.checkNotNull(name, key);
         CacheSettings st = settings;
         Object v = Values.store(name, key, value, st.limits.maxItemSize);
         int flags = st.limits.admit(name, key, v, st.idleMillis > 0);
         int h = spread(key.hashCode());
         long now = time.coarseNow();
+        if (rewrites.put(key, h, v, ttlMillis, now, st)) {
+            return;
+        }
         Node expired = null;
         Node n = null;
         boolean viaStore = false;
@@ -554,7 +545,7 @@ public final class CacheTable implements Cache {
     }
 
     private Object putIfAbsent(String key, Object value, long ttlMillis) {
-        checkNotNull(key);
+        Values.checkNotNull(name, key);
         CacheSettings settled = settings;
         Object v = Values.store(name, key, value, settled.limits.maxItemSize);
         int flags = settled.limits.admit(name, key, v, settled.idleMillis > 0);
@@ -571,7 +562,7 @@ public final class CacheTable implements Cache {
 
     @Override
     public long increment(String key, long delta) {
-        checkNotNull(key);
+        Values.checkNotNull(name, key);
         return (Long) writeKey(key, (n, now, st) -> {
             long result;
             if (n == null) {

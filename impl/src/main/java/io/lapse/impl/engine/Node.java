@@ -14,7 +14,9 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Concurrency: {@code value}, {@code next} and {@code deadline} are written under the slot
  * lock with release semantics and read by lock-free readers with acquire semantics (an idle
- * read may also raise {@code deadline} by compare-and-set, see {@link IdleNode}). The wheel
+ * read may also raise {@code deadline} by compare-and-set, see {@link IdleNode}; a put of a live
+ * key may give it a new value and a later deadline without the lock, see {@link LiveRewrite}, which
+ * code holding the lock waits for with {@link #settle()}). The wheel
  * fields and the pin are touched only under the slot lock. A node that has left the table is
  * never changed again (an {@link IdleNode} is sealed as it leaves), so events built from it after
  * the lock is released see what it held when it left.
@@ -49,6 +51,16 @@ class Node {
      * masks it.
      */
     static final long SEALED = Long.MIN_VALUE;
+    /**
+     * The same bit in a node without idle expiry, which is never sealed: set while a put gives the
+     * live node a new value without the slot lock ({@link LiveRewrite}). Code holding the slot
+     * lock {@linkplain #settle() settles} a node before it reads or changes its value or deadline,
+     * which waits for such a put to finish; one that began after the lock was taken finds the
+     * lock held and gives up before it changes anything.
+     */
+    static final long WRITING = Long.MIN_VALUE;
+    /** Spins of {@link #settle()} before it yields the processor between looks. */
+    private static final int SETTLE_SPINS = 64;
 
     private static final VarHandle VALUE;
     private static final VarHandle NEXT;
@@ -217,6 +229,60 @@ class Node {
     }
 
     /**
+     * Waits until no put without the slot lock is writing this node; caller holds the slot lock,
+     * and calls this before it reads or changes the node's value or deadline. Such a put holds
+     * the node for a few stores and never waits for anything meanwhile, so this spins, then
+     * yields while the writing thread is descheduled. Returns at once for an {@link IdleNode},
+     * whose same bit means sealed, and which such a put never writes.
+     */
+    void settle() {
+        if ((long) DEADLINE.getAcquire(this) < 0) {
+            for (int spins = 0; (long) DEADLINE.getAcquire(this) < 0; spins++) {
+                if (spins < SETTLE_SPINS) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
+            }
+        }
+    }
+
+    /**
+     * Claims the node for a put without the slot lock ({@link LiveRewrite}): sets {@link #WRITING}
+     * if the deadline word is still {@code word}.
+     *
+     * @param word the deadline word read, without {@link #WRITING}
+     * @return {@code true} if claimed: the caller then either {@link #rewrite}s or {@link #abandon}s
+     */
+    final boolean claim(long word) {
+        return DEADLINE.compareAndSet(this, word, word | WRITING);
+    }
+
+    /**
+     * Gives up a claim without changing anything. A compare-and-set, not a store: code holding
+     * the slot lock may have written the deadline since, which must stand.
+     *
+     * @param word the deadline word the claim was made on
+     */
+    final void abandon(long word) {
+        DEADLINE.compareAndSet(this, word | WRITING, word);
+    }
+
+    /**
+     * Completes a claim: stores the value, marks the node used and stores the deadline, which
+     * ends the claim. A reader sees the old value or the new one, and the old deadline until the
+     * new one.
+     *
+     * @param v a value of the node's kind (byte[] or not)
+     * @param d the new deadline, no earlier than the old one
+     */
+    final void rewrite(Object v, long d) {
+        VALUE.setRelease(this, v);
+        reference();
+        DEADLINE.setRelease(this, d);
+    }
+
+    /**
      * Tells whether a write of this node's key is being written through to a store: the node
      * stays where it is, neither expired nor moved, until the write is applied or abandoned.
      * Caller holds the slot lock.
@@ -247,6 +313,7 @@ class Node {
      * @return {@code true} if the node is expired, from now on for good
      */
     boolean expireIfDue(long now) {
+        settle();
         return deadline() <= now;
     }
 

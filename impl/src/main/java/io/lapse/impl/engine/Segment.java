@@ -138,7 +138,30 @@ final class Segment extends SlotLock {
         while (n != null && (n.hash != hash || !key.equals(n.key))) {
             n = n.next();
         }
+        if (n != null) {
+            n.settle();
+        }
         return n;
+    }
+
+    /**
+     * Tells whether a node is in this segment's chains, looking without the lock; for a put
+     * without the lock ({@link LiveRewrite}), after it found the lock free, so that the chains
+     * are as its last holder left them.
+     *
+     * @return {@code true} if the node is linked here
+     */
+    boolean holds(Node node) {
+        Node[] tab = table;
+        if (tab == null) {
+            return false;
+        }
+        for (Node n = (Node) BUCKET.getAcquire(tab, node.hash & (tab.length - 1)); n != null; n = n.next()) {
+            if (n == node) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Links a new node into its chain and, if it has a deadline, into the wheel; caller holds the lock. */
@@ -177,6 +200,8 @@ final class Segment extends SlotLock {
 
     /** Takes a node out of its chain, its wheel and its keygroup; caller holds the lock. */
     void unlink(Node node) {
+        // a put without the lock that is writing the node finishes first: it took effect before
+        node.settle();
         unlinkChain(node);
         wheel.unschedule(node);
         count--;
@@ -224,6 +249,7 @@ final class Segment extends SlotLock {
         long w = Weights.buckets(tab.length);
         for (Node head : tab) {
             for (Node n = head; n != null; n = n.next()) {
+                n.settle();
                 if (findFlags) {
                     n.flags(Weights.flags(n.key, n.value()));
                 }
@@ -348,6 +374,7 @@ final class Segment extends SlotLock {
             Node n = tab[i];
             while (n != null) {
                 Node next = n.next();
+                n.settle();
                 if (filter.test(n)) {
                     if (pred == null) {
                         BUCKET.setRelease(tab, i, next);
@@ -374,6 +401,7 @@ final class Segment extends SlotLock {
         }
         for (Node head : tab) {
             for (Node n = head; n != null; n = n.next()) {
+                n.settle();
                 visitor.accept(n);
             }
         }

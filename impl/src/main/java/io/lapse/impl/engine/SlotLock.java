@@ -70,6 +70,16 @@ abstract class SlotLock {
         return state == FREE && STATE.compareAndSet(this, FREE, HELD);
     }
 
+    /**
+     * Tells whether the lock is free at this instant, with the ordering of a volatile read: what
+     * its last holder wrote before releasing it is visible after a {@code true}.
+     *
+     * @return {@code true} if nobody holds the lock
+     */
+    final boolean free() {
+        return state == FREE;
+    }
+
     /** Releases the lock; the caller holds it. */
     final void unlock() {
         if ((int) STATE.getAndSet(this, FREE) == CONTENDED) {

@@ -111,6 +111,7 @@ final class TablePass {
                         Node next = n.next();
                         if (!passedBefore(n.hash)) {
                             visited++;
+                            n.settle();
                             more &= visitor.visit(s, n, now);
                         }
                         n = next;
@@ -122,6 +123,7 @@ final class TablePass {
                     Node next = n.next();
                     if ((n.hash & (base - 1)) == residue && !passedBefore(n.hash)) {
                         visited++;
+                        n.settle();
                         more &= visitor.visit(s, n, now);
                     }
                     n = next;

@@ -116,7 +116,7 @@ final class TableStatistics {
             .statisticsEnabled(r != null)
             .hits(r == null ? 0 : r.hits())
             .misses(r == null ? 0 : r.misses())
-            .puts(f.puts + table.retiredPuts.get())
+            .puts(f.puts + table.retiredPuts.get() + table.rewrites.puts())
             .removals(f.removals + table.retiredRemovals.get())
             .evictions(f.evictions + table.retiredEvictions.get())
             .expirations(lv != null ? lv.expirations.sum() : f.expirations + table.retiredExpirations.get())
@@ -155,6 +155,7 @@ final class TableStatistics {
             table.retiredRemovals.set(0);
             table.retiredExpirations.set(0);
             table.retiredEvictions.set(0);
+            table.rewrites.reset();
             table.reports.lag.reset();
             LevelBacking lv = table.level;
             if (lv != null) {

@@ -27,6 +27,21 @@ final class Values {
     }
 
     /**
+     * The part of the key check that must come first. The rest (empty, too long) waits until a
+     * lookup finds no entry, since a key equal to a stored one is valid: a hit or an update then
+     * never reads the key's characters, which CPU caches often do not hold. Every path that
+     * stores a new key checks it before storing, under the slot lock, where throwing changes
+     * nothing.
+     *
+     * @throws NullPointerException naming the cache, if the key is null
+     */
+    static void checkNotNull(String cache, String key) {
+        if (key == null) {
+            checkKey(cache, null);
+        }
+    }
+
+    /**
      * Checks a keygroup's name, as a key's: not null, not empty, at most {@link Cache#MAX_KEY_LENGTH}.
      *
      * @throws NullPointerException if it is null
