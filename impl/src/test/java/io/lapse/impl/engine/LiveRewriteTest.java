@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
@@ -105,20 +107,31 @@ class LiveRewriteTest {
         assertEquals("v2", table.get("k"));
     }
 
+    /**
+     * Runs a step under the slot lock on another thread while a put holds the key's node halfway,
+     * checks that the step waits, then completes the put with a value and a deadline {@code later}
+     * than the node's, and returns what the step returned once it could go on.
+     */
+    private <T> T heldBack(String key, Runnable beforeStep, Supplier<T> step, Object value, long later)
+        throws Exception {
+        Node n = node(key);
+        long word = n.deadlineWord();
+        assertTrue(n.claim(word));
+        beforeStep.run();
+        CompletableFuture<T> done = CompletableFuture.supplyAsync(step);
+        try {
+            // it cannot finish while the put holds the node: a bounded wait for what must not happen
+            assertFalse(await(done, 200), "the step went past a put halfway");
+        } finally {
+            n.rewrite(value, word + later);
+        }
+        return done.get(Await.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     @Test
     void aRemovalWaitsForAPutHalfwayAndReportsItsValue() throws Exception {
         table.put("k", "v1");
-        Node n = node("k");
-        long word = n.deadlineWord();
-        assertTrue(n.claim(word));
-        CompletableFuture<Object> removed = CompletableFuture.supplyAsync(() -> table.remove("k"));
-        try {
-            // it cannot finish while the put holds the node: a bounded wait for what must not happen
-            assertFalse(await(removed, 200), "the removal went past a put halfway");
-        } finally {
-            n.rewrite("v2", word);
-        }
-        assertEquals("v2", removed.get(Await.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        assertEquals("v2", heldBack("k", () -> { }, () -> table.remove("k"), "v2", 0));
         assertEquals(List.of("v2"), removedValues());
         assertNull(table.get("k"));
     }
@@ -126,18 +139,8 @@ class LiveRewriteTest {
     @Test
     void expiryWaitsForAPutHalfwayThatMovesTheDeadlineOn() throws Exception {
         table.put("k", "v1");
-        Node n = node("k");
-        long word = n.deadlineWord();
-        assertTrue(n.claim(word));
-        clock.advance(TTL + 1);
-        CompletableFuture<Long> swept = CompletableFuture.supplyAsync(() -> table.sweep(0, 1));
-        try {
-            assertFalse(await(swept, 200), "the sweep went past a put halfway");
-        } finally {
-            // the put read the time before the deadline passed, and gives the entry a new TTL
-            n.rewrite("v2", word + TTL);
-        }
-        swept.get(Await.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        // the put read the time before the deadline passed, and gives the entry a new TTL
+        heldBack("k", () -> clock.advance(TTL + 1), () -> table.sweep(0, 1), "v2", TTL);
         assertEquals("v2", table.get("k"), "the entry's new deadline has not passed");
         assertTrue(events.events.stream().noneMatch(e -> e.kind == EventKind.EXPIRED), "nothing expired");
         clock.advance(TTL);
@@ -146,11 +149,12 @@ class LiveRewriteTest {
             "the entry expires once, at its new deadline, with the value the put gave it");
     }
 
+    /** Whether the future completed within the time; it failing is a failure of the test. */
     private static boolean await(CompletableFuture<?> f, long millis) {
         try {
             f.get(millis, TimeUnit.MILLISECONDS);
             return true;
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             return false;
         } catch (Exception e) {
             throw new AssertionError(e);
