@@ -101,7 +101,8 @@ final class LiveRewrite {
             }
             Segment[] segs = t.segments;
             Segment s = segs.length == tabs.length && t.tables == tabs ? segs[index] : null;
-            if (s == null || !s.free() || s.retired || n.pinned() || !s.holds(n)) {
+            // after the lock is seen free, a lookup sees the chains as its last holder left them
+            if (s == null || !s.free() || s.retired || n.pinned() || Segment.find(tabs, index, n.key, n.hash) != n) {
                 n.abandon(word);
                 return false;
             }

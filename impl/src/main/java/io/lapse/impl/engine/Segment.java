@@ -144,26 +144,6 @@ final class Segment extends SlotLock {
         return n;
     }
 
-    /**
-     * Tells whether a node is in this segment's chains, looking without the lock; for a put
-     * without the lock ({@link LiveRewrite}), after it found the lock free, so that the chains
-     * are as its last holder left them.
-     *
-     * @return {@code true} if the node is linked here
-     */
-    boolean holds(Node node) {
-        Node[] tab = table;
-        if (tab == null) {
-            return false;
-        }
-        for (Node n = (Node) BUCKET.getAcquire(tab, node.hash & (tab.length - 1)); n != null; n = n.next()) {
-            if (n == node) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Links a new node into its chain and, if it has a deadline, into the wheel; caller holds the lock. */
     void insert(Node node) {
         Node[] tab = table;
