@@ -5,6 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -12,6 +15,7 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.util.ListStatistics;
 
 import io.lapse.impl.engine.SweepBenchmark;
 
@@ -71,7 +75,7 @@ final class JmhSections {
         Map<String, Score> scores = new LinkedHashMap<>();
         String single = ThroughputBenchmark.class.getName() + "\\.(get|put)$";
         for (int threads : new int[] {1, 2}) {
-            collect(new Runner(options(single).threads(threads).build()).run(), scores);
+            inTurns(ThroughputBenchmark.class, single, threads, FORKS, scores);
         }
         collect(new Runner(options(ThroughputBenchmark.class.getName() + "\\.readwrite").build()).run(), scores);
         return scores;
@@ -88,7 +92,7 @@ final class JmhSections {
         Map<String, Score> scores = new LinkedHashMap<>();
         String single = CapacityBenchmark.class.getName() + "\\.(get|put)$";
         for (int threads : new int[] {1, 2}) {
-            collect(new Runner(options(single, CAPACITY_FORKS).threads(threads).build()).run(), scores);
+            inTurns(CapacityBenchmark.class, single, threads, CAPACITY_FORKS, scores);
         }
         return scores;
     }
@@ -132,6 +136,53 @@ final class JmhSections {
                 .run(), scores);
         }
         return scores;
+    }
+
+    /**
+     * Runs the operations of a benchmark for each of its subjects in turns: a round forks one JVM
+     * per subject, in the order of the benchmark's {@code subject} parameter, and the rounds
+     * repeat; then each subject's iterations, from all its forks, are pooled into its score (their
+     * mean, with the 99.9% error JMH gives over several forks). The targets are ratios between
+     * subjects, and these machines' speed drifts over minutes: forks of one subject run back to
+     * back would hand a slow or fast spell to that subject alone, where turns share it out.
+     *
+     * @param forks the rounds: forks per subject
+     * @param scores receives ops/s keyed {@code "<operation>|<threads>|<subject>"}, and the
+     *     benchmark's counters keyed {@code "<counter>|<threads>|<subject>"}
+     */
+    private void inTurns(Class<?> benchmark, String include, int threads, int forks, Map<String, Score> scores)
+        throws RunnerException {
+        String[] subjects;
+        try {
+            subjects = benchmark.getDeclaredField("subject").getAnnotation(Param.class).value();
+        } catch (NoSuchFieldException e) {
+            throw new IllegalArgumentException(benchmark.getName() + " has no subject parameter", e);
+        }
+        int rounds = smoke ? 1 : forks;
+        Map<String, ListStatistics> pooled = new LinkedHashMap<>();
+        for (int round = 0; round < rounds; round++) {
+            for (String subject : subjects) {
+                Collection<RunResult> results =
+                    new Runner(options(include, 1).threads(threads).param("subject", subject).build()).run();
+                for (RunResult r : results) {
+                    String method = r.getParams().getBenchmark();
+                    method = method.substring(method.lastIndexOf('.') + 1);
+                    for (BenchmarkResult fork : r.getBenchmarkResults()) {
+                        for (IterationResult it : fork.getIterationResults()) {
+                            pool(pooled, method + "|" + threads + "|" + subject, it.getPrimaryResult());
+                            for (Map.Entry<String, Result> counter : it.getSecondaryResults().entrySet()) {
+                                pool(pooled, counter.getKey() + "|" + threads + "|" + subject, counter.getValue());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        pooled.forEach((key, stats) -> scores.put(key, new Score(stats.getMean(), stats.getMeanErrorAt(0.999))));
+    }
+
+    private static void pool(Map<String, ListStatistics> pooled, String key, Result<?> result) {
+        pooled.computeIfAbsent(key, k -> new ListStatistics()).addValue(result.getScore());
     }
 
     private static void collect(Collection<RunResult> results, Map<String, Score> scores) {

@@ -253,7 +253,11 @@ final class Report {
             + "while it is measured: what is measured is what carrying expiry costs. Lapse runs with its defaults "
             + "(1,024 slots, statistics off) and its sweeper thread running; the targets are judged on it. \"Lapse, "
             + "statistics on\" counts every read, as the `statistics` setting asks. The mixed run is one reader "
-            + "beside one writer.\n\n");
+            + "beside one writer. The subjects of get and put take turns, a JVM (fork) each in the order of the "
+            + "table, round after round, and a figure is the mean of its subject's iterations in all its rounds: "
+            + "this machine's speed drifts over minutes, and turns share a slow or fast spell out among the "
+            + "subjects whose ratios are the targets, where forks of one subject run back to back would hand it "
+            + "to that subject alone.\n\n");
         md.append("| operation | threads |");
         for (String name : SUBJECT_NAMES) {
             md.append(' ').append(name).append(" |");
@@ -503,7 +507,7 @@ final class Report {
                 + "A; both run their maintenance on Caffeine's default executor, as an application's would. The "
                 + "targets are judged on Lapse with the limit. Each figure is the mean of ")
             .append(smoke ? "one JVM (a smoke run's one fork)" : JmhSections.CAPACITY_FORKS + " JVMs (forks), where "
-                + "the other sections run two")
+                + "the other sections run two, the subjects taking turns as in section A")
             .append(": a cache's throughput is mostly steady within a JVM but may differ by half from one to the next "
                 + "(section F's capped Lapse read 15 M/s in one and 30 M/s in the next on this kind of machine, "
                 + "Caffeine 10 and 19; the same code was compiled in both, and the machine offers no hardware "
