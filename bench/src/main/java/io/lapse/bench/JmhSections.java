@@ -165,8 +165,7 @@ final class JmhSections {
                 Collection<RunResult> results =
                     new Runner(options(include, 1).threads(threads).param("subject", subject).build()).run();
                 for (RunResult r : results) {
-                    String method = r.getParams().getBenchmark();
-                    method = method.substring(method.lastIndexOf('.') + 1);
+                    String method = operation(r);
                     for (BenchmarkResult fork : r.getBenchmarkResults()) {
                         for (IterationResult it : fork.getIterationResults()) {
                             pool(pooled, method + "|" + threads + "|" + subject, it.getPrimaryResult());
@@ -185,10 +184,15 @@ final class JmhSections {
         pooled.computeIfAbsent(key, k -> new ListStatistics()).addValue(result.getScore());
     }
 
+    /** @return the benchmark method a result is of, without its class: the operation of the score's key */
+    private static String operation(RunResult r) {
+        String method = r.getParams().getBenchmark();
+        return method.substring(method.lastIndexOf('.') + 1);
+    }
+
     private static void collect(Collection<RunResult> results, Map<String, Score> scores) {
         for (RunResult r : results) {
-            String method = r.getParams().getBenchmark();
-            method = method.substring(method.lastIndexOf('.') + 1);
+            String method = operation(r);
             String subject = r.getParams().getParam("subject");
             int threads = r.getParams().getThreads();
             if (!method.equals("readwrite")) {
