@@ -20,9 +20,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Section F's throughput: reads and writes of the Zipfian accesses of section A against caches
  * that keep only {@link Subject#CAPACITY} of the {@link ZipfKeys#POPULATION} keys, beside Lapse
- * without a limit. Each cache is prefilled with every key, then walks the access sequence once,
- * putting each key it misses, so that it holds what its policy keeps of the hot keys when
- * measurement starts; a full collection follows. A get that misses inserts nothing: what is
+ * without a limit and beside a {@code ConcurrentHashMap}, which has neither limit nor expiry: the
+ * ceiling of a write that looks its key up. Each cache is prefilled with every key, then walks
+ * the access sequence once, putting each key it misses, so that it holds what its policy keeps of
+ * the hot keys when measurement starts; a full collection follows. A get that misses inserts nothing: what is
  * measured is the cache, not a loader; the share of gets that hit is counted ({@code hits}). A
  * put of a missing key inserts it and evicts another. Run with {@code -t 1} and {@code -t 2}.
  */
@@ -34,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class CapacityBenchmark {
 
-    @Param({"LAPSE_CAPPED", "CAFFEINE_SIZE", "CAFFEINE_SIZE_EAW", "LAPSE"})
+    @Param({"LAPSE_CAPPED", "CAFFEINE_SIZE", "CAFFEINE_SIZE_EAW", "LAPSE", "CHM"})
     Subject subject;
 
     private Subject.Store store;

@@ -148,7 +148,9 @@ final class JmhSections {
      *
      * @param forks the rounds: forks per subject
      * @param scores receives ops/s keyed {@code "<operation>|<threads>|<subject>"}, and the
-     *     benchmark's counters keyed {@code "<counter>|<threads>|<subject>"}
+     *     benchmark's counters and the processors its JVM kept busy ({@link CoresUsed}) keyed
+     *     {@code "<counter>|<threads>|<subject>"}, the latter per operation in
+     *     {@code "cores|<threads>|<subject>|<operation>"}
      */
     private void inTurns(Class<?> benchmark, String include, int threads, int forks, Map<String, Score> scores)
         throws RunnerException {
@@ -163,14 +165,18 @@ final class JmhSections {
         for (int round = 0; round < rounds; round++) {
             for (String subject : subjects) {
                 Collection<RunResult> results =
-                    new Runner(options(include, 1).threads(threads).param("subject", subject).build()).run();
+                    new Runner(options(include, 1).threads(threads).param("subject", subject)
+                        .addProfiler(CoresUsed.class).build()).run();
                 for (RunResult r : results) {
                     String method = operation(r);
                     for (BenchmarkResult fork : r.getBenchmarkResults()) {
                         for (IterationResult it : fork.getIterationResults()) {
                             pool(pooled, method + "|" + threads + "|" + subject, it.getPrimaryResult());
                             for (Map.Entry<String, Result> counter : it.getSecondaryResults().entrySet()) {
-                                pool(pooled, counter.getKey() + "|" + threads + "|" + subject, counter.getValue());
+                                String key = counter.getKey() + "|" + threads + "|" + subject;
+                                // the processors are the JVM's, measured for whichever operation it ran
+                                pool(pooled, counter.getKey().equals(CoresUsed.LABEL) ? key + "|" + method : key,
+                                    counter.getValue());
                             }
                         }
                     }

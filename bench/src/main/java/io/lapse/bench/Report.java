@@ -23,9 +23,11 @@ final class Report {
         "Caffeine expireAfterWrite", "Caffeine variable expiry"};
     /** The design's bound on the bytes an entry of a capped cache costs beyond its key and value. */
     private static final double LIMITED_BYTES_TARGET = 64;
-    private static final String[] CAPPED_SUBJECTS = {"LAPSE_CAPPED", "CAFFEINE_SIZE", "CAFFEINE_SIZE_EAW", "LAPSE"};
+    private static final String[] CAPPED_SUBJECTS = {"LAPSE_CAPPED", "CAFFEINE_SIZE", "CAFFEINE_SIZE_EAW", "LAPSE", "CHM"};
     private static final String[] CAPPED_NAMES = {"Lapse, max_entries", "Caffeine maximumSize",
-        "Caffeine maximumSize + expireAfterWrite", "Lapse, no limit"};
+        "Caffeine maximumSize + expireAfterWrite", "Lapse, no limit", "ConcurrentHashMap"};
+    /** The subjects the capped Lapse is divided by in section F's table, all but itself. */
+    private static final String[] CAPPED_OTHERS = {"CAFFEINE_SIZE", "CAFFEINE_SIZE_EAW", "LAPSE", "CHM"};
     private static final long[] SWEEP_SIZES = {10_000, 100_000, 1_000_000, 4_000_000};
     /** The replication issue's bound on the lag's 99th percentile at {@link ReplicationLag#RATE} changes/s. */
     private static final double REPLICATION_P99_TARGET_MILLIS = 10;
@@ -176,7 +178,10 @@ final class Report {
                 double put = cappedRatio("put", threads, "CAFFEINE_SIZE");
                 row(t, "capped get ≥ 2× Caffeine maximumSize" + on, fmt(get, 2) + "×", get >= 2);
                 row(t, "capped get ≥ 0.8× Lapse without a limit" + on, fmt(vsUnlimited, 2) + "×", vsUnlimited >= 0.8);
-                row(t, "capped put ≥ 1.5× Caffeine maximumSize" + on, fmt(put, 2) + "×", put >= 1.5);
+                double ceiling = capacity.get("put|" + threads + "|CHM").value
+                    / capacity.get("put|" + threads + "|CAFFEINE_SIZE").value;
+                row(t, "capped put ≥ 1.5× Caffeine maximumSize" + on, fmt(put, 2) + "× (ConcurrentHashMap, without "
+                    + "limit or expiry: " + fmt(ceiling, 2) + "×)", put >= 1.5);
             }
         }
         if (hitRatios != null) {
@@ -503,7 +508,8 @@ final class Report {
                 + "some gets miss (their shares are below the table); a put of a missing key inserts it and evicts "
                 + "another. \"Lapse, max_entries\" is section A's Lapse (an hour's TTL, its sweeper running) with "
                 + "the limit; \"Lapse, no limit\" is section A's Lapse, measured again in this run, where every get "
-                + "hits. Caffeine maximumSize has no expiry, the other adds expireAfterWrite of an hour as in section "
+                + "hits; ConcurrentHashMap, holding every key with neither limit nor expiry, is the ceiling of a "
+                + "write that looks its key up. Caffeine maximumSize has no expiry, the other adds expireAfterWrite of an hour as in section "
                 + "A; both run their maintenance on Caffeine's default executor, as an application's would. The "
                 + "targets are judged on Lapse with the limit. Each figure is the mean of ")
             .append(smoke ? "one JVM (a smoke run's one fork)" : JmhSections.CAPACITY_FORKS + " JVMs (forks), where "
@@ -517,8 +523,8 @@ final class Report {
             md.append(' ').append(name).append(" |");
         }
         md.append(" Lapse, max_entries ÷ Caffeine maximumSize | ÷ Caffeine maximumSize + expireAfterWrite "
-            + "| ÷ Lapse, no limit |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|\n");
+            + "| ÷ Lapse, no limit | ÷ ConcurrentHashMap |\n");
+        md.append("|---|---|").append("---|".repeat(CAPPED_SUBJECTS.length + CAPPED_OTHERS.length)).append('\n');
         for (String op : new String[] {"get", "put"}) {
             for (int threads : new int[] {1, 2}) {
                 md.append("| ").append(op).append(" | ").append(threads).append(" |");
@@ -526,7 +532,7 @@ final class Report {
                     JmhSections.Score sc = capacity.get(op + "|" + threads + "|" + subject);
                     md.append(' ').append(fmt(sc.value / 1e6, 1)).append(error(sc.error / 1e6, 1)).append(" |");
                 }
-                for (String other : new String[] {"CAFFEINE_SIZE", "CAFFEINE_SIZE_EAW", "LAPSE"}) {
+                for (String other : CAPPED_OTHERS) {
                     md.append(' ').append(fmt(cappedRatio(op, threads, other), 2)).append("× |");
                 }
                 md.append('\n');
@@ -546,6 +552,45 @@ final class Report {
         }
         md.append(". A miss and a hit do not cost the same, so the get ratios compare caches that hit this often."
             + "\n\n");
+        renderCoresUsed(md);
+    }
+
+    /**
+     * The processors each subject's JVM kept busy in section F's throughput, and the capped
+     * Lapse's throughput per processor against Caffeine's.
+     */
+    private void renderCoresUsed(StringBuilder md) {
+        md.append("Processors kept busy: the JVM's processor time over wall time, per iteration (all but a fork's "
+            + "last, which holds the teardown), averaged as the throughput is. It counts every thread of the JVM: "
+            + "the benchmark's own and those that work beside them, Caffeine's maintenance (eviction, the replay of "
+            + "its read and write buffers) on its executor, Lapse's sweeper and clock, and the garbage collector's. "
+            + "G1 refines, on threads of its own, the cards that writes of references mark: a ConcurrentHashMap's "
+            + "put on one thread kept two processors busy on this machine, and one with those threads turned off "
+            + "(`-XX:G1ConcRefinementThreads=0`). With one benchmark thread on two processors, such work runs on "
+            + "the idle one; with two, no processor is idle. The last column divides each cache's throughput by "
+            + "its processors first.\n\n");
+        md.append("| operation | threads |");
+        for (String name : CAPPED_NAMES) {
+            md.append(' ').append(name).append(" |");
+        }
+        md.append(" Lapse, max_entries ÷ Caffeine maximumSize, per processor |\n");
+        md.append("|---|---|").append("---|".repeat(CAPPED_SUBJECTS.length + 1)).append('\n');
+        for (String op : new String[] {"get", "put"}) {
+            for (int threads : new int[] {1, 2}) {
+                md.append("| ").append(op).append(" | ").append(threads).append(" |");
+                for (String subject : CAPPED_SUBJECTS) {
+                    md.append(' ').append(fmt(cores(op, threads, subject), 2)).append(" |");
+                }
+                double perProcessor = cappedRatio(op, threads, "CAFFEINE_SIZE")
+                    * cores(op, threads, "CAFFEINE_SIZE") / cores(op, threads, "LAPSE_CAPPED");
+                md.append(' ').append(fmt(perProcessor, 2)).append("× |\n");
+            }
+        }
+        md.append('\n');
+    }
+
+    private double cores(String op, int threads, String subject) {
+        return capacity.get(CoresUsed.LABEL + "|" + threads + "|" + subject + "|" + op).value;
     }
 
     private void renderHitRatios(StringBuilder md) {
