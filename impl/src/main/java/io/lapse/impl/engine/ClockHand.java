@@ -100,11 +100,12 @@ final class ClockHand {
         List<Node> expired = new ArrayList<>(0);
         try {
             // Two turns without taking anything means whatever keeps the table over its limit
-            // is pinned or still being written: its writer evicts once it is done.
-            int fruitless = 0;
+            // is pinned or still being written: its writer evicts once it is done. A turn is
+            // counted in slots the hand leaves, since a pass covers only a chunk of a slot.
+            int tookAt = slot;
             while (exceeded() && !table.closed) {
                 Segment[] segs = table.segments;
-                if (fruitless > 2 * segs.length) {
+                if (slot - tookAt > 2 * segs.length) {
                     break;
                 }
                 Segment s = segs[slot & (segs.length - 1)];
@@ -113,7 +114,9 @@ final class ClockHand {
                     if (s.retired) {
                         continue;
                     }
-                    fruitless = pass(s, evicted, expired) ? 0 : fruitless + 1;
+                    if (pass(s, evicted, expired)) {
+                        tookAt = slot;
+                    }
                 } finally {
                     s.unlock();
                 }

@@ -88,6 +88,18 @@ class CapacityTest {
     }
 
     @Test
+    void aWriteEvictsWhenEveryEntryIsReferencedAndTheSlotsHoldManyChunksOfBuckets() {
+        // 16 slots of 256 buckets: the hand must clear four chunks of each, a full turn, before
+        // it finds an entry to evict
+        table(4, 0, entries(4096));
+        for (int i = 0; i <= 4096; i++) {
+            table.put("k" + i, "v");
+        }
+        assertTrue(table.size() <= 4096, "size " + table.size() + " after the write that went over the limit");
+        assertEquals(4097 - table.size(), reported(EventKind.EVICTED).size());
+    }
+
+    @Test
     void theEntryNobodyReadSinceTheHandPassedGoesBeforeAnyThatWasRead() {
         for (int seed = 0; seed < 100; seed++) {
             events.events.clear();
