@@ -34,6 +34,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * the writes in flight at that instant, at most one per writing thread (and, when entries are
  * weighed, the doubling of that entry's slot bucket array if the write grew it); every write returns with
  * the table within its limits again, unless the only entries left are pinned or in flight.
+ *
+ * <h2>Batches</h2>
+ * An eviction, once begun, goes on until the table is a batch below each limit: 1/1,024 of it,
+ * at most 64 entries or 64 KiB, none for a limit under 1,024 ({@link Limits#evictionGoesOn}).
+ * The writes that follow then find room and evict nothing, so the hand lock, the slot locks and
+ * the lists of an eviction are taken once for a batch rather than once per write, and two writers
+ * of new keys seldom meet at the hand: on two threads, the put of section F's benchmark (a miss
+ * in ten) went from 12.4 to 18.8 M/s (on one, from 6.3 to 7.6).
  */
 final class ClockHand {
 
@@ -60,7 +68,7 @@ final class ClockHand {
     }
 
     /**
-     * Evicts until the table is within its limits, if it is not; the caller holds no lock of the
+     * Evicts until the table is a batch below its limits, if it is over one; the caller holds no lock of the
      * table, and may be any writer.
      */
     void evictIfExceeded() {
@@ -85,6 +93,11 @@ final class ClockHand {
         }
     }
 
+    private boolean evictionGoesOn() {
+        Footprint f = table.footprint;
+        return f != null && table.settings.limits.evictionGoesOn(f.entries(), f.bytes());
+    }
+
     private boolean exceeded() {
         Footprint f = table.footprint;
         return f != null && table.settings.limits.exceeded(f.entries(), f.bytes());
@@ -103,7 +116,7 @@ final class ClockHand {
             // is pinned or still being written: its writer evicts once it is done. A turn is
             // counted in slots the hand leaves, since a pass covers only a chunk of a slot.
             int tookAt = slot;
-            while (exceeded() && !table.closed) {
+            while (evictionGoesOn() && !table.closed) {
                 Segment[] segs = table.segments;
                 if (slot - tookAt > 2 * segs.length) {
                     break;
@@ -171,13 +184,13 @@ final class ClockHand {
         }
         boolean took = false;
         int mask = tab.length - 1;
-        for (int visited = 0; visited < CHUNK && exceeded(); visited++) {
+        for (int visited = 0; visited < CHUNK && evictionGoesOn(); visited++) {
             for (Node n = tab[bucket & mask]; n != null;) {
                 Node next = n.next();
                 if (!n.pinned()) {
                     took |= take(s, n, evicted, expired);
                 }
-                if (!exceeded()) {
+                if (!evictionGoesOn()) {
                     break;
                 }
                 n = next;

@@ -7,7 +7,8 @@ import io.lapse.cache.Cache;
  * take ({@link Weights} says how an entry is weighed), and the largest value a write may store.
  * A cache over a limit evicts entries, least recently used first (see {@link ClockHand}); a limit
  * never refuses a write, but for one whose entry alone would weigh more than {@code max_bytes}, and
- * a value larger than {@code max_item_size} is refused. Immutable.
+ * a value larger than {@code max_item_size} is refused. An eviction, once begun, goes a batch below
+ * each limit ({@link #BATCH_SHARE}): see {@link ClockHand}. Immutable.
  */
 public final class Limits {
 
@@ -17,12 +18,28 @@ public final class Limits {
      */
     public static final int MAX_ITEM_SIZE = Cache.MAX_VALUE_LENGTH;
 
+    /**
+     * The share of a limit an eviction goes below it: 1/2<sup>10</sup>, so that the writes after it
+     * find room and the cost of beginning an eviction is shared by a batch, for a hundredth of a
+     * percent of the capacity held on average. None below 1,024 entries or bytes: an eviction of a
+     * small cache stops at its limit.
+     */
+    static final int BATCH_SHARE = 10;
+    /** The most entries an eviction goes below {@code max_entries}, so that one write never evicts many. */
+    static final long MOST_BATCH_ENTRIES = 64;
+    /** The most bytes an eviction goes below {@code max_bytes}, for the same reason. */
+    static final long MOST_BATCH_BYTES = 64 << 10;
+
     /** No limit on entries or bytes, values up to {@link #MAX_ITEM_SIZE}. */
     public static final Limits NONE = new Limits(0, 0, MAX_ITEM_SIZE);
 
     final long maxEntries;
     final long maxBytes;
     final int maxItemSize;
+    /** Where an eviction of entries stops: {@link #maxEntries} less its batch. */
+    private final long evictEntriesTo;
+    /** Where an eviction of bytes stops: {@link #maxBytes} less its batch. */
+    private final long evictBytesTo;
 
     /**
      * Creates limits.
@@ -47,6 +64,8 @@ public final class Limits {
         this.maxEntries = maxEntries;
         this.maxBytes = maxBytes;
         this.maxItemSize = maxItemSize;
+        this.evictEntriesTo = maxEntries - Math.min(maxEntries >> BATCH_SHARE, MOST_BATCH_ENTRIES);
+        this.evictBytesTo = maxBytes - Math.min(maxBytes >> BATCH_SHARE, MOST_BATCH_BYTES);
     }
 
     /** @return the most live entries, 0 for no limit */
@@ -103,6 +122,15 @@ public final class Limits {
     /** Tells whether a table holding these figures must evict. */
     boolean exceeded(long entries, long bytes) {
         return (maxEntries > 0 && entries > maxEntries) || (maxBytes > 0 && bytes > maxBytes);
+    }
+
+    /**
+     * Tells whether an eviction under way goes on: until the table is a batch below each limit
+     * ({@link #BATCH_SHARE} of it, at most {@link #MOST_BATCH_ENTRIES} entries and
+     * {@link #MOST_BATCH_BYTES} bytes).
+     */
+    boolean evictionGoesOn(long entries, long bytes) {
+        return (maxEntries > 0 && entries > evictEntriesTo) || (maxBytes > 0 && bytes > evictBytesTo);
     }
 
     @Override

@@ -100,6 +100,52 @@ class CapacityTest {
     }
 
     @Test
+    void anEvictionGoesABatchBelowTheLimitSoTheNextWritesEvictNothing() {
+        table(4, 0, entries(4096));
+        for (int i = 0; i <= 4096; i++) {
+            table.put("k" + i, "v");
+        }
+        assertEquals(4096 - 4, table.size(), "1/1,024 of the limit below it");
+        assertEquals(5, table.stats().evictions());
+        for (int i = 4097; i < 4097 + 4; i++) {
+            table.put("k" + i, "v");
+        }
+        assertEquals(4096, table.size(), "the batch left room for four writes");
+        assertEquals(5, table.stats().evictions());
+        table.put("one more", "v");
+        assertEquals(4096 - 4, table.size());
+        assertEquals(10, reported(EventKind.EVICTED).size(), "each evicted entry reported once");
+    }
+
+    @Test
+    void aBatchIsAtMost64EntriesAndNoneBelow1024() {
+        table(6, 0, entries(200_000));
+        for (int i = 0; i <= 200_000; i++) {
+            table.put("k" + i, "v");
+        }
+        assertEquals(200_000 - 64, table.size(), "1/1,024 of 200,000 is 195: the batch stops at 64");
+        table.reconfigure(table.settings().withLimits(entries(1_023)));
+        assertEquals(1_023, table.size(), "lowering a limit evicts down to it, no batch under 1,024");
+        table.put("one more", "v");
+        assertEquals(1_023, table.size());
+    }
+
+    @Test
+    void anEvictionOfBytesGoesABatchBelowMaxBytes() {
+        String value = "x".repeat(1000);
+        long one = Weights.entry("k0000", value, 0, false);
+        long cap = 1 << 20;
+        table(4, 0, bytes(cap));
+        int i = 0;
+        while (table.stats().evictions() == 0) {
+            table.put(String.format("k%04d", i++), value);
+        }
+        long bytes = table.footprint.bytes();
+        assertTrue(bytes <= cap - (cap >> 10) && bytes > cap - (cap >> 10) - one - Weights.buckets(64),
+            "bytes " + bytes + " after an eviction under max_bytes " + cap);
+    }
+
+    @Test
     void theEntryNobodyReadSinceTheHandPassedGoesBeforeAnyThatWasRead() {
         for (int seed = 0; seed < 100; seed++) {
             events.events.clear();
