@@ -20,9 +20,9 @@ public final class Limits {
 
     /**
      * The share of a limit an eviction goes below it: 1/2<sup>10</sup>, so that the writes after it
-     * find room and the cost of beginning an eviction is shared by a batch, for a hundredth of a
-     * percent of the capacity held on average. None below 1,024 entries or bytes: an eviction of a
-     * small cache stops at its limit.
+     * find room and the cost of beginning an eviction is shared by a batch; a cache holds half a
+     * batch, a twentieth of a percent of its capacity, less on average. None below 1,024 entries
+     * or bytes: an eviction of a small cache stops at its limit.
      */
     static final int BATCH_SHARE = 10;
     /** The most entries an eviction goes below {@code max_entries}, so that one write never evicts many. */

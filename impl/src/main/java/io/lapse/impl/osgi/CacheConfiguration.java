@@ -80,13 +80,13 @@ import io.lapse.impl.store.TableStore;
             + "cache/removed) and counted in CacheEvictions. Least recently used is approximated by a clock (CLOCK): "
             + "a read or write sets an entry's reference bit, and a hand going round the slots evicts the entries not "
             + "used since it last passed them, clearing the bit of the others. A limit is exceeded by at most one "
-            + "entry per thread writing at that instant, until that write returns. An eviction goes a batch below the "
-            + "limit, 1/1024 of it (at most 64 entries; none under 1024), so the writes after it evict nothing. "
-            + "Lowering it evicts at once. Not "
-            + "with dbmode = on-stop, whose write-back replaces the table's rows with the cache's entries and so "
-            + "would delete the rows of evicted entries: such a configuration is refused. With write-through the rows "
-            + "of evicted entries stay in the table and a reload brings them back, as far as the limits let it; a load "
-            + "leaves out the rows that do not fit, with one warning giving their count. Default "
+            + "entry per thread writing at that instant, until that write returns. An eviction goes a batch below "
+            + "the limit, 1/1024 of it (at most 64 entries; none under 1024), so the writes after it evict nothing. "
+            + "Lowering it evicts at once. Not with dbmode = on-stop, whose write-back replaces the table's rows "
+            + "with the cache's entries and so would delete the rows of evicted entries: such a configuration is "
+            + "refused. With write-through the rows of evicted entries stay in the table and a reload brings them "
+            + "back, as far as the limits let it; a load leaves out the rows that do not fit, with one warning "
+            + "giving their count. Default "
             + CacheProperties.DEFAULT_MAX_ENTRIES + ".")
     long max__entries() default CacheProperties.DEFAULT_MAX_ENTRIES;
 
@@ -96,9 +96,10 @@ import io.lapse.impl.store.TableStore;
             + "64-bit JVM with compressed references lays them out, a String taking one byte per character if "
             + "every character is below U+0100, two otherwise. Past it, entries are evicted as for "
             + "max_entries (approximate LRU, with the same slack, plus the doubling of a slot's bucket array by a "
-            + "write that grows it; the batch an eviction goes below it is at most 64 KiB), and an entry that alone weighs more is refused "
-            + "with an IllegalArgumentException; otherwise a limit never refuses a write. Not with dbmode = on-stop, "
-            + "as for max_entries. Default " + CacheProperties.DEFAULT_MAX_BYTES + ".")
+            + "write that grows it; the batch an eviction goes below it is at most 64 KiB), and an entry that "
+            + "alone weighs more is refused with an IllegalArgumentException; otherwise a limit never refuses a "
+            + "write. Not with dbmode = on-stop, as for max_entries. Default "
+            + CacheProperties.DEFAULT_MAX_BYTES + ".")
     String max__bytes() default CacheProperties.DEFAULT_MAX_BYTES;
 
     @AttributeDefinition(name = "Maximum value size",
