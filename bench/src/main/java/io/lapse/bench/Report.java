@@ -263,10 +263,7 @@ final class Report {
             + "this machine's speed drifts over minutes, and turns share a slow or fast spell out among the "
             + "subjects whose ratios are the targets, where forks of one subject run back to back would hand it "
             + "to that subject alone.\n\n");
-        md.append("| operation | threads |");
-        for (String name : SUBJECT_NAMES) {
-            md.append(' ').append(name).append(" |");
-        }
+        operationsHead(md, SUBJECT_NAMES);
         md.append(" Lapse ÷ ConcurrentHashMap | Lapse ÷ Caffeine expireAfterWrite | Lapse ÷ Caffeine variable |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|\n");
         String[][] rows = {{"get", "1"}, {"get", "2"}, {"put", "1"}, {"put", "2"}, {"readwrite_get", "2"},
@@ -518,10 +515,7 @@ final class Report {
                 + "(section F's capped Lapse read 15 M/s in one and 30 M/s in the next on this kind of machine, "
                 + "Caffeine 10 and 19; the same code was compiled in both, and the machine offers no hardware "
                 + "counters to tell where the time went), and the targets here are ratios near their bounds.\n\n");
-        md.append("| operation | threads |");
-        for (String name : CAPPED_NAMES) {
-            md.append(' ').append(name).append(" |");
-        }
+        operationsHead(md, CAPPED_NAMES);
         md.append(" Lapse, max_entries ÷ Caffeine maximumSize | ÷ Caffeine maximumSize + expireAfterWrite "
             + "| ÷ Lapse, no limit | ÷ ConcurrentHashMap |\n");
         md.append("|---|---|").append("---|".repeat(CAPPED_SUBJECTS.length + CAPPED_OTHERS.length)).append('\n');
@@ -569,10 +563,7 @@ final class Report {
             + "(`-XX:G1ConcRefinementThreads=0`). With one benchmark thread on two processors, such work runs on "
             + "the idle one; with two, no processor is idle. The last column divides each cache's throughput by "
             + "its processors first.\n\n");
-        md.append("| operation | threads |");
-        for (String name : CAPPED_NAMES) {
-            md.append(' ').append(name).append(" |");
-        }
+        operationsHead(md, CAPPED_NAMES);
         md.append(" Lapse, max_entries ÷ Caffeine maximumSize, per processor |\n");
         md.append("|---|---|").append("---|".repeat(CAPPED_SUBJECTS.length + 1)).append('\n');
         for (String op : new String[] {"get", "put"}) {
@@ -587,6 +578,14 @@ final class Report {
             }
         }
         md.append('\n');
+    }
+
+    /** Opens a table of figures per operation and thread count: its first columns, then one per subject. */
+    private static void operationsHead(StringBuilder md, String[] subjects) {
+        md.append("| operation | threads |");
+        for (String name : subjects) {
+            md.append(' ').append(name).append(" |");
+        }
     }
 
     private double cores(String op, int threads, String subject) {
