@@ -23,9 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * without a limit and beside a {@code ConcurrentHashMap}, which has neither limit nor expiry: the
  * ceiling of a write that looks its key up. Each cache is prefilled with every key, then walks
  * the access sequence once, putting each key it misses, so that it holds what its policy keeps of
- * the hot keys when measurement starts; a full collection follows. A get that misses inserts nothing: what is
- * measured is the cache, not a loader; the share of gets that hit is counted ({@code hits}). A
- * put of a missing key inserts it and evicts another. Run with {@code -t 1} and {@code -t 2}.
+ * the hot keys when measurement starts; a full collection follows. A get that misses inserts
+ * nothing: what is measured is the cache, not a loader; the share of gets that hit is counted
+ * ({@code hits}). A put of a missing key inserts it and evicts another. Run with {@code -t 1} and {@code -t 2}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

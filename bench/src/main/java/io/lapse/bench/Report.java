@@ -23,7 +23,8 @@ final class Report {
         "Caffeine expireAfterWrite", "Caffeine variable expiry"};
     /** The design's bound on the bytes an entry of a capped cache costs beyond its key and value. */
     private static final double LIMITED_BYTES_TARGET = 64;
-    private static final String[] CAPPED_SUBJECTS = {"LAPSE_CAPPED", "CAFFEINE_SIZE", "CAFFEINE_SIZE_EAW", "LAPSE", "CHM"};
+    private static final String[] CAPPED_SUBJECTS =
+        {"LAPSE_CAPPED", "CAFFEINE_SIZE", "CAFFEINE_SIZE_EAW", "LAPSE", "CHM"};
     private static final String[] CAPPED_NAMES = {"Lapse, max_entries", "Caffeine maximumSize",
         "Caffeine maximumSize + expireAfterWrite", "Lapse, no limit", "ConcurrentHashMap"};
     /** The subjects the capped Lapse is divided by in section F's table, all but itself. */
@@ -506,8 +507,8 @@ final class Report {
                 + "another. \"Lapse, max_entries\" is section A's Lapse (an hour's TTL, its sweeper running) with "
                 + "the limit; \"Lapse, no limit\" is section A's Lapse, measured again in this run, where every get "
                 + "hits; ConcurrentHashMap, holding every key with neither limit nor expiry, is the ceiling of a "
-                + "write that looks its key up. Caffeine maximumSize has no expiry, the other adds expireAfterWrite of an hour as in section "
-                + "A; both run their maintenance on Caffeine's default executor, as an application's would. The "
+                + "write that looks its key up. Caffeine maximumSize has no expiry, the other adds expireAfterWrite "
+                + "of an hour as in section A; both run their maintenance on Caffeine's default executor, as an application's would. The "
                 + "targets are judged on Lapse with the limit. Each figure is the mean of ")
             .append(smoke ? "one JVM (a smoke run's one fork)" : JmhSections.CAPACITY_FORKS + " JVMs (forks), where "
                 + "the other sections run two, the subjects taking turns as in section A")
