@@ -1,6 +1,7 @@
 package io.lapse.bench;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -290,6 +291,8 @@ final class Report {
                 + "atomic add, costs several nanoseconds on a read that takes a few dozen. That is why it is off by "
                 + "default, as in JCache and Caffeine; puts, removals, expirations and evictions are counted either "
                 + "way.\n\n");
+        md.append("Processors kept busy: ").append(processorsExplained()).append("\n\n");
+        renderProcessors(md, throughput, SUBJECTS, SUBJECT_NAMES, "LAPSE", new String[] {"CHM", "CAFFEINE_EAW"});
     }
 
     private void renderSweeps(StringBuilder md) {
@@ -547,38 +550,64 @@ final class Report {
         }
         md.append(". A miss and a hit do not cost the same, so the get ratios compare caches that hit this often."
             + "\n\n");
-        renderCoresUsed(md);
+        String measured = throughput != null ? "measured as in section A." : processorsExplained();
+        md.append("Processors kept busy: ").append(measured).append("\n\n");
+        renderProcessors(md, capacity, CAPPED_SUBJECTS, CAPPED_NAMES, "LAPSE_CAPPED", new String[] {"CAFFEINE_SIZE"});
     }
 
     /**
-     * The processors each subject's JVM kept busy in section F's throughput, and the capped
-     * Lapse's throughput per processor against Caffeine's.
+     * The processors each subject's JVM kept busy in a section's throughput, and Lapse's
+     * throughput per processor against some of the others'.
+     *
+     * @param scores the section's scores, with {@link CoresUsed}'s figures
+     * @param lapse the subject divided, named first of the ratios
+     * @param others the subjects it is divided by, one column each
      */
-    private void renderCoresUsed(StringBuilder md) {
-        md.append("Processors kept busy: the JVM's processor time over wall time, per iteration (all but a fork's "
-            + "last, which holds the teardown), averaged as the throughput is. It counts every thread of the JVM: "
-            + "the benchmark's own and those that work beside them, Caffeine's maintenance (eviction, the replay of "
-            + "its read and write buffers) on its executor, Lapse's sweeper and clock, and the garbage collector's. "
-            + "G1 refines, on threads of its own, the cards that writes of references mark: a ConcurrentHashMap's "
-            + "put on one thread kept two processors busy on this machine, and one with those threads turned off "
-            + "(`-XX:G1ConcRefinementThreads=0`). With one benchmark thread on two processors, such work runs on "
-            + "the idle one; with two, no processor is idle. The last column divides each cache's throughput by "
-            + "its processors first.\n\n");
-        operationsHead(md, CAPPED_NAMES);
-        md.append(" Lapse, max_entries ÷ Caffeine maximumSize, per processor |\n");
-        md.append("|---|---|").append("---|".repeat(CAPPED_SUBJECTS.length + 1)).append('\n');
+    private static void renderProcessors(StringBuilder md, Map<String, JmhSections.Score> scores, String[] subjects,
+        String[] names, String lapse, String[] others) {
+        operationsHead(md, names);
+        for (String other : others) {
+            md.append(' ').append(nameOf(lapse, subjects, names)).append(" ÷ ").append(nameOf(other, subjects, names))
+                .append(", per processor |");
+        }
+        md.append("\n|---|---|").append("---|".repeat(subjects.length + others.length)).append('\n');
         for (String op : new String[] {"get", "put"}) {
             for (int threads : new int[] {1, 2}) {
                 md.append("| ").append(op).append(" | ").append(threads).append(" |");
-                for (String subject : CAPPED_SUBJECTS) {
-                    md.append(' ').append(fmt(cores(op, threads, subject), 2)).append(" |");
+                for (String subject : subjects) {
+                    md.append(' ').append(fmt(cores(scores, op, threads, subject), 2)).append(" |");
                 }
-                double perProcessor = cappedRatio(op, threads, "CAFFEINE_SIZE")
-                    * cores(op, threads, "CAFFEINE_SIZE") / cores(op, threads, "LAPSE_CAPPED");
-                md.append(' ').append(fmt(perProcessor, 2)).append("× |\n");
+                for (String other : others) {
+                    double perProcessor = ratioPerProcessor(scores, op, threads, lapse, other);
+                    md.append(' ').append(fmt(perProcessor, 2)).append("× |");
+                }
+                md.append('\n');
             }
         }
         md.append('\n');
+    }
+
+    /** What processors are kept busy, and why a JVM may keep more than its benchmark threads busy. */
+    private static String processorsExplained() {
+        return "the JVM's processor time over wall time, per iteration (all but a fork's last, which holds the "
+            + "teardown), averaged as the throughput is. It counts every thread of the JVM: the benchmark's own and "
+            + "those that work beside them, Caffeine's maintenance (eviction, the replay of its read and write "
+            + "buffers) on its executor, Lapse's sweeper and clock, and the garbage collector's. G1 refines, on "
+            + "threads of its own, the cards that writes of references mark: a ConcurrentHashMap's put on one thread "
+            + "kept two processors busy on this kind of machine, and one with those threads turned off "
+            + "(`-XX:G1ConcRefinementThreads=0`). With one benchmark thread on two processors, such work runs on the "
+            + "idle one; with two, no processor is idle. The ratios per processor divide each subject's throughput "
+            + "by its processors first.";
+    }
+
+    private static double ratioPerProcessor(Map<String, JmhSections.Score> scores, String op, int threads,
+        String lapse, String other) {
+        return scores.get(op + "|" + threads + "|" + lapse).value / cores(scores, op, threads, lapse)
+            / (scores.get(op + "|" + threads + "|" + other).value / cores(scores, op, threads, other));
+    }
+
+    private static String nameOf(String subject, String[] subjects, String[] names) {
+        return names[Arrays.asList(subjects).indexOf(subject)];
     }
 
     /** Opens a table of figures per operation and thread count: its first columns, then one per subject. */
@@ -589,8 +618,8 @@ final class Report {
         }
     }
 
-    private double cores(String op, int threads, String subject) {
-        return capacity.get(CoresUsed.LABEL + "|" + threads + "|" + subject + "|" + op).value;
+    private static double cores(Map<String, JmhSections.Score> scores, String op, int threads, String subject) {
+        return scores.get(CoresUsed.LABEL + "|" + threads + "|" + subject + "|" + op).value;
     }
 
     private void renderHitRatios(StringBuilder md) {
