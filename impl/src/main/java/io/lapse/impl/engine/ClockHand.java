@@ -196,9 +196,8 @@ final class ClockHand {
                 n = next;
             }
             // The hand leaves the bucket even when it stops halfway down its chain: starting
-            // the chain again next time would meet twice in one turn the nodes it just passed
-            // (a write puts new ones at the head). The rest of the chain, a node or two at most
-            // on average, waits for the next turn.
+            // the chain again next time would meet twice in one turn the nodes it just passed.
+            // The rest of the chain, a node or two at most on average, waits for the next turn.
             bucket = following(bucket, mask);
             if (bucket == 0) {
                 nextSlot();

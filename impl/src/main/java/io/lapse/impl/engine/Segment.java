@@ -144,7 +144,18 @@ final class Segment extends SlotLock {
         return n;
     }
 
-    /** Links a new node into its chain and, if it has a deadline, into the wheel; caller holds the lock. */
+    /**
+     * Links a new node into its chain and, if it has a deadline, into the wheel; caller holds the lock.
+     *
+     * <p>The node goes to the tail of its chain, so the entries that stay stand in front of
+     * newcomers: in a capped cache the survivors of the clock hand are the entries in use, and a
+     * read of one then walks past no newer entry, each a likely cache miss (a newcomer is seldom
+     * read again). At the head, every key that missed and was put stood in front of the hot keys
+     * of its bucket: in turns of single forks of section F's benchmark, linking at the tail made
+     * the capped get about a fifth faster on one thread, and the capped put about a tenth faster
+     * on one and on two (means of 8 to 12 turns). A write of a new key has just walked the chain
+     * to find the key absent, so the walk to its tail reads nodes already in cache.
+     */
     void insert(Node node) {
         Node[] tab = table;
         if (tab == null) {
@@ -152,8 +163,16 @@ final class Segment extends SlotLock {
             publish(tab);
         }
         int i = node.hash & (tab.length - 1);
-        node.next(tab[i]);
-        BUCKET.setRelease(tab, i, node);
+        node.next(null);
+        Node last = tab[i];
+        if (last == null) {
+            BUCKET.setRelease(tab, i, node);
+        } else {
+            for (Node n; (n = last.next()) != null;) {
+                last = n;
+            }
+            last.next(node);
+        }
         count++;
         Footprint f = footprint;
         if (f != null) {
