@@ -149,4 +149,26 @@ public interface Replica {
      * @since 1.1
      */
     void raiseExpired(String key, Object value, long expiresAtMillis, String group);
+
+    /**
+     * Returns how far this node's expiry events are delivered: every expiry of the cache this
+     * node raised with a deadline at or before the returned time has reached its subscribers
+     * (their handlers returned) or was counted as dropped. Expiries with later deadlines may still
+     * wait to be swept or delivered. A provider that takes over a node's keys when it crashes
+     * raises again the expiries after the last such time the node published, rather than guess
+     * how far behind the node's sweeps and handlers were.
+     *
+     * <p>The figure may lag the truth, never lead it, but for an entry a read or a write takes
+     * out of the table in the moment before it reports it, one a write stores already past its
+     * deadline in the moment before the sweeps learn of it, and one held by a write through a
+     * store while that write is in flight. It moves back when the node raises an expiry of an
+     * earlier deadline, as it does for a node that left ({@link #raiseExpired}).
+     *
+     * @return epoch milliseconds; {@link Long#MIN_VALUE} if this replica cannot tell (the
+     *     provider then falls back on an estimate of its own)
+     * @since 1.2
+     */
+    default long raisedThrough() {
+        return Long.MIN_VALUE;
+    }
 }

@@ -14,7 +14,7 @@
  * milliseconds, so an entry expires at the same moment on every node whose clock agrees.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.lapse.cache.replication;
 
 import org.osgi.annotation.bundle.Export;

@@ -16,7 +16,9 @@ final class PartitionSweep {
     /**
      * Expires what is due in one sweeper partition: the segments whose index is {@code part}
      * modulo {@code parts}. Costs one volatile read when nothing is due. Never waits for a slot
-     * lock: a segment whose lock is taken is left for a pass {@code retryMillis} later.
+     * lock: a segment whose lock is taken is left for a pass {@code retryMillis} later. Records
+     * how far the partition is swept ({@link DueBoard#swept}) when it has nothing due, and after
+     * a pass that visited every segment.
      *
      * @param table the table
      * @param part this sweeper thread's partition, {@code 0 <= part < parts}
@@ -30,10 +32,14 @@ final class PartitionSweep {
         long now = table.time.now();
         long planned = d.get(part);
         if (now < planned) {
+            // nothing in the partition is due before the planned time
+            table.dues.swept(parts, part, now);
             return planned;
         }
         d.set(part, Long.MAX_VALUE);
         long earliest = Long.MAX_VALUE;
+        long start = now;
+        boolean whole = true;
         try {
             List<Node> expired = null;
             Segment[] segs = table.segments;
@@ -43,6 +49,7 @@ final class PartitionSweep {
                 if (due <= now) {
                     if (!s.tryLock()) {
                         earliest = Math.min(earliest, now + retryMillis);
+                        whole = false;
                         continue;
                     }
                     if (expired == null) {
@@ -61,6 +68,10 @@ final class PartitionSweep {
                     now = table.time.now();
                 }
                 earliest = Math.min(earliest, due);
+            }
+            if (whole) {
+                // every segment was visited, and what was due at the start is out and reported
+                table.dues.swept(parts, part, start);
             }
         } catch (RuntimeException | Error e) {
             // the segments after the failing one were not looked at: come back soon

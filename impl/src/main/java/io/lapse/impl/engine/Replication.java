@@ -354,6 +354,23 @@ public final class Replication implements Replica {
         }
     }
 
+    /**
+     * How far this node's expiries are swept and delivered: the earlier of the time through
+     * which the sweeps took out and reported every entry due ({@link DueBoard#sweptThrough}),
+     * and the moment before the earliest deadline the listener has not finished delivering.
+     * Costs a read per sweeper partition and one of the listener's figure.
+     */
+    @Override
+    public long raisedThrough() {
+        long swept = table.dues.sweptThrough();
+        if (swept == DueBoard.NOTHING_SWEPT) {
+            return Long.MIN_VALUE;
+        }
+        long waiting = table.listener.undeliveredSince();
+        long through = table.time.toEpochMillis(swept);
+        return waiting == Long.MAX_VALUE ? through : Math.min(through, waiting - 1);
+    }
+
     @Override
     public void raiseExpired(String key, Object value, long expiresAtMillis, String group) {
         Objects.requireNonNull(key, "key");

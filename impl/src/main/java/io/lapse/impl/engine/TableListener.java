@@ -96,4 +96,16 @@ public interface TableListener {
     /** Starts both counts again from zero, as the table's {@code resetStats()} does its own. */
     default void resetCounts() {
     }
+
+    /**
+     * Returns the earliest deadline among the {@link EventKind#EXPIRED} reports this listener
+     * took and has not finished with: not yet delivered to its subscribers, nor given up on.
+     * Everything it was told of with an earlier deadline has been delivered or dropped.
+     *
+     * @return epoch ms; {@link Long#MAX_VALUE} when none waits (also for a listener that
+     *     finishes with every report before {@code entry} returns, as the default says)
+     */
+    default long undeliveredSince() {
+        return Long.MAX_VALUE;
+    }
 }

@@ -63,8 +63,9 @@ final class EventPublisher implements TableListener {
 
     EventPublisher(EventBridge bridge, int backlogEvents, long backlogBytes, ComponentLog log) {
         this.bridge = bridge;
-        this.queue = new EventQueue<>(p -> p.cache, backlogEvents, backlogBytes, bridge.executor(), this::deliver,
-            p -> undelivered.increment(), log::warn);
+        this.queue = new EventQueue<>(p -> p.cache,
+            p -> p.kind == EventKind.EXPIRED ? p.expiresAtMillis : EventQueue.NO_MARK, backlogEvents, backlogBytes,
+            bridge.executor(), this::deliver, p -> undelivered.increment(), log::warn);
     }
 
     @Override
@@ -118,6 +119,12 @@ final class EventPublisher implements TableListener {
     @Override
     public long delivered() {
         return delivered.sum();
+    }
+
+    /** The earliest deadline of an expiry waiting in the queue or being delivered. */
+    @Override
+    public long undeliveredSince() {
+        return queue.oldestMark();
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 
 /**
  * The events of one cache on their way to EventAdmin: a queue bounded by a count and by bytes,
@@ -20,8 +21,14 @@ import java.util.function.Predicate;
  * an {@link OutOfMemoryError}. What is queued is small: the key, the value (the table's own; a
  * {@code byte[]} is copied once, when its event is built) and the figures, not an event.
  *
+ * <p>The queue also knows the smallest mark (for a cache's events: the deadline of an expiry)
+ * among the events it took and has not finished with, waiting or being delivered
+ * ({@link #oldestMark}), in constant time: a deque of the waiting events whose mark is below that
+ * of every event after them, the minimum of a FIFO window.
+ *
  * <p>Thread safety: {@link #offer} may be called from any thread; this object's monitor guards
- * the items, the byte count and the flags, and is never held while an event is delivered.
+ * the items, the byte count, the marks and the flags, and is never held while an event is
+ * delivered.
  *
  * @param <T> what is queued
  */
@@ -30,7 +37,11 @@ final class EventQueue<T> {
     /** Events delivered by a task before it yields its thread to other caches' queues. */
     static final int BATCH = 64;
 
+    /** What {@link #oldestMark} says when no marked event waits or is being delivered. */
+    static final long NO_MARK = Long.MAX_VALUE;
+
     private final Function<T, String> cacheOf;
+    private final ToLongFunction<T> mark;
     // guarded by this, as the items are
     private int maxEvents;
     private long maxBytes;
@@ -48,9 +59,17 @@ final class EventQueue<T> {
     private long droppedInBurst;
     /** The name of the cache as the latest event gave it, for the log. */
     private String cache = "";
+    // guarded by this: the sequence numbers of the next event accepted and of the next one taken
+    // for delivery; of the waiting events, as {sequence, mark}, those whose mark is below every
+    // later one's; and the mark of the event being delivered
+    private long taken;
+    private long polled;
+    private final ArrayDeque<long[]> marks = new ArrayDeque<>();
+    private long delivering = NO_MARK;
 
     /**
      * @param cacheOf the name of the cache an event is of, for the log
+     * @param mark an event's mark for {@link #oldestMark}, or {@link #NO_MARK} for none
      * @param maxEvents at most this many events wait
      * @param maxBytes at most this many bytes of them wait (see the weight given to {@link #offer})
      * @param executor runs the draining tasks
@@ -58,9 +77,10 @@ final class EventQueue<T> {
      * @param dropped told of each event that was not delivered (full, refused, closed)
      * @param warn where a burst of drops is logged
      */
-    EventQueue(Function<T, String> cacheOf, int maxEvents, long maxBytes, Executor executor, Predicate<T> delivery,
-        Consumer<T> dropped, Consumer<String> warn) {
+    EventQueue(Function<T, String> cacheOf, ToLongFunction<T> mark, int maxEvents, long maxBytes, Executor executor,
+        Predicate<T> delivery, Consumer<T> dropped, Consumer<String> warn) {
         this.cacheOf = cacheOf;
+        this.mark = mark;
         this.maxEvents = maxEvents;
         this.maxBytes = maxBytes;
         this.executor = executor;
@@ -87,6 +107,14 @@ final class EventQueue<T> {
                 items.add(item);
                 weights.add(weight);
                 bytes += weight;
+                long m = mark.applyAsLong(item);
+                if (m != NO_MARK) {
+                    while (!marks.isEmpty() && marks.peekLast()[1] >= m) {
+                        marks.pollLast();
+                    }
+                    marks.addLast(new long[] {taken, m});
+                }
+                taken++;
                 schedule = !scheduled;
                 scheduled = true;
             } else if (!closed && droppedInBurst++ == 0) {
@@ -125,6 +153,11 @@ final class EventQueue<T> {
                 item = items.poll();
                 if (item != null) {
                     bytes -= weights.poll();
+                    if (!marks.isEmpty() && marks.peekFirst()[0] == polled) {
+                        marks.pollFirst();
+                    }
+                    polled++;
+                    delivering = mark.applyAsLong(item);
                 }
             }
             if (item != null) {
@@ -142,6 +175,7 @@ final class EventQueue<T> {
             String recovered = null;
             boolean empty;
             synchronized (this) {
+                delivering = NO_MARK;
                 if (droppedInBurst > 0 && items.size() <= maxEvents / 2 && bytes <= maxBytes / 2) {
                     recovered = "cache '" + cache + "': its event backlog drains again; " + droppedInBurst
                         + " events were dropped meanwhile";
@@ -203,6 +237,8 @@ final class EventQueue<T> {
             items.clear();
             weights.clear();
             bytes = 0;
+            marks.clear();
+            polled = taken;
             scheduled = false;
             notifyAll();
         }
@@ -219,5 +255,16 @@ final class EventQueue<T> {
     /** @return how many events wait */
     synchronized int size() {
         return items.size();
+    }
+
+    /**
+     * Returns the smallest mark among the events taken and not yet finished with: waiting, or
+     * being delivered. Every event taken with a smaller mark has been delivered or dropped.
+     *
+     * @return the mark, or {@link #NO_MARK} if none is marked
+     */
+    synchronized long oldestMark() {
+        long waiting = marks.isEmpty() ? NO_MARK : marks.peekFirst()[1];
+        return Math.min(waiting, delivering);
     }
 }

@@ -39,6 +39,8 @@ final class RecordingListener implements TableListener {
     final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
     private final Set<EventKind> wanted;
     volatile Consumer<Event> hook = e -> { };
+    /** What {@link #undeliveredSince} says: as if an expiry of that deadline waited for its handlers. */
+    volatile long undeliveredSince = Long.MAX_VALUE;
 
     RecordingListener() {
         this(EnumSet.allOf(EventKind.class));
@@ -76,5 +78,10 @@ final class RecordingListener implements TableListener {
 
     List<String> keys(EventKind kind) {
         return of(kind).stream().map(e -> e.key).sorted().collect(Collectors.toList());
+    }
+
+    @Override
+    public long undeliveredSince() {
+        return undeliveredSince;
     }
 }

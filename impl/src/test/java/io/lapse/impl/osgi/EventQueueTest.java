@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -34,7 +35,7 @@ class EventQueueTest {
     }
 
     private EventQueue<Integer> queue(int maxEvents, long maxBytes, boolean blocked) {
-        return new EventQueue<>(i -> "q", maxEvents, maxBytes, executor, i -> {
+        return new EventQueue<>(i -> "q", i -> i, maxEvents, maxBytes, executor, i -> {
             if (blocked) {
                 try {
                     release.await(10, TimeUnit.SECONDS);
@@ -121,5 +122,62 @@ class EventQueueTest {
         q.offer(1, 10);
         assertEquals(1, dropped.get());
         assertEquals(0, q.size());
+    }
+
+    /**
+     * The smallest mark among the events not finished with, through deliveries one at a time:
+     * what a cache publishes as how far its expiries are delivered. Negative items carry no mark.
+     */
+    @Test
+    void theOldestMarkIsTheSmallestOfTheEventsWaitingOrBeingDelivered() {
+        Semaphore permits = new Semaphore(0);
+        List<Integer> started = new CopyOnWriteArrayList<>();
+        EventQueue<Integer> q = new EventQueue<>(i -> "q", i -> i < 0 ? EventQueue.NO_MARK : i, 1_000,
+            Long.MAX_VALUE, executor, i -> {
+                started.add(i);
+                permits.acquireUninterruptibly();
+                delivered.add(i);
+                return true;
+            }, i -> dropped.incrementAndGet(), log::add);
+        assertEquals(EventQueue.NO_MARK, q.oldestMark(), "nothing taken");
+        q.offer(50, 10);
+        Await.until("50 being delivered", () -> started.size() == 1);
+        assertEquals(50, q.oldestMark(), "the one being delivered counts");
+        for (int i : new int[] {30, -1, 40, 60}) {
+            q.offer(i, 10);
+        }
+        assertEquals(30, q.oldestMark(), "a later event with an earlier mark");
+        int[] expectedAfterEach = {30, 40, 40, 60};
+        for (int step = 0; step < expectedAfterEach.length; step++) {
+            permits.release();
+            int next = step + 2;
+            Await.until("the next delivery started", () -> started.size() == next);
+            assertEquals(expectedAfterEach[step], q.oldestMark(), "after " + (step + 1) + " delivered");
+        }
+        permits.release();
+        Await.until("all five delivered", () -> delivered.size() == 5);
+        Await.until("no mark once everything is delivered", () -> q.oldestMark() == EventQueue.NO_MARK);
+    }
+
+    @Test
+    void droppedEventsLeaveTheMarkButTheOneBeingDeliveredKeepsIt() {
+        Semaphore permits = new Semaphore(0);
+        List<Integer> started = new CopyOnWriteArrayList<>();
+        EventQueue<Integer> q = new EventQueue<>(i -> "q", i -> i, 2, Long.MAX_VALUE, executor, i -> {
+            started.add(i);
+            permits.acquireUninterruptibly();
+            return true;
+        }, i -> dropped.incrementAndGet(), log::add);
+        q.offer(70, 10);
+        Await.until("70 being delivered", () -> started.size() == 1);
+        q.offer(20, 10);
+        q.offer(10, 10);
+        assertFalse(q.offer(5, 10), "full: dropped, never marked");
+        assertEquals(10, q.oldestMark());
+        assertEquals(2, q.close(0), "the two waiting dropped at close");
+        assertEquals(70, q.oldestMark(), "still being delivered");
+        permits.release();
+        Await.until("the delivery finished", () -> q.oldestMark() == EventQueue.NO_MARK);
+        assertEquals(3, dropped.get());
     }
 }
