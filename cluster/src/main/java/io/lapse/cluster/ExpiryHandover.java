@@ -39,18 +39,23 @@ import io.lapse.cache.replication.Replica;
  * Every member keeps, for {@link #WINDOW_MILLIS}, the expiries it passed over because another
  * member owned the key (key, value, deadline, owner). Every member also writes, every
  * {@link #BEAT_MILLIS}, the wall-clock time it was last alive into the map
- * {@code lapse.alive.<cache>} (and reads the others' beats as it does), and, when it stops
- * replicating the cache, says when on the topic {@code lapse.stops.<cache>} and writes it into the
- * map {@code lapse.stopped.<cache>}, a clean stop's own map, so that no beat sent before it can
- * overwrite it. The beats a member read and the stops it heard stand in for the maps when the
- * member gone took a partition's data with it (a cluster formed a moment before may have had no
- * copy yet). When Hazelcast reports a member gone, each member looks, for the keys
- * that member owned, at the expiries it passed over: once the key's partition has a new owner,
+ * {@code lapse.alive.<cache>}, and how far its own expiries are delivered
+ * ({@link Replica#raisedThrough}) into {@code lapse.raised.<cache>} (and reads the others' as it
+ * does), and, when it stops replicating the cache, says when on the topic
+ * {@code lapse.stops.<cache>} and writes it into the map {@code lapse.stopped.<cache>}, a clean
+ * stop's own map, so that no beat sent before it can overwrite it. The beats a member read and
+ * the stops it heard stand in for the maps when the member gone took a partition's data with it
+ * (a cluster formed a moment before may have had no copy yet). When Hazelcast reports a member
+ * gone, each member looks, for the keys that member owned, at the expiries it passed over: once
+ * the key's partition has a new owner,
  * the new owner raises those whose deadline is later than what the gone member is taken to have
- * raised itself: everything up to a clean stop, or up to {@link #SWEEP_MARGIN_MILLIS} before its
- * last beat after a crash. Of these, the ones it might still have raised (after a crash, every
- * one whose deadline came before it was seen gone; after a clean stop, those within the margin,
- * for its cache may expire entries until it closes) are counted as {@code eventsDuplicated}. So an expiry whose owner dies around its deadline is raised at least
+ * raised itself: everything up to a clean stop; after a crash, everything up to the last
+ * delivered-through time it published, less {@link #RAISED_SLACK_MILLIS}, however far its sweeps
+ * and handlers were behind (or, from a member that publishes none, up to
+ * {@link #SWEEP_MARGIN_MILLIS} before its last beat). Of these, the ones it might still have
+ * raised (after a crash, every one whose deadline came before it was seen gone; after a clean
+ * stop, those within the margin, for its cache may expire entries until it closes) are counted as
+ * {@code eventsDuplicated}. So an expiry whose owner dies around its deadline is raised at least
  * once, and at most twice, and the second time is counted.
  *
  * <p>Hazelcast must notice a member gone within the window: the member the bundle starts is
@@ -70,13 +75,19 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
     /** How often a member says it is alive. */
     static final long BEAT_MILLIS = 200;
     /**
-     * How far behind its last beat a member's sweeps and the delivery of their events may have
-     * been: a sweep is a resolution (10 ms by default) late when all is well, but an event taken
-     * out and still queued for its handlers dies with the member, and under load that queue was
-     * seen holding events of deadlines 300 ms old (three distributions on two cores). Wide, since
-     * an expiry raised twice is counted and one never raised is lost.
+     * For a crashed member that published no delivered-through time (its replica cannot tell, or
+     * it died before its first beat): how far behind its last beat its sweeps and the delivery of
+     * their events are taken to have been. Only an estimate: under load a member's event queue was
+     * seen holding expiries of deadlines 300 to 700 ms old (three distributions on two cores), and
+     * a longer wait loses the expiries beyond it, which is why members publish the figure.
      */
     static final long SWEEP_MARGIN_MILLIS = 2_000;
+    /**
+     * Taken off a crashed member's published delivered-through time: for an entry a write took out
+     * of its table a moment before the figure was read and reported a moment after, and for
+     * rounding between the members' clocks.
+     */
+    static final long RAISED_SLACK_MILLIS = 100;
     /** The most passed expiries kept; past it the oldest go first (counted). */
     static final int MAX_KEPT = 1_000_000;
     private static final long OWNER_WAIT_MILLIS = 30_000;
@@ -108,6 +119,8 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
     private final Replica replica;
     private final LongSupplier wallClock;
     private final IMap<UUID, Long> alive;
+    /** How far each member's expiries are delivered ({@link Replica#raisedThrough}), as of its last beat. */
+    private final IMap<UUID, Long> raised;
     /** When each member that stopped cleanly stopped. */
     private final IMap<UUID, Long> stopped;
     private final LongAdder deferred = new LongAdder();
@@ -123,6 +136,8 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
     private final Map<UUID, Long> heardStops = new ConcurrentHashMap<>();
     /** The other members' beats as this member last read them, for when the map loses one. */
     private final Map<UUID, Long> seenBeats = new ConcurrentHashMap<>();
+    /** The other members' delivered-through times as this member last read them, likewise. */
+    private final Map<UUID, Long> seenRaised = new ConcurrentHashMap<>();
     private final LongAdder raisedForGone = new LongAdder();
     private final LongAdder duplicated = new LongAdder();
     private final LongAdder overflowed = new LongAdder();
@@ -136,6 +151,7 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
         this.replica = replica;
         this.wallClock = wallClock;
         this.alive = hz.getMap("lapse.alive." + cache);
+        this.raised = hz.getMap("lapse.raised." + cache);
         this.stopped = hz.getMap("lapse.stopped." + cache);
         this.beat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lapse-cluster-expiry-" + cache);
@@ -211,13 +227,26 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
      */
     private void beat() {
         try {
-            alive.setAsync(hz.getCluster().getLocalMember().getUuid(), wallClock.getAsLong());
+            UUID self = hz.getCluster().getLocalMember().getUuid();
+            // read before the time is: what was delivered by then is delivered by the beat's time
+            long through = replica.raisedThrough();
+            alive.setAsync(self, wallClock.getAsLong());
+            if (through != Long.MIN_VALUE) {
+                raised.setAsync(self, through);
+            }
             for (Member m : hz.getCluster().getMembers()) {
                 if (!m.localMember()) {
                     UUID id = m.getUuid();
                     alive.getAsync(id).thenAccept(at -> {
                         if (at != null) {
                             seenBeats.merge(id, at, Math::max);
+                        }
+                    });
+                    // the latest, not the largest: the figure goes back when a member raises an
+                    // older expiry for one that left
+                    raised.getAsync(id).thenAccept(at -> {
+                        if (at != null) {
+                            seenRaised.put(id, at);
                         }
                     });
                 }
@@ -263,10 +292,19 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
             beat = seen;
         }
         Long last = stop != null ? stop : beat;
-        // a member that stopped cleanly wrote when it stopped: it swept up to then
+        // the figure the member wrote last; the one this member read last if the map lost it
+        Long through = raised.get(gone);
+        Long seenThrough = seenRaised.remove(gone);
+        if (through == null) {
+            through = seenThrough;
+        }
+        // a member that stopped cleanly wrote when it stopped: it swept up to then; a crashed one
+        // said, at each beat, how far its expiries were delivered
         boolean clean = stop != null;
         long lastAlive = last == null ? 0L : last;
-        long raisedUpTo = clean ? lastAlive : lastAlive - SWEEP_MARGIN_MILLIS;
+        long raisedUpTo = clean ? lastAlive
+            : through != null ? Math.min(through, lastAlive) - RAISED_SLACK_MILLIS
+            : lastAlive - SWEEP_MARGIN_MILLIS;
         // the gone member may have raised anything whose deadline came before it was seen gone
         long noticed = wallClock.getAsLong();
         lastDeparture = Math.max(lastDeparture, noticed);
@@ -281,7 +319,7 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
                 }
             }
         }
-        long raised = 0;
+        long count = 0;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(OWNER_WAIT_MILLIS);
         for (Passed p : theirs) {
             if (p.expiresAt <= raisedUpTo) {
@@ -292,19 +330,21 @@ final class ExpiryHandover implements ExpiryOwnership, AutoCloseable {
                 continue;
             }
             replica.raiseExpired(p.key, p.value, p.expiresAt, p.group);
-            raised++;
+            count++;
             raisedForGone.increment();
             if (p.expiresAt <= mayHaveRaisedUpTo) {
                 duplicated.increment();
             }
         }
-        lastHandover = "member " + gone + (clean ? " stopped at " : " last beat at ") + last + ", raised " + raised
-            + " of " + theirs.size() + " with deadlines after " + raisedUpTo;
-        if (raised > 0) {
-            LOG.log(Level.INFO, "cache '" + cache + "': raised " + raised + " expiries that member " + gone
+        lastHandover = "member " + gone + (clean ? " stopped at " : " last beat at ") + last
+            + (clean ? "" : ", delivered through " + through) + ", raised " + count + " of " + theirs.size()
+            + " with deadlines after " + raisedUpTo;
+        if (count > 0) {
+            LOG.log(Level.INFO, "cache '" + cache + "': raised " + count + " expiries that member " + gone
                 + " owned and left the cluster around");
         }
         alive.removeAsync(gone);
+        raised.removeAsync(gone);
         stopped.removeAsync(gone);
         heardStops.remove(gone);
         departures.increment();

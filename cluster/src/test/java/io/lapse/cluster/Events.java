@@ -15,6 +15,8 @@ final class Events implements TableListener {
     private final Map<EventKind, List<String>> keys = new ConcurrentHashMap<>();
     /** Called on the reporting thread for each entry event; may block it. */
     volatile Consumer<EventKind> hook = kind -> { };
+    /** What {@link #undeliveredSince} says: as if an expiry of that deadline waited for its handlers. */
+    volatile long undeliveredSince = Long.MAX_VALUE;
 
     @Override
     public boolean wants(EventKind kind) {
@@ -30,6 +32,11 @@ final class Events implements TableListener {
     @Override
     public void table(EventKind kind, String cache, long count) {
         keys.computeIfAbsent(kind, k -> new CopyOnWriteArrayList<>()).add("(" + count + ")");
+    }
+
+    @Override
+    public long undeliveredSince() {
+        return undeliveredSince;
     }
 
     /** @return the keys of events of a kind, in the order they came */
