@@ -15,10 +15,11 @@ final class PartitionSweep {
 
     /**
      * Expires what is due in one sweeper partition: the segments whose index is {@code part}
-     * modulo {@code parts}. Costs one volatile read when nothing is due. Never waits for a slot
-     * lock: a segment whose lock is taken is left for a pass {@code retryMillis} later. Records
-     * how far the partition is swept ({@link DueBoard#swept}) when it has nothing due, and after
-     * a pass that visited every segment.
+     * modulo {@code parts}. Costs a few volatile reads when nothing is due, and no write unless the
+     * table is replicated (below). Never waits for a slot
+     * lock: a segment whose lock is taken is left for a pass {@code retryMillis} later. For a
+     * replicated table, records how far the partition is swept ({@link DueBoard#swept}) when it
+     * has nothing due, and after a pass that visited every segment.
      *
      * @param table the table
      * @param part this sweeper thread's partition, {@code 0 <= part < parts}
@@ -33,7 +34,7 @@ final class PartitionSweep {
         long planned = d.get(part);
         if (now < planned) {
             // nothing in the partition is due before the planned time
-            table.dues.swept(parts, part, now);
+            recordSwept(table, parts, part, now);
             return planned;
         }
         d.set(part, Long.MAX_VALUE);
@@ -71,7 +72,7 @@ final class PartitionSweep {
             }
             if (whole) {
                 // every segment was visited, and what was due at the start is out and reported
-                table.dues.swept(parts, part, start);
+                recordSwept(table, parts, part, start);
             }
         } catch (RuntimeException | Error e) {
             // the segments after the failing one were not looked at: come back soon
@@ -81,5 +82,16 @@ final class PartitionSweep {
             DueBoard.lower(d, part, earliest);
         }
         return d.get(part);
+    }
+
+    /**
+     * Records how far a partition is swept, for a replicated table only: its replica is the one
+     * reader ({@link Replication#raisedThrough}), and an idle table of any other kind should not
+     * write a shared figure at every wake-up.
+     */
+    private static void recordSwept(CacheTable table, int parts, int part, long through) {
+        if (table.replication != null) {
+            table.dues.swept(parts, part, through);
+        }
     }
 }
